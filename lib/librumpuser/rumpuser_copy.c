@@ -1,0 +1,193 @@
+/*
+ * rumpuser_copy.c: copyin/copyout between the kernel and "user"
+ * memory, which for a rump kernel is the test program's (and our own)
+ * address space.  A bad user address must give RUMP_EFAULT, as in a
+ * real kernel, not a SIGSEGV: tests pass bad pointers on purpose.
+ *
+ * process_vm_readv/process_vm_writev on our own pid do the copy and
+ * report an unmapped, unreadable or (for copyout) read-only address as
+ * EFAULT without any signal.  Where they are unavailable (ENOSYS, or
+ * EPERM from a seccomp filter) we fall back to asking mincore(2)
+ * whether each page is mapped and then copying with memcpy.  That
+ * catches NULL-ish and unmapped addresses but not protections: a
+ * PROT_NONE page, or copyout into a read-only page, still faults in
+ * that mode.
+ */
+
+#include <sys/mman.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rumpuser_int.h"
+
+/* Nothing is ever mapped this low; such addresses fail at once. */
+#define LOW_ADDR_LIMIT	4096
+
+/*
+ * process_vm_* truncates single transfers at about 2 GiB, which would
+ * look like a fault; bigger copies go in pieces.
+ */
+#define VM_CHUNK_MAX	((size_t)1 << 30)
+
+/* Set once process_vm_* turned out not to be usable here. */
+static int use_mincore;
+
+static size_t
+pagesize(void)
+{
+	static size_t ps;
+	size_t v;
+
+	if ((v = __atomic_load_n(&ps, __ATOMIC_RELAXED)) == 0) {
+		v = (size_t)sysconf(_SC_PAGESIZE);
+		__atomic_store_n(&ps, v, __ATOMIC_RELAXED);
+	}
+	return v;
+}
+
+/* Whether [uaddr, uaddr + len) can be a user range at all. */
+static int
+user_range_ok(const void *uaddr, size_t len)
+{
+	uintptr_t a = (uintptr_t)uaddr;
+
+	return a >= LOW_ADDR_LIMIT && a + len >= a;
+}
+
+/* Whether every page of [uaddr, uaddr + len) is mapped; len > 0. */
+static int
+user_range_mapped(const void *uaddr, size_t len)
+{
+	uintptr_t ps = pagesize();
+	uintptr_t a = (uintptr_t)uaddr & ~(ps - 1);
+	uintptr_t end = (uintptr_t)uaddr + len;
+	unsigned char vec;
+
+	for (; a < end && a != 0; a += ps)
+		if (mincore((void *)a, ps, &vec) == -1)
+			return 0;
+	return 1;
+}
+
+/*
+ * Copy len bytes between our memory and "user" memory at uaddr.  out
+ * says which way: 0 reads uaddr into kaddr, 1 writes kaddr to uaddr.
+ * Returns 0, or the host errno.
+ */
+static int
+copy_vm(void *kaddr, void *uaddr, size_t len, int out)
+{
+	struct iovec local, remote;
+	pid_t self = getpid();
+	size_t chunk;
+	ssize_t n;
+
+	while (len > 0 && !__atomic_load_n(&use_mincore, __ATOMIC_RELAXED)) {
+		chunk = len < VM_CHUNK_MAX ? len : VM_CHUNK_MAX;
+		local = (struct iovec){ kaddr, chunk };
+		remote = (struct iovec){ uaddr, chunk };
+		if (out)
+			n = process_vm_writev(self, &local, 1, &remote, 1, 0);
+		else
+			n = process_vm_readv(self, &local, 1, &remote, 1, 0);
+		if (n == -1 && (errno == ENOSYS || errno == EPERM)) {
+			__atomic_store_n(&use_mincore, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		if (n == -1)
+			return errno;
+		if ((size_t)n != chunk)
+			return EFAULT;	/* partial: stopped at a bad page */
+		kaddr = (char *)kaddr + chunk;
+		uaddr = (char *)uaddr + chunk;
+		len -= chunk;
+	}
+	if (len == 0)
+		return 0;
+
+	if (!user_range_mapped(uaddr, len))
+		return EFAULT;
+	if (out)
+		memcpy(uaddr, kaddr, len);
+	else
+		memcpy(kaddr, uaddr, len);
+	return 0;
+}
+
+/*
+ * Copy len bytes from user address uaddr to kernel address kaddr.
+ * Returns 0, or RUMP_EFAULT if any of the user range is NULL, below
+ * 4096, unmapped or unreadable (kaddr is assumed valid), in which
+ * case part of kaddr may have been written.  len 0 succeeds without
+ * looking at either address.
+ */
+int
+rumpuser_copyin(const void *uaddr, void *kaddr, size_t len)
+{
+
+	if (len == 0)
+		return 0;
+	if (!user_range_ok(uaddr, len))
+		return RUMP_EFAULT;
+	return rumpuser__errtrans(copy_vm(kaddr, (void *)(uintptr_t)uaddr,
+	    len, 0));
+}
+
+/*
+ * Copy len bytes from kernel address kaddr to user address uaddr.
+ * Returns 0, or RUMP_EFAULT if any of the user range is NULL, below
+ * 4096, unmapped or not writable.  A failed copyout may have written
+ * part of the range.
+ */
+int
+rumpuser_copyout(const void *kaddr, void *uaddr, size_t len)
+{
+
+	if (len == 0)
+		return 0;
+	if (!user_range_ok(uaddr, len))
+		return RUMP_EFAULT;
+	return rumpuser__errtrans(copy_vm((void *)(uintptr_t)kaddr, uaddr,
+	    len, 1));
+}
+
+/*
+ * Copy the NUL-terminated string at user address uaddr to kaddr, at
+ * most maxlen bytes including the NUL.  User memory is read a page at
+ * a time, so a string that ends just before an unmapped page copies
+ * fine.  Returns 0, RUMP_ENAMETOOLONG if maxlen bytes hold no NUL, or
+ * RUMP_EFAULT on a bad address.  If donep is not NULL it gets the
+ * bytes copied: the length with the NUL on success, maxlen for
+ * RUMP_ENAMETOOLONG, what was copied before the bad page for
+ * RUMP_EFAULT.  Bytes of kaddr past the NUL may be overwritten.
+ */
+int
+rumpuser_copyinstr(const void *uaddr, void *kaddr, size_t maxlen,
+    size_t *donep)
+{
+	const char *u = uaddr;
+	char *k = kaddr, *nul;
+	size_t ps = pagesize(), done, chunk;
+	int error;
+
+	error = RUMP_ENAMETOOLONG;
+	for (done = 0; done < maxlen; done += chunk) {
+		chunk = ps - ((uintptr_t)(u + done) & (ps - 1));
+		if (chunk > maxlen - done)
+			chunk = maxlen - done;
+		if ((error = rumpuser_copyin(u + done, k + done, chunk)) != 0)
+			break;
+		if ((nul = memchr(k + done, '\0', chunk)) != NULL) {
+			done += (size_t)(nul - (k + done)) + 1;
+			break;
+		}
+		error = RUMP_ENAMETOOLONG;
+	}
+	if (donep != NULL)
+		*donep = done;
+	return error;
+}

@@ -1,0 +1,30 @@
+/*
+ * abi.h: constants that cross the system call boundary.  Test programs
+ * pass their host's values (O_NONBLOCK, CLOCK_MONOTONIC, ...) straight
+ * to rump_sys_*, so the kernel uses the values of the host ABI (Linux).
+ * Errno values are the exception: the kernel keeps NetBSD's numbers and
+ * librumpuser translates them when it sets the caller's errno.
+ */
+#ifndef _RUMP_SYS_ABI_H_
+#define _RUMP_SYS_ABI_H_
+
+#define O_RDONLY	0x0000
+#define O_WRONLY	0x0001
+#define O_RDWR		0x0002
+#define O_ACCMODE	0x0003
+#define O_NONBLOCK	00004000
+#define O_APPEND	00002000
+#define O_CLOEXEC	02000000
+
+#define F_DUPFD		0
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3
+#define F_SETFL		4
+#define F_DUPFD_CLOEXEC	1030
+#define FD_CLOEXEC	1
+
+#define CLOCK_REALTIME	0
+#define CLOCK_MONOTONIC	1
+
+#endif /* _RUMP_SYS_ABI_H_ */

@@ -1,0 +1,42 @@
+/*
+ * mutex.h: kernel mutexes, adaptive and spin.  Two implementations sit
+ * behind this interface (locks_mp.c, locks_up.c); boot picks one for the
+ * whole kernel (locks.c).
+ */
+#ifndef _RUMP_SYS_MUTEX_H_
+#define _RUMP_SYS_MUTEX_H_
+
+#include <rump-sys/types.h>
+#include <rump-sys/waitq.h>
+
+struct rumpuser_mtx;
+
+typedef enum {
+	MUTEX_DEFAULT,		/* adaptive at IPL_NONE, spin above */
+	MUTEX_ADAPTIVE,
+	MUTEX_SPIN,
+} kmutex_type_t;
+
+typedef struct kmutex {
+	struct lwp		*mtx_owner;
+	struct rumpuser_mtx	*mtx_host;	/* MP: the host mutex */
+	struct rump_waitq	 mtx_waiters;	/* UP: lwps waiting */
+	int			 mtx_spin;
+	unsigned int		 mtx_magic;
+} kmutex_t;
+
+/* mutex_init may sleep for memory; mutex_destroy panics if held. */
+void	mutex_init(kmutex_t *, kmutex_type_t, int ipl);
+void	mutex_destroy(kmutex_t *);
+/* Panics on recursion ("locking against myself"). */
+void	mutex_enter(kmutex_t *);
+/* 1 if acquired, 0 if busy. */
+int	mutex_tryenter(kmutex_t *);
+/* Panics unless the caller owns it. */
+void	mutex_exit(kmutex_t *);
+/* Whether the calling lwp owns it. */
+int	mutex_owned(const kmutex_t *);
+void	mutex_spin_enter(kmutex_t *);
+void	mutex_spin_exit(kmutex_t *);
+
+#endif /* _RUMP_SYS_MUTEX_H_ */

@@ -1,0 +1,55 @@
+/*
+ * rump.h: what a test program calls to boot, use and shut down a rump
+ * kernel.  System calls are in <rump/rump_syscalls.h> (generated from
+ * sys/rump/librump/rumpkern/syscalls.master).
+ *
+ * Functions here return 0 or a host errno value; rump_sys_* return -1
+ * and set errno, like the host's system calls.
+ */
+#ifndef _RUMP_RUMP_H_
+#define _RUMP_RUMP_H_
+
+#include <stddef.h>
+#include <rump/rumpdefs.h>
+
+/*
+ * Boot a kernel in this process with the components linked into the
+ * program.  Reads RUMP_NCPU (1..64, default 1), RUMP_MEMLIMIT (bytes,
+ * optional k/m/g suffix), RUMP_VERBOSE, RUMP_HOSTNAME and RUMP_LOCKS
+ * (up, mp or auto) from the environment.  Returns 0; EINVAL for a bad
+ * parameter, EBUSY if a kernel is already running, ENOENT/EINVAL for an
+ * unsatisfied component dependency (a message names it), ENOTSUP when
+ * librumpuser implements another hypercall version.
+ */
+int	rump_init(void);
+
+/*
+ * Shut the kernel down: run component shutdown hooks, stop and join
+ * every kernel thread, free every lwp, process and descriptor.  The
+ * program may rump_init() again afterwards.  Returns 0, or -1 with
+ * errno ENXIO (no kernel), EBUSY (another thread is inside the kernel).
+ * howto: RUMP_RB_* (only RUMP_RB_DUMP is special: it panics).
+ */
+int	rump_sys_reboot(int howto, char *bootstr);
+
+/* Whether a kernel is running. */
+int	rump_booted(void);
+
+/*
+ * Kernel memory still allocated, by call site.  Callable while booted
+ * or after shutdown (then it lists the leaks).  Calls fn once per site
+ * with allocations outstanding; returns the number of such sites.
+ */
+typedef void (*rump_kmem_site_fn)(void *arg, const char *file, int line,
+    const char *func, size_t count, size_t bytes);
+size_t	rump_pub_kmem_sites(rump_kmem_site_fn fn, void *arg);
+/* Bytes of kernel memory allocated now. */
+size_t	rump_pub_kmem_inuse(void);
+
+/*
+ * Fault injection (RUMP_FAIL_NTH=N fails the Nth KM_NOSLEEP allocation
+ * after boot): how many such allocations this kernel has made so far.
+ */
+unsigned long long rump_pub_fault_count(void);
+
+#endif /* _RUMP_RUMP_H_ */

@@ -1,0 +1,282 @@
+/*
+ * kmem.c: the kernel allocator.  A thin layer over the host's malloc
+ * that adds what a test harness needs: accounting per call site (so a
+ * leak names its line), size and overrun checks at free, and a memory
+ * limit (RUMP_MEMLIMIT) that KM_NOSLEEP callers see as NULL.
+ *
+ * Each block is [header | caller's bytes | 8-byte tail canary].
+ */
+#include <rump-sys/systm.h>
+#include <rump-sys/kmem.h>
+#include <rump-sys/mutex.h>
+#include <rump-sys/condvar.h>
+#include <rump-sys/lwp.h>
+#include <rump-sys/time.h>
+#include <rump/rumpuser.h>
+#include <rump/rump.h>
+
+#include "rumpkern_int.h"
+
+#define KMEM_MAGIC_LIVE		0x6b6d656d4c495645ULL	/* "kmemLIVE" */
+#define KMEM_MAGIC_FREE		0x6b6d656d46524545ULL	/* "kmemFREE" */
+#define KMEM_TAIL		0x5441494c5441494cULL	/* "TAILTAIL" */
+#define KMEM_WAIT_NS		(2 * NSEC_PER_SEC)
+
+struct kmem_hdr {
+	struct kmem_site	*kh_site;
+	size_t			 kh_size;
+	uint64_t		 kh_magic;
+	uint64_t		 kh_pad;	/* keeps the data 16-aligned */
+};
+CTASSERT(sizeof(struct kmem_hdr) % 16 == 0);
+
+static struct kmem_site	*kmem_sites;	/* every site ever used */
+static size_t		 kmem_inuse_bytes;
+static size_t		 kmem_limit;	/* 0: none */
+static unsigned int	 kmem_nwaiters;
+static kmutex_t		 kmem_lock;	/* for waiting at the limit */
+static kcondvar_t	 kmem_cv;
+static int		 kmem_ready;
+
+/* Zero the counters of all known sites; the first step of every boot. */
+void
+kmem_init(size_t limit)
+{
+	struct kmem_site *ks;
+
+	for (ks = kmem_sites; ks != NULL; ks = ks->ks_next) {
+		ks->ks_count = 0;
+		ks->ks_bytes = 0;
+	}
+	kmem_inuse_bytes = 0;
+	kmem_limit = limit;
+	kmem_nwaiters = 0;
+}
+
+/* Second step, once locks work: enable waiting at the limit. */
+void
+kmem_init_locks(void)
+{
+	mutex_init(&kmem_lock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&kmem_cv, "kmemlim");
+	kmem_ready = 1;
+}
+
+void
+kmem_fini(void)
+{
+	kmem_ready = 0;
+	cv_destroy(&kmem_cv);
+	mutex_destroy(&kmem_lock);
+}
+
+static void
+kmem_site_link(struct kmem_site *ks)
+{
+	struct kmem_site *head;
+	int expect = 0;
+
+	if (!__atomic_compare_exchange_n(&ks->ks_linked, &expect, 1, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return;
+	head = __atomic_load_n(&kmem_sites, __ATOMIC_ACQUIRE);
+	do {
+		ks->ks_next = head;
+	} while (!__atomic_compare_exchange_n(&kmem_sites, &head, ks, 1,
+	    __ATOMIC_RELEASE, __ATOMIC_ACQUIRE));
+}
+
+/*
+ * Charge size bytes against the limit.  Returns 0, or ENOMEM when the
+ * limit is reached and the caller cannot (or waited and could not) get
+ * the memory.
+ */
+static int
+kmem_charge(size_t size, km_flag_t flags, struct kmem_site *ks)
+{
+	uint64_t deadline;
+	size_t now;
+
+	now = __atomic_add_fetch(&kmem_inuse_bytes, size, __ATOMIC_RELAXED);
+	if (kmem_limit == 0 || now <= kmem_limit)
+		return 0;
+	__atomic_sub_fetch(&kmem_inuse_bytes, size, __ATOMIC_RELAXED);
+	if ((flags & KM_NOSLEEP) || !kmem_ready || curlwp == NULL)
+		return ENOMEM;
+
+	/* Sleeping allocation: wait for frees, for a bounded time. */
+	deadline = rump_monotime_ns() + KMEM_WAIT_NS;
+	mutex_enter(&kmem_lock);
+	kmem_nwaiters++;
+	for (;;) {
+		uint64_t t = rump_monotime_ns();
+
+		now = __atomic_add_fetch(&kmem_inuse_bytes, size,
+		    __ATOMIC_RELAXED);
+		if (now <= kmem_limit)
+			break;
+		__atomic_sub_fetch(&kmem_inuse_bytes, size, __ATOMIC_RELAXED);
+		if (t >= deadline)
+			panic("kmem_alloc: RUMP_MEMLIMIT=%zu exhausted: %zu bytes "
+			    "in use, %zu more requested by %s:%d (%s) with "
+			    "KM_SLEEP, and nothing was freed for %llu s",
+			    kmem_limit, now - size, size, ks->ks_file,
+			    ks->ks_line, ks->ks_func,
+			    (unsigned long long)(KMEM_WAIT_NS / NSEC_PER_SEC));
+		(void)cv_timedwait_ns(&kmem_cv, &kmem_lock, deadline - t);
+	}
+	kmem_nwaiters--;
+	mutex_exit(&kmem_lock);
+	return 0;
+}
+
+static void
+kmem_uncharge(size_t size)
+{
+	__atomic_sub_fetch(&kmem_inuse_bytes, size, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&kmem_nwaiters, __ATOMIC_RELAXED) != 0 &&
+	    kmem_ready && curlwp != NULL && curlwp->l_cpu != NULL) {
+		mutex_enter(&kmem_lock);
+		cv_broadcast(&kmem_cv);
+		mutex_exit(&kmem_lock);
+	}
+}
+
+void *
+kmem_alloc_site(size_t size, km_flag_t flags, struct kmem_site *ks)
+{
+	struct kmem_hdr *kh;
+	uint64_t tail = KMEM_TAIL;
+	void *mem;
+	size_t total;
+
+	if (size == 0 || size > (SIZE_MAX >> 2))
+		panic("kmem_alloc: bad size %zu at %s:%d (%s)", size,
+		    ks->ks_file, ks->ks_line, ks->ks_func);
+	KASSERTMSG(flags == KM_SLEEP || flags == KM_NOSLEEP,
+	    "bad kmem flags 0x%x at %s:%d", flags, ks->ks_file, ks->ks_line);
+	if (rump_fault_kmem(ks, flags))
+		return NULL;
+	if (kmem_charge(size, flags, ks) != 0)
+		return NULL;
+
+	total = sizeof(*kh) + size + sizeof(tail);
+	if (rumpuser_malloc(total, 16, &mem) != 0) {
+		kmem_uncharge(size);
+		if (flags & KM_NOSLEEP)
+			return NULL;
+		panic("kmem_alloc: host out of memory for %zu bytes at %s:%d",
+		    size, ks->ks_file, ks->ks_line);
+	}
+	kh = mem;
+	kh->kh_site = ks;
+	kh->kh_size = size;
+	kh->kh_magic = KMEM_MAGIC_LIVE;
+	memcpy((char *)(kh + 1) + size, &tail, sizeof(tail));
+
+	if (__predict_false(!ks->ks_linked))
+		kmem_site_link(ks);
+	__atomic_add_fetch(&ks->ks_count, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&ks->ks_bytes, size, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&ks->ks_total, 1, __ATOMIC_RELAXED);
+	return kh + 1;
+}
+
+void *
+kmem_zalloc_site(size_t size, km_flag_t flags, struct kmem_site *ks)
+{
+	void *p;
+
+	p = kmem_alloc_site(size, flags, ks);
+	if (p != NULL)
+		memset(p, 0, size);
+	return p;
+}
+
+char *
+kmem_strdup_site(const char *s, km_flag_t flags, struct kmem_site *ks)
+{
+	size_t len = strlen(s) + 1;
+	char *p;
+
+	p = kmem_alloc_site(len, flags, ks);
+	if (p != NULL)
+		memcpy(p, s, len);
+	return p;
+}
+
+void
+kmem_strfree(char *s)
+{
+	kmem_free(s, strlen(s) + 1);
+}
+
+void
+kmem_free(void *p, size_t size)
+{
+	struct kmem_hdr *kh;
+	struct kmem_site *ks;
+	uint64_t tail;
+
+	KASSERTMSG(p != NULL, "kmem_free(NULL, %zu)", size);
+	kh = (struct kmem_hdr *)p - 1;
+	if (kh->kh_magic == KMEM_MAGIC_FREE)
+		panic("kmem_free: double free of %p (%zu bytes)", p, size);
+	if (kh->kh_magic != KMEM_MAGIC_LIVE)
+		panic("kmem_free: %p was not allocated by kmem_alloc", p);
+	ks = kh->kh_site;
+	if (kh->kh_size != size)
+		panic("kmem_free: %p freed with size %zu, allocated with %zu "
+		    "at %s:%d (%s)", p, size, kh->kh_size, ks->ks_file,
+		    ks->ks_line, ks->ks_func);
+	memcpy(&tail, (char *)p + size, sizeof(tail));
+	if (tail != KMEM_TAIL)
+		panic("kmem_free: %p overrun past its %zu bytes; allocated at "
+		    "%s:%d (%s)", p, size, ks->ks_file, ks->ks_line,
+		    ks->ks_func);
+	kh->kh_magic = KMEM_MAGIC_FREE;
+	__atomic_sub_fetch(&ks->ks_count, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&ks->ks_bytes, size, __ATOMIC_RELAXED);
+	rumpuser_free(kh, sizeof(*kh) + size + sizeof(tail));
+	kmem_uncharge(size);
+}
+
+size_t
+kmem_inuse(void)
+{
+	return __atomic_load_n(&kmem_inuse_bytes, __ATOMIC_RELAXED);
+}
+
+/* Walk the sites with memory outstanding; see rump.h. */
+size_t
+kmem_foreach_site(rump_kmem_site_fn fn, void *arg)
+{
+	struct kmem_site *ks;
+	size_t n = 0;
+
+	for (ks = __atomic_load_n(&kmem_sites, __ATOMIC_ACQUIRE); ks != NULL;
+	    ks = ks->ks_next) {
+		size_t count = __atomic_load_n(&ks->ks_count,
+		    __ATOMIC_RELAXED);
+
+		if (count == 0)
+			continue;
+		n++;
+		if (fn != NULL)
+			fn(arg, ks->ks_file, ks->ks_line, ks->ks_func, count,
+			    __atomic_load_n(&ks->ks_bytes, __ATOMIC_RELAXED));
+	}
+	return n;
+}
+
+size_t
+rump_pub_kmem_sites(rump_kmem_site_fn fn, void *arg)
+{
+	return kmem_foreach_site(fn, arg);
+}
+
+size_t
+rump_pub_kmem_inuse(void)
+{
+	return kmem_inuse();
+}

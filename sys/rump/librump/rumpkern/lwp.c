@@ -1,0 +1,207 @@
+/*
+ * lwp.c: lwps and the two processes of a kernel: proc0, which owns the
+ * kernel threads, and the test program's process (pid 1), which owns
+ * the lwps made for host threads entering through rump_sys_*.
+ *
+ * The list of all lwps is guarded by a host mutex rather than a kernel
+ * one, because lwps are made for host threads before they hold a CPU.
+ */
+#include <rump-sys/systm.h>
+#include <rump-sys/kmem.h>
+#include <rump-sys/lwp.h>
+#include <rump-sys/file.h>
+#include <rump-sys/kthread.h>
+#include <rump-sys/sched.h>
+#include <rump/rumpuser.h>
+
+#include "rumpkern_int.h"
+
+struct proc		 proc0;
+static struct proc	 proc1;
+struct proc		*rump_initproc;
+
+static struct rumpuser_mtx *lwp_mtx;
+static struct rumpuser_cv *lwp_cv;	/* a kernel thread went away */
+static LIST_HEAD(, lwp)	 alllwp;
+static lwpid_t		 lwp_nextlid;
+static int		 lwp_nkthreads;	/* live or unjoined kthreads */
+
+static void
+proc_init(struct proc *p, pid_t pid, struct proc *parent, const char *comm)
+{
+	memset(p, 0, sizeof(*p));
+	p->p_pid = pid;
+	p->p_pptr = parent;
+	LIST_INIT(&p->p_lwps);
+	strlcpy(p->p_comm, comm, sizeof(p->p_comm));
+	strlcpy(p->p_login, "root", sizeof(p->p_login));
+	/* Everyone starts as root; tests drop privileges with setuid. */
+	p->p_cred.cr_ngroups = 1;
+}
+
+/* First boot step for lwps: the processes and their list lock. */
+int
+lwp_boot(void)
+{
+	int error;
+
+	if ((error = rumpuser_mutex_init(RUMPUSER_MTX_SPIN, &lwp_mtx)) != 0)
+		return error;
+	if ((error = rumpuser_cv_init(&lwp_cv)) != 0) {
+		rumpuser_mutex_destroy(lwp_mtx);
+		return error;
+	}
+	LIST_INIT(&alllwp);
+	lwp_nextlid = 1;
+	lwp_nkthreads = 0;
+	proc_init(&proc0, 0, NULL, "system");
+	proc_init(&proc1, 1, &proc0, "test");
+	rump_initproc = &proc1;
+	return 0;
+}
+
+/* Second step, with a CPU held: what needs kernel locks and memory. */
+int
+proc_boot(void)
+{
+	mutex_init(&proc0.p_lock, MUTEX_DEFAULT, IPL_NONE);
+	mutex_init(&proc1.p_lock, MUTEX_DEFAULT, IPL_NONE);
+	proc0.p_fd = fd_init();
+	proc1.p_fd = fd_init();
+	return 0;
+}
+
+void
+proc_shutdown(void)
+{
+	fd_free(proc1.p_fd);
+	fd_free(proc0.p_fd);
+	proc1.p_fd = proc0.p_fd = NULL;
+	mutex_destroy(&proc1.p_lock);
+	mutex_destroy(&proc0.p_lock);
+}
+
+struct lwp *
+lwp_alloc(struct proc *p, int flags, const char *name)
+{
+	struct lwp *l;
+
+	l = kmem_zalloc(sizeof(*l), KM_SLEEP);
+	if (l == NULL)
+		return NULL;
+	l->l_proc = p;
+	l->l_flag = flags;
+	strlcpy(l->l_name, name, sizeof(l->l_name));
+	rumpuser_mutex_enter_nowrap(lwp_mtx);
+	l->l_lid = lwp_nextlid++;
+	LIST_INSERT_HEAD(&alllwp, l, l_list);
+	LIST_INSERT_HEAD(&p->p_lwps, l, l_sibling);
+	p->p_nlwps++;
+	if (flags & LW_SYSTEM)
+		lwp_nkthreads++;
+	rumpuser_mutex_exit(lwp_mtx);
+	return l;
+}
+
+/* Free an lwp that holds no CPU and runs on no host thread any more. */
+void
+lwp_free(struct lwp *l)
+{
+	KASSERT(l->l_cpu == NULL);
+	rumpuser_mutex_enter_nowrap(lwp_mtx);
+	LIST_REMOVE(l, l_list);
+	LIST_REMOVE(l, l_sibling);
+	l->l_proc->p_nlwps--;
+	if (l->l_flag & LW_SYSTEM) {
+		lwp_nkthreads--;
+		rumpuser_cv_broadcast(lwp_cv);
+	}
+	rumpuser_mutex_exit(lwp_mtx);
+	if (l->l_sleepcv != NULL)
+		rumpuser_cv_destroy(l->l_sleepcv);
+	kmem_free(l, sizeof(*l));
+}
+
+/*
+ * A host thread entered the kernel for the first time (this boot):
+ * give it an lwp in the test process and remember it in the thread.
+ * Freed at shutdown.
+ */
+struct lwp *
+lwp_create_implicit(void)
+{
+	struct lwp *l;
+
+	l = lwp_alloc(rump_initproc, LW_IMPLICIT, "host");
+	if (l == NULL)
+		panic("%s: no memory for the lwp of a host thread", __func__);
+	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
+	return l;
+}
+
+int
+kthread_count(void)
+{
+	int n;
+
+	rumpuser_mutex_enter_nowrap(lwp_mtx);
+	n = lwp_nkthreads;
+	rumpuser_mutex_exit(lwp_mtx);
+	return n;
+}
+
+/*
+ * Wait (off-CPU) up to timeout_ns for all kernel threads to be gone.
+ * Returns 0, or EBUSY after naming the ones left on the console.
+ */
+int
+lwp_wait_kthreads(uint64_t timeout_ns)
+{
+	struct lwp *l;
+	int error = 0;
+
+	rump_unschedule();
+	rumpuser_mutex_enter_nowrap(lwp_mtx);
+	while (lwp_nkthreads > 0) {
+		if (rumpuser_cv_timedwait_nowrap(lwp_cv, lwp_mtx,
+		    (int64_t)(timeout_ns / 1000000000ULL),
+		    (long)(timeout_ns % 1000000000ULL)) != 0)
+			break;
+	}
+	if (lwp_nkthreads > 0) {
+		error = EBUSY;
+		LIST_FOREACH(l, &alllwp, l_list) {
+			if (!(l->l_flag & LW_SYSTEM))
+				continue;
+			printf("rump shutdown: kernel thread \"%s\" (lwp %d) %s\n",
+			    l->l_name, l->l_lid, (l->l_flag & LW_EXITED) ?
+			    "exited but was never joined with kthread_join" :
+			    "is still running");
+		}
+	}
+	rumpuser_mutex_exit(lwp_mtx);
+	rump_schedule();
+	return error;
+}
+
+/*
+ * Last step of shutdown, with no CPU held and no kernel thread left:
+ * free the lwps of host threads (the caller's included).
+ */
+void
+lwp_shutdown(void)
+{
+	struct lwp *l;
+
+	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, NULL);
+	while ((l = LIST_FIRST(&alllwp)) != NULL)
+		lwp_free(l);
+	rumpuser_cv_destroy(lwp_cv);
+	rumpuser_mutex_destroy(lwp_mtx);
+}
+
+int
+kauth_cred_geteuid_root(const struct kauth_cred *cr)
+{
+	return cr->cr_euid == 0;
+}
