@@ -3,9 +3,9 @@
  * declares itself with RUMP_COMPONENT(type, name, deps...) { init body }
  * and lands in the rump_components link set; rump_init() runs the
  * linked components by type (the order below), and within a type after
- * the components they name as dependencies.  A dependency that is not
- * linked, or that initialises in a later type, is a boot error naming
- * both components.
+ * the components they name as dependencies, ties broken by name.  A
+ * dependency that is not linked, or that initialises in a later type,
+ * is a boot error naming both components.
  */
 #ifndef _RUMP_SYS_COMPONENT_H_
 #define _RUMP_SYS_COMPONENT_H_

@@ -2,7 +2,7 @@
  * component.c: the component registry.  Components sit in the
  * rump_components link set (see component.h); this file checks their
  * dependencies and runs their init functions in a fixed order: by type,
- * then dependencies first, then link order.
+ * then dependencies first, then by name.
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/component.h>
@@ -107,32 +107,44 @@ comp_ready(const struct rump_component *rc)
 	return 1;
 }
 
+/*
+ * The next component of this type to initialise: of those whose
+ * dependencies are done, the first by name.  Names, not link order,
+ * break ties, so the order does not change with how a program is linked.
+ */
+static const struct rump_component *
+comp_next(enum rump_component_type type)
+{
+	const struct rump_component *best = NULL;
+
+	for (int i = 0; i < comp_count(); i++) {
+		const struct rump_component *rc =
+		    __start_link_set_rump_components[i];
+
+		if (rc->rc_type != type || comp_isdone(rc) || !comp_ready(rc))
+			continue;
+		if (best == NULL || strcmp(rc->rc_name, best->rc_name) < 0)
+			best = rc;
+	}
+	return best;
+}
+
 /* Initialise the components of one type; 0 or an errno. */
 static int
 comp_init_type(enum rump_component_type type)
 {
-	int n = comp_count(), progress, error;
+	const struct rump_component *rc;
+	int n = comp_count(), error;
 
-	do {
-		progress = 0;
-		for (int i = 0; i < n; i++) {
-			const struct rump_component *rc =
-			    __start_link_set_rump_components[i];
-
-			if (rc->rc_type != type || comp_isdone(rc) ||
-			    !comp_ready(rc))
-				continue;
-			aprint_verbose("rump_init: component %s\n",
-			    rc->rc_name);
-			if ((error = rc->rc_init()) != 0) {
-				printf("rump_init: component \"%s\" failed to "
-				    "initialise: error %d\n", rc->rc_name, error);
-				return error;
-			}
-			comp_done[comp_ndone++] = rc;
-			progress = 1;
+	while ((rc = comp_next(type)) != NULL) {
+		aprint_verbose("rump_init: component %s\n", rc->rc_name);
+		if ((error = rc->rc_init()) != 0) {
+			printf("rump_init: component \"%s\" failed to "
+			    "initialise: error %d\n", rc->rc_name, error);
+			return error;
 		}
-	} while (progress);
+		comp_done[comp_ndone++] = rc;
+	}
 
 	for (int i = 0; i < n; i++) {
 		const struct rump_component *rc =
