@@ -97,7 +97,7 @@ deps:
 	@sh tools/install-deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory build-all
+	@$(MAKE) --no-print-directory -j$(NPROC) build-all
 	@sh tools/run-kyua.sh -o $(O)
 
 bench: $(BENCH_PROGS)
