@@ -64,12 +64,13 @@ kernel_sources_use_kernel_headers_head() {
 	    "headers (invariant 1)"
 }
 kernel_sources_use_kernel_headers_body() {
-	cd "$SRCDIR" || atf_fail "no source tree at $SRCDIR"
-	files=$(find sys/rump tests bench -name '*.c' -o -name '*.h' 2>/dev/null |
+	[ -d "$SRCDIR/sys/rump" ] || atf_fail "no source tree at $SRCDIR"
+	# Work in the source tree in a subshell; results stay in our cwd.
+	files=$(cd "$SRCDIR" && find sys/rump tests bench -name '*.c' -o -name '*.h' 2>/dev/null |
 	    grep -E '^sys/rump/|/k_[a-z0-9_]*\.[ch]$|/kcomp_[a-z_]*/' |
-	    grep -v '_user\.c$' | grep -v '^sys/rump/include/rump/rump_syscalls\.h$')
+	    grep -v '_user\.c$')
 	[ -n "$files" ] || atf_fail "no kernel sources found"
-	grep -HnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' $files |
+	(cd "$SRCDIR" && grep -HnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' $files) |
 	    grep -Ev '<(rump|rump-sys)/[a-z_0-9]+\.h>|<(stdarg|stddef|stdint|stdbool)\.h>' \
 	    >bad || true
 	# The public API headers are host-facing and may use host types.
