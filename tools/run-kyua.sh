@@ -8,8 +8,10 @@
 # cases count as failed).  Exits non-zero when anything failed or broke.
 #
 # Reports: builddir/reports/results.db (Kyua), junit.xml, html/.
+# KYUAFILE names another Kyuafile (default: the whole suite).
 set -u
 O=build
+KYUAFILE=${KYUAFILE:-Kyuafile}
 if [ "${1:-}" = "-o" ]; then O=$2; shift 2; fi
 reports=$O/reports
 db=$reports/results.db
@@ -17,7 +19,7 @@ mkdir -p "$reports"
 rm -f "$db"
 jobs=$(nproc 2>/dev/null || echo 2)
 
-kyua --variable parallelism="$jobs" test --kyuafile=Kyuafile \
+kyua --variable parallelism="$jobs" test --kyuafile="$KYUAFILE" \
     --build-root="$O" --results-file="$db" "$@"
 kyua_rc=$?
 
