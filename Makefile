@@ -59,6 +59,7 @@ include sys/rump/librump/rumpkern/Makefile.inc
 include lib/librumpuser/Makefile.inc
 include harness/Makefile.inc
 include tests/kernel/Makefile.inc
+include tests/tooling/Makefile.inc
 include bench/Makefile.inc
 
 $(KERNEL_OBJS): OBJ_WORLD := kernel
@@ -98,7 +99,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) build-all
-	@sh tools/run-kyua.sh -o $(O)
+	@sh tools/check.sh
 
 bench: $(BENCH_PROGS)
 	@sh bench/run.sh $(O)

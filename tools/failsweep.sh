@@ -72,7 +72,7 @@ while [ $n -lt "$max" ]; do
 	*)
 		bad=$((bad + 1))
 		printf '%-6d %-16s %s\n' "$n" "${verdict%%(*}" "$site" >>"$table"
-		grep -m 3 -E '^panic:|kernel assertion|kernel memory leak' \
+		grep -h -m 3 -E '^panic:|kernel assertion|kernel memory leak' \
 		    "$work/out" "$work/run/result" 2>/dev/null | sed 's/^/         /' >>"$table"
 		;;
 	esac

@@ -21,7 +21,7 @@ find "$O/tests" -type f -name 't_*' -perm -u+x | while read -r prog; do
 	rel=${prog#"$O"/}
 	mkdir -p "$vroot/$(dirname "$rel")"
 	wrapper=$vroot/$rel
-	abs=$top/$prog
+	case $prog in /*) abs=$prog ;; *) abs=$top/$prog ;; esac
 	if head -c 4 "$prog" | grep -q ELF; then
 		cat >"$wrapper" <<WRAP
 #!/bin/sh

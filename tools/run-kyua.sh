@@ -8,7 +8,8 @@
 # cases count as failed).  Exits non-zero when anything failed or broke.
 #
 # Reports: builddir/reports/results.db (Kyua), junit.xml, html/.
-# KYUAFILE names another Kyuafile (default: the whole suite).
+# KYUAFILE names another Kyuafile (default: the whole suite); its
+# programs are looked up in the matching directory under builddir.
 set -u
 O=build
 KYUAFILE=${KYUAFILE:-Kyuafile}
@@ -18,9 +19,12 @@ db=$reports/results.db
 mkdir -p "$reports"
 rm -f "$db"
 jobs=$(nproc 2>/dev/null || echo 2)
+kdir=$(dirname "$KYUAFILE")
+broot=$O
+[ "$kdir" = . ] || broot=$O/$kdir
 
 kyua --variable parallelism="$jobs" test --kyuafile="$KYUAFILE" \
-    --build-root="$O" --results-file="$db" "$@"
+    --build-root="$broot" --results-file="$db" "$@"
 kyua_rc=$?
 
 if [ ! -f "$db" ]; then
