@@ -58,10 +58,7 @@ void	rumpuser_fini(void);
 #define RUMPUSER_PARAM_LOCKS	"RUMP_LOCKS"
 int	rumpuser_getparam(const char *name, char *buf, size_t buflen);
 
-/*
- * Memory.  alignment is 0 or a power of two; RUMP_ENOMEM on failure
- * (or when a host-level fault is injected).
- */
+/* Memory.  alignment is 0 or a power of two; RUMP_ENOMEM on failure. */
 int	rumpuser_malloc(size_t len, size_t alignment, void **memp);
 void	rumpuser_free(void *mem, size_t len);
 
@@ -164,9 +161,12 @@ int	rumpuser_getfileinfo(const char *path, uint64_t *sizep, int *typep);
 /*
  * Block I/O.  rumpuser_bio starts a read or write of dlen bytes at off
  * and returns at once; done(arg, bytes_done, error) is called later from
- * a host I/O thread holding a virtual CPU.  RUMPUSER_BIO_SYNC makes a
- * write durable before done is called.  Errors: kernel errno, with
- * a short count when the file ends.
+ * a host I/O thread holding a virtual CPU (or, when no I/O thread can be
+ * had, on the caller's thread before rumpuser_bio returns).  The I/O
+ * threads keep their kernel context (lwp) until shutdown.
+ * RUMPUSER_BIO_SYNC makes a write durable before done is called.
+ * Errors: kernel errno, with a short count when the file ends.  The
+ * kernel must have seen every completion before rumpuser_fini.
  */
 #define RUMPUSER_BIO_READ	0x01
 #define RUMPUSER_BIO_WRITE	0x02
@@ -179,6 +179,7 @@ void	rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off,
  * Synchronous vector I/O; off RUMPUSER_IOV_NOSEEK uses the file offset.
  * The byte count goes to *retp.  Releases the CPU while in the host.
  */
+/* Laid out as the host's struct iovec (checked in librumpuser). */
 struct rumpuser_iovec {
 	void	*iov_base;
 	size_t	 iov_len;
