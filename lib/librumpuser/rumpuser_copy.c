@@ -24,6 +24,13 @@
 
 #include "rumpuser_int.h"
 
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define HAVE_MEMCHECK	1
+#endif
+#endif
+
 /* Nothing is ever mapped this low; such addresses fail at once. */
 #define LOW_ADDR_LIMIT	4096
 
@@ -74,6 +81,40 @@ user_range_mapped(const void *uaddr, size_t len)
 }
 
 /*
+ * Under valgrind: make the len bytes at dst exactly as defined as those
+ * at src.  memcheck sees process_vm_writev as a write into another
+ * process, so copied-out bytes would keep the destination's old
+ * (typically undefined) state, and process_vm_readv marks what it
+ * reads as defined whatever it was.  Copying the validity bits keeps
+ * memcheck's verdicts right across copyin and copyout.  A no-op
+ * otherwise.
+ */
+static void
+copy_vbits(const void *src, void *dst, size_t len)
+{
+#ifdef HAVE_MEMCHECK
+	unsigned char vbits[1024];
+	size_t n;
+
+	if (!RUNNING_ON_VALGRIND)
+		return;
+	for (; len > 0; len -= n) {
+		n = len < sizeof(vbits) ? len : sizeof(vbits);
+		if (VALGRIND_GET_VBITS(src, vbits, n) == 1)
+			(void)VALGRIND_SET_VBITS(dst, vbits, n);
+		else
+			(void)VALGRIND_MAKE_MEM_DEFINED(dst, n);
+		src = (const char *)src + n;
+		dst = (char *)dst + n;
+	}
+#else
+	(void)src;
+	(void)dst;
+	(void)len;
+#endif
+}
+
+/*
  * Copy len bytes between our memory and "user" memory at uaddr.  out
  * says which way: 0 reads uaddr into kaddr, 1 writes kaddr to uaddr.
  * Returns 0, or the host errno.
@@ -100,6 +141,10 @@ copy_vm(void *kaddr, void *uaddr, size_t len, int out)
 		}
 		if (n == -1)
 			return errno;
+		if (out)
+			copy_vbits(kaddr, uaddr, (size_t)n);
+		else
+			copy_vbits(uaddr, kaddr, (size_t)n);
 		if ((size_t)n != chunk)
 			return EFAULT;	/* partial: stopped at a bad page */
 		kaddr = (char *)kaddr + chunk;

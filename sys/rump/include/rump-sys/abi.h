@@ -27,4 +27,7 @@
 #define CLOCK_REALTIME	0
 #define CLOCK_MONOTONIC	1
 
+/* Pipe writes of at most this many bytes are atomic (<limits.h>). */
+#define PIPE_BUF	4096
+
 #endif /* _RUMP_SYS_ABI_H_ */

@@ -27,8 +27,11 @@ int	rump_init(void);
  * Shut the kernel down: run component shutdown hooks, stop and join
  * every kernel thread, free every lwp, process and descriptor.  The
  * program may rump_init() again afterwards.  Returns 0, or -1 with
- * errno ENXIO (no kernel), EBUSY (another thread is inside the kernel).
- * howto: RUMP_RB_* (only RUMP_RB_DUMP is special: it panics).
+ * errno ENXIO (no kernel), EBUSY (another host thread is inside the
+ * kernel, even asleep there, e.g. blocked in rump_sys_read; nothing is
+ * torn down then).  System calls that other threads start while the
+ * shutdown runs fail with ENXIO.  howto: RUMP_RB_* (only RUMP_RB_DUMP
+ * is special: it panics).
  */
 int	rump_sys_reboot(int howto, char *bootstr);
 

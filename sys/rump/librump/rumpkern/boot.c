@@ -13,6 +13,7 @@
 #include <rump-sys/lwp.h>
 #include <rump-sys/sched.h>
 #include <rump-sys/time.h>
+#include <rump-sys/syscallargs.h>
 #include <rump/rumpuser.h>
 #include <rump/rump.h>
 
@@ -42,7 +43,8 @@ static const struct rumpuser_hyperup hyp = {
 int
 rump_is_up(void)
 {
-	return __atomic_load_n(&rump_state, __ATOMIC_ACQUIRE) == RUMP_UP;
+	/* seq_cst: pairs with the count of threads in rump_syscall(). */
+	return __atomic_load_n(&rump_state, __ATOMIC_SEQ_CST) == RUMP_UP;
 }
 
 int
@@ -257,23 +259,36 @@ rump_init(void)
 	return 0;
 }
 
+/*
+ * Shut down, unless another host thread is inside the kernel: in a
+ * system call (running, asleep or waiting for a CPU) or holding a CPU
+ * some other way.  Then nothing is torn down and EBUSY says so; system
+ * calls made while the check runs fail with ENXIO.
+ */
 int
 rump_sys_reboot(int howto, char *bootstr)
 {
 	int expect = RUMP_UP;
 
-	(void)howto;
 	(void)bootstr;
+	if ((howto & RUMP_RB_DUMP) && rump_is_up())
+		panic("rump_sys_reboot: RUMP_RB_DUMP (howto 0x%x)", howto);
 	if (!__atomic_compare_exchange_n(&rump_state, &expect, RUMP_HALTING,
-	    0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+	    0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
 		rumpuser_seterrno(expect == RUMP_HALTING ? EBUSY : ENXIO);
+		return -1;
+	}
+	if (rump_syscall_inflight() != 0) {
+		__atomic_store_n(&rump_state, RUMP_UP, __ATOMIC_SEQ_CST);
+		rumpuser_seterrno(EBUSY);
 		return -1;
 	}
 	rump_fault_arm(0);
 	rump_schedule();
 	if (!rump_sched_idle_except_me()) {
 		rump_unschedule();
-		__atomic_store_n(&rump_state, RUMP_UP, __ATOMIC_RELEASE);
+		rump_fault_arm(1);
+		__atomic_store_n(&rump_state, RUMP_UP, __ATOMIC_SEQ_CST);
 		rumpuser_seterrno(EBUSY);
 		return -1;
 	}

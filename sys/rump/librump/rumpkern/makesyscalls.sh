@@ -27,7 +27,9 @@ BEGIN {
 	print "typedef int sy_call_t(struct lwp *, const void *, register_t *);" > kern
 	print "struct sysent {\n\tsy_call_t\t*sy_call;\n\tconst char\t*sy_name;\n};\n" > kern
 	print "/*\n * Enter the kernel and run system call num; 0 or a kernel errno.\n * retval[0] is the result.\n */" > kern
-	print "int\trump_syscall(int num, void *args, register_t *retval);\n" > kern
+	print "int\trump_syscall(int num, void *args, register_t *retval);" > kern
+	print "/* How many host threads are inside rump_syscall() now. */" > kern
+	print "unsigned int\trump_syscall_inflight(void);\n" > kern
 
 	print "/* Generated from syscalls.master by makesyscalls.sh; do not edit. */" > src
 	print "#include <rump-sys/types.h>\n#include <rump-sys/syscallargs.h>" > src

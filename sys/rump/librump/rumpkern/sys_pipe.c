@@ -1,8 +1,9 @@
 /*
  * sys_pipe.c: pipes, the core's own file type.  A pipe is a 16 KiB
  * ring shared by a read end and a write end; readers and writers block
- * on one condition variable (or get EAGAIN with O_NONBLOCK).  Writing
- * with no reader left gives EPIPE (there are no signals here).
+ * on one condition variable (or get EAGAIN with O_NONBLOCK).  Writes of
+ * up to PIPE_BUF bytes are atomic.  Writing with no reader left gives
+ * EPIPE (there are no signals here).
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/abi.h>
@@ -15,6 +16,7 @@
 #include <rump-sys/syscallargs.h>
 
 #define PIPE_SIZE	16384
+_Static_assert(PIPE_SIZE >= PIPE_BUF, "an atomic write must fit");
 
 struct pipe {
 	kmutex_t	 pipe_lock;
@@ -56,6 +58,9 @@ pipe_read(struct file *fp, struct uio *uio, int flags)
 	size_t n, before;
 	int error = 0;
 
+	/* Nothing asked, nothing to wait for (POSIX read of 0 bytes). */
+	if (uio->uio_resid == 0)
+		return 0;
 	mutex_enter(&pp->pipe_lock);
 	while (pp->pipe_len == 0) {
 		if (pp->pipe_writers == 0)
@@ -78,13 +83,19 @@ out:
 	return error;
 }
 
+/*
+ * A write of at most PIPE_BUF bytes goes in whole or waits (EAGAIN with
+ * FNONBLOCK), so writers sharing a pipe never interleave such writes;
+ * a bigger one takes whatever room there is, piece by piece.
+ */
 static int
 pipe_write(struct file *fp, struct uio *uio, int flags)
 {
 	struct pipe *pp = fp->f_data;
-	size_t room, n, before;
+	size_t room, n, before, need;
 	int error = 0;
 
+	need = uio->uio_resid <= PIPE_BUF ? uio->uio_resid : 1;
 	mutex_enter(&pp->pipe_lock);
 	while (uio->uio_resid > 0) {
 		if (pp->pipe_readers == 0) {
@@ -92,7 +103,7 @@ pipe_write(struct file *fp, struct uio *uio, int flags)
 			break;
 		}
 		room = PIPE_SIZE - pp->pipe_len;
-		if (room == 0) {
+		if (room < need) {
 			if (fp->f_flag & FNONBLOCK) {
 				error = EAGAIN;
 				break;
