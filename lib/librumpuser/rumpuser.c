@@ -49,7 +49,8 @@ write_all(int fd, const char *buf, size_t len)
 /*
  * Check the hypercall version and save the upcalls.  Returns 0,
  * RUMP_ENOTSUP on a version mismatch (after a message on stderr) or
- * RUMP_EINVAL when hyp or one of its members is NULL.  Every call
+ * RUMP_EINVAL when hyp or one of its members is NULL or RUMP_HYPERFAIL
+ * is malformed (rumpuser_fault.c).  Every call
  * starts a new curlwp generation.
  */
 int
@@ -66,6 +67,8 @@ rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 	    hyp->hyp_unschedule == NULL)
 		return RUMP_EINVAL;
 
+	if (rumpuser__fault_init() != 0)
+		return RUMP_EINVAL;
 	rumpuser__hyp = *hyp;
 	__atomic_add_fetch(&rumpuser__generation, 1, __ATOMIC_SEQ_CST);
 	return 0;

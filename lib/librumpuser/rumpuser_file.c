@@ -82,6 +82,9 @@ rumpuser_open(const char *path, int ruflags, int *fdp)
 {
 	int flags, fd, error;
 
+	if (rumpuser__fault(RUMPUSER__FAULT_OPEN))
+		return RUMP_EIO;
+
 	if ((flags = host_open_flags(ruflags)) == -1)
 		return RUMP_EINVAL;
 	error = 0;
@@ -206,6 +209,9 @@ rumpuser_iovread(int fd, struct rumpuser_iovec *iov, size_t iovcnt,
 	ssize_t n;
 	int error;
 
+	if (rumpuser__fault(RUMPUSER__FAULT_IOVREAD))
+		return RUMP_EIO;
+
 	if ((error = iov_check(iovcnt, off)) != 0)
 		return error;
 	RUMPUSER_BLOCKING(
@@ -234,6 +240,9 @@ rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov, size_t iovcnt,
 	const struct iovec *hiov = (const struct iovec *)iov;
 	ssize_t n;
 	int error;
+
+	if (rumpuser__fault(RUMPUSER__FAULT_IOVWRITE))
+		return RUMP_EIO;
 
 	if ((error = iov_check(iovcnt, off)) != 0)
 		return error;
@@ -425,6 +434,11 @@ rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off,
 	struct bio_req *br, onstack;
 	size_t donelen;
 	int rw, error;
+
+	if (rumpuser__fault(RUMPUSER__FAULT_BIO)) {
+		done(donearg, 0, RUMP_EIO);
+		return;
+	}
 
 	rw = op & (RUMPUSER_BIO_READ | RUMPUSER_BIO_WRITE);
 	if (rw != RUMPUSER_BIO_READ && rw != RUMPUSER_BIO_WRITE) {

@@ -73,6 +73,21 @@ void	rumpuser__fatal(const char *func, const char *what, int host_errno)
 		rumpuser__fatal(__func__, #call, nofail_error_);	\
 } while (/*CONSTCOND*/0)
 
+/* Hypercall-level fault injection (rumpuser_fault.c). */
+enum rumpuser__faultpoint {
+	RUMPUSER__FAULT_MALLOC,
+	RUMPUSER__FAULT_THREAD_CREATE,
+	RUMPUSER__FAULT_BIO,
+	RUMPUSER__FAULT_IOVREAD,
+	RUMPUSER__FAULT_IOVWRITE,
+	RUMPUSER__FAULT_OPEN,
+	RUMPUSER__FAULT_MAX
+};
+/* Read RUMP_HYPERFAIL; 0 or RUMP_EINVAL (after a message). */
+int	rumpuser__fault_init(void);
+/* Whether this call of the hypercall at point must fail. */
+int	rumpuser__fault(enum rumpuser__faultpoint point);
+
 /* Stop and join the block I/O workers (rumpuser_file.c). */
 void	rumpuser__bio_fini(void);
 

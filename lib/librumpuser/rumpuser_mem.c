@@ -23,6 +23,9 @@ rumpuser_malloc(size_t len, size_t alignment, void **memp)
 	void *mem;
 	int error;
 
+	if (rumpuser__fault(RUMPUSER__FAULT_MALLOC))
+		return RUMP_ENOMEM;
+
 	if ((alignment & (alignment - 1)) != 0)
 		return RUMP_EINVAL;
 	if (len == 0)

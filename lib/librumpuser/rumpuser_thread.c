@@ -61,6 +61,9 @@ rumpuser_thread_create(void *(*fn)(void *), void *arg, const char *name,
 	pthread_t *ptp;
 	int error;
 
+	if (rumpuser__fault(RUMPUSER__FAULT_THREAD_CREATE))
+		return RUMP_EAGAIN;
+
 	if ((ts = malloc(sizeof(*ts))) == NULL)
 		return RUMP_EAGAIN;
 	if ((ptp = malloc(sizeof(*ptp))) == NULL) {

@@ -541,8 +541,122 @@ ATF_TC_BODY(copy_keeps_memcheck_state, tc)
 #endif
 }
 
+/* ---------------------------------------------------------------- */
+
+/* Fault injection at the hypercall level (RUMP_HYPERFAIL). */
+
+ATF_TC(hyperfail_thread_create_fails_boot);
+ATF_TC_HEAD(hyperfail_thread_create_fails_boot, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a host that cannot create the first "
+	    "or the second kernel thread makes the boot fail cleanly with "
+	    "EAGAIN, and the next boot works");
+}
+ATF_TC_BODY(hyperfail_thread_create_fails_boot, tc)
+{
+	RL(setenv("RUMP_HYPERFAIL", "thread_create:1", 1));
+	ATF_REQUIRE_EQ(rump_init(), EAGAIN);
+	ATF_REQUIRE(!rump_booted());
+	/* The callout thread exists when the softint one cannot be made. */
+	RL(setenv("RUMP_HYPERFAIL", "thread_create:2", 1));
+	ATF_REQUIRE_EQ(rump_init(), EAGAIN);
+	ATF_REQUIRE(!rump_booted());
+	RL(unsetenv("RUMP_HYPERFAIL"));
+	RZ(rump_init());
+	ATF_REQUIRE_EQ(rump_sys_getpid(), 1);
+	h_shutdown_check();
+}
+
+ATF_TC(hyperfail_bad_spec);
+ATF_TC_HEAD(hyperfail_bad_spec, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a malformed RUMP_HYPERFAIL is a boot "
+	    "error, not ignored");
+}
+ATF_TC_BODY(hyperfail_bad_spec, tc)
+{
+	static const char *const bad[] = { "bio", "bio:", "bio:0", "bio:x",
+	    "nosuch:1", "bio:2-", ":1" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		RL(setenv("RUMP_HYPERFAIL", bad[i], 1));
+		ATF_REQUIRE_EQ_MSG(rump_init(), EINVAL, "RUMP_HYPERFAIL=%s",
+		    bad[i]);
+	}
+	RL(unsetenv("RUMP_HYPERFAIL"));
+	h_shutdown_check();
+}
+
+/* A bio completion: slot[1] gets the error, slot[2] the length. */
+static void
+record_bio(void *arg, size_t len, int error)
+{
+	int *slot = arg;
+
+	slot[2] = (int)len;
+	__atomic_store_n(&slot[1], error, __ATOMIC_RELEASE);
+}
+
+ATF_TC(hyperfail_bio_malloc);
+ATF_TC_HEAD(hyperfail_bio_malloc, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "RUMP_HYPERFAIL fails exactly the "
+	    "chosen calls: the 2nd block I/O completes with EIO, the 3rd and "
+	    "later mallocs fail");
+}
+ATF_TC_BODY(hyperfail_bio_malloc, tc)
+{
+	char path[] = "hyperfail.XXXXXX", buf[3][512];
+	int slots[3][3];
+	void *p;
+	int fd, hfd, i;
+
+	hfd = RL(mkstemp(path));
+	memset(buf, 'x', sizeof(buf));
+	ATF_REQUIRE_EQ(write(hfd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	close(hfd);
+	RL(setenv("RUMP_HYPERFAIL", "bio:2,malloc:3+", 1));
+	RZ(rumpuser_init(RUMPUSER_VERSION, &dummy_hyp));
+	ATF_REQUIRE_EQ(rumpuser_open(path, RUMPUSER_OPEN_RDWR, &fd), 0);
+	for (i = 0; i < 3; i++) {
+		slots[i][0] = 0;
+		slots[i][1] = -1;
+		rumpuser_bio(fd, RUMPUSER_BIO_READ, buf[i], 512, 512 * i,
+		    record_bio, slots[i]);
+	}
+	/* Completions are asynchronous; wait for all three. */
+	for (int tries = 0; tries < 5000; tries++) {
+		if (__atomic_load_n(&slots[0][1], __ATOMIC_ACQUIRE) != -1 &&
+		    __atomic_load_n(&slots[1][1], __ATOMIC_ACQUIRE) != -1 &&
+		    __atomic_load_n(&slots[2][1], __ATOMIC_ACQUIRE) != -1)
+			break;
+		usleep(1000);
+	}
+	ATF_CHECK_EQ(slots[0][1], 0);
+	ATF_CHECK_EQ(slots[0][2], 512);
+	ATF_CHECK_EQ(slots[1][1], RUMP_EIO);
+	ATF_CHECK_EQ(slots[1][2], 0);
+	ATF_CHECK_EQ(slots[2][1], 0);
+	ATF_CHECK_EQ(slots[2][2], 512);
+
+	for (i = 1; i <= 4; i++) {
+		int error = rumpuser_malloc(64, 0, &p);
+
+		ATF_CHECK_EQ_MSG(error, i < 3 ? 0 : RUMP_ENOMEM, "malloc %d", i);
+		if (error == 0)
+			rumpuser_free(p, 64);
+	}
+	RZ(rumpuser_close(fd));
+	rumpuser_fini();
+	RL(unsetenv("RUMP_HYPERFAIL"));
+	unlink(path);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, hyperfail_thread_create_fails_boot);
+	ATF_TP_ADD_TC(tp, hyperfail_bad_spec);
+	ATF_TP_ADD_TC(tp, hyperfail_bio_malloc);
 	ATF_TP_ADD_TC(tp, init_version_mismatch);
 	ATF_TP_ADD_TC(tp, init_null_hyp);
 	ATF_TP_ADD_TC(tp, errno_tohost_table);
