@@ -122,24 +122,41 @@ h_child_free(struct h_child *hc)
 	hc->hc_output = NULL;
 }
 
+/*
+ * ATF wants a one-line reason, so the child's output goes to our stderr
+ * (Kyua keeps it) and the reason says where to look.
+ */
+static void
+show_output(const struct h_child *hc)
+{
+	fprintf(stderr, "--- output of the child ---\n%s\n--- end of output "
+	    "---\n", hc->hc_output != NULL ? hc->hc_output : "(none)");
+}
+
 void
 h_child_require_output(const struct h_child *hc, const char *needle)
 {
-	if (hc->hc_output == NULL || strstr(hc->hc_output, needle) == NULL)
-		atf_tc_fail("child output lacks \"%s\"; it was:\n%s", needle,
-		    hc->hc_output ? hc->hc_output : "(none)");
+	if (hc->hc_output == NULL || strstr(hc->hc_output, needle) == NULL) {
+		show_output(hc);
+		atf_tc_fail("child output lacks \"%s\" (output on stderr)",
+		    needle);
+	}
 }
 
 void
 h_child_require_panic(const struct h_child *hc, const char *msg)
 {
-	if (hc->hc_timedout)
-		atf_tc_fail("child hung instead of panicking; output:\n%s",
-		    hc->hc_output ? hc->hc_output : "");
-	if (hc->hc_signal != SIGABRT)
-		atf_tc_fail("child did not abort (exited %d, status %d, signal "
-		    "%d); output:\n%s", hc->hc_exited, hc->hc_status,
-		    hc->hc_signal, hc->hc_output ? hc->hc_output : "");
+	if (hc->hc_timedout) {
+		show_output(hc);
+		atf_tc_fail("child hung instead of panicking (output on "
+		    "stderr)");
+	}
+	if (hc->hc_signal != SIGABRT) {
+		show_output(hc);
+		atf_tc_fail("child did not abort: exited %d, status %d, signal "
+		    "%d (output on stderr)", hc->hc_exited, hc->hc_status,
+		    hc->hc_signal);
+	}
 	h_child_require_output(hc, "panic: ");
 	if (msg != NULL)
 		h_child_require_output(hc, msg);

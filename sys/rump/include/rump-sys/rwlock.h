@@ -26,8 +26,9 @@ void	rw_enter(krwlock_t *, krw_t);
 /* 1 if acquired, 0 if busy. */
 int	rw_tryenter(krwlock_t *, krw_t);
 void	rw_exit(krwlock_t *);
-/* Whether a writer holds it / the calling lwp is that writer. */
+/* Whether the calling lwp holds it as the writer. */
 int	rw_write_held(const krwlock_t *);
+/* Whether anybody holds it, as a reader or as a writer (NetBSD's). */
 int	rw_lock_held(const krwlock_t *);
 
 #endif /* _RUMP_SYS_RWLOCK_H_ */

@@ -159,6 +159,7 @@ getparams(struct bootparams *bp)
 static int
 teardown(void)
 {
+	char name[MAXCOMLEN];
 	int error = 0;
 
 	if (boot_stage >= BOOTED_COMPONENTS)
@@ -168,10 +169,11 @@ teardown(void)
 	if (boot_stage >= BOOTED_CALLOUT)
 		callout_shutdown();
 	if (boot_stage >= BOOTED_LOCKS &&
-	    (error = lwp_wait_kthreads(KTHREAD_EXIT_WAIT_NS)) != 0)
-		panic("rump shutdown: kernel threads outlived the kernel "
-		    "(see above); a component must stop its threads in its "
-		    "shutdown hook");
+	    (error = lwp_wait_kthreads(KTHREAD_EXIT_WAIT_NS, name,
+	    sizeof(name))) != 0)
+		panic("rump shutdown: kernel thread \"%s\" outlived the "
+		    "kernel (see above); join kernel threads, and stop a "
+		    "component's threads in its shutdown hook", name);
 	if (boot_stage >= BOOTED_PROC)
 		proc_shutdown();
 	if (boot_stage >= BOOTED_LOCKS)

@@ -133,10 +133,11 @@ rw_write_held(const krwlock_t *rw)
 	return __atomic_load_n(&rw->rw_owner, __ATOMIC_RELAXED) == curlwp;
 }
 
+/* As in NetBSD: held by anybody, as a reader or as a writer. */
 int
 rw_lock_held(const krwlock_t *rw)
 {
-	return rw_write_held(rw) ||
+	return __atomic_load_n(&rw->rw_owner, __ATOMIC_RELAXED) != NULL ||
 	    __atomic_load_n(&rw->rw_readers, __ATOMIC_RELAXED) != 0;
 }
 

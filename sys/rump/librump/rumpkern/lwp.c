@@ -12,6 +12,7 @@
 #include <rump-sys/file.h>
 #include <rump-sys/kthread.h>
 #include <rump-sys/sched.h>
+#include <rump-sys/time.h>
 #include <rump/rumpuser.h>
 
 #include "rumpkern_int.h"
@@ -150,34 +151,55 @@ kthread_count(void)
 	return n;
 }
 
-/*
- * Wait (off-CPU) up to timeout_ns for all kernel threads to be gone.
- * Returns 0, or EBUSY after naming the ones left on the console.
- */
-int
-lwp_wait_kthreads(uint64_t timeout_ns)
+/* Kernel threads still running (not exited and waiting for a join). */
+static int
+lwp_nrunning_kthreads(void)
 {
 	struct lwp *l;
+	int n = 0;
+
+	LIST_FOREACH(l, &alllwp, l_list) {
+		if ((l->l_flag & LW_SYSTEM) &&
+		    !(__atomic_load_n(&l->l_flag, __ATOMIC_ACQUIRE) & LW_EXITED))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Wait (off-CPU) up to timeout_ns for the running kernel threads to
+ * end.  Returns 0 when none is left, or EBUSY after naming each one left
+ * on the console (and the first in name, of namelen bytes): still
+ * running, or exited but never joined (which no wait can fix).
+ */
+int
+lwp_wait_kthreads(uint64_t timeout_ns, char *name, size_t namelen)
+{
+	struct lwp *l;
+	uint64_t deadline = rump_monotime_ns() + timeout_ns;
 	int error = 0;
 
 	rump_unschedule();
 	rumpuser_mutex_enter_nowrap(lwp_mtx);
-	while (lwp_nkthreads > 0) {
-		if (rumpuser_cv_timedwait_nowrap(lwp_cv, lwp_mtx,
-		    (int64_t)(timeout_ns / 1000000000ULL),
-		    (long)(timeout_ns % 1000000000ULL)) != 0)
+	while (lwp_nrunning_kthreads() > 0) {
+		uint64_t now = rump_monotime_ns();
+
+		if (now >= deadline)
 			break;
+		(void)rumpuser_cv_timedwait_nowrap(lwp_cv, lwp_mtx,
+		    (int64_t)((deadline - now) / 1000000000ULL),
+		    (long)((deadline - now) % 1000000000ULL));
 	}
-	if (lwp_nkthreads > 0) {
+	LIST_FOREACH(l, &alllwp, l_list) {
+		if (!(l->l_flag & LW_SYSTEM))
+			continue;
+		if (error == 0)
+			strlcpy(name, l->l_name, namelen);
 		error = EBUSY;
-		LIST_FOREACH(l, &alllwp, l_list) {
-			if (!(l->l_flag & LW_SYSTEM))
-				continue;
-			printf("rump shutdown: kernel thread \"%s\" (lwp %d) %s\n",
-			    l->l_name, l->l_lid, (l->l_flag & LW_EXITED) ?
-			    "exited but was never joined with kthread_join" :
-			    "is still running");
-		}
+		printf("rump shutdown: kernel thread \"%s\" (lwp %d) %s\n",
+		    l->l_name, l->l_lid, (l->l_flag & LW_EXITED) ?
+		    "exited but was never joined with kthread_join" :
+		    "is still running");
 	}
 	rumpuser_mutex_exit(lwp_mtx);
 	rump_schedule();

@@ -29,7 +29,7 @@ struct cpu_info *rump_cpu(int);
 int	lwp_boot(void);
 int	proc_boot(void);
 void	proc_shutdown(void);
-int	lwp_wait_kthreads(uint64_t timeout_ns);
+int	lwp_wait_kthreads(uint64_t timeout_ns, char *name, size_t namelen);
 void	lwp_shutdown(void);
 
 /* boot.c */

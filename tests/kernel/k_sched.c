@@ -1,0 +1,266 @@
+/*
+ * k_sched.c: the kernel half of t_sched.  The virtual CPU scheduler is
+ * judged from inside: kernel threads count themselves in and out of a
+ * section of kernel code with atomic operations (which this file may
+ * use, unlike the UP locks) and note which CPU they hold there.
+ */
+#include <rump-sys/systm.h>
+#include <rump-sys/condvar.h>
+#include <rump-sys/kthread.h>
+#include <rump-sys/lwp.h>
+#include <rump-sys/mutex.h>
+#include <rump-sys/time.h>
+
+#include "ktest_int.h"
+#include "k_sched.h"
+
+#define MAXTHREADS	32
+#define BOUND_NS	(30 * NSEC_PER_SEC)
+/* How long one lwp in the section waits for company. */
+#define COMPANY_NS	(50 * 1000 * 1000ULL)
+
+#define ATOMIC_INC(p)	__atomic_add_fetch((p), 1, __ATOMIC_SEQ_CST)
+#define ATOMIC_DEC(p)	__atomic_sub_fetch((p), 1, __ATOMIC_SEQ_CST)
+#define ATOMIC_LOAD(p)	__atomic_load_n((p), __ATOMIC_SEQ_CST)
+
+struct worker {
+	void		*w_state;
+	unsigned	 w_idx;
+	struct lwp	*w_lwp;
+};
+
+/* Start n joinable kernel threads; *np says how many started. */
+static int
+spawn_all(struct worker *w, unsigned n, unsigned *np, void (*fn)(void *),
+    void *state, const char *name)
+{
+	int error;
+
+	for (*np = 0; *np < n; (*np)++) {
+		w[*np].w_state = state;
+		w[*np].w_idx = *np;
+		error = kthread_create(PRI_NONE,
+		    KTHREAD_MUSTJOIN | KTHREAD_MPSAFE, NULL, fn, &w[*np],
+		    &w[*np].w_lwp, "%s%u", name, *np);
+		if (error != 0)
+			return error;
+	}
+	return 0;
+}
+
+static void
+join_all(struct worker *w, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		(void)kthread_join(w[i].w_lwp);
+}
+
+static void
+spin(unsigned n)
+{
+	for (volatile unsigned i = 0; i < n; i++)
+		continue;
+}
+
+/* More threads than CPUs, all sleeping now and then. */
+
+struct many_state {
+	unsigned	ms_n, ms_iters;
+	uint64_t	ms_deadline;	/* give up waiting for the others */
+	unsigned	ms_started;
+	unsigned	ms_sawall;	/* saw every thread started */
+	unsigned	ms_finished;
+};
+
+static void
+many_worker(void *arg)
+{
+	struct worker *w = arg;
+	struct many_state *s = w->w_state;
+
+	ATOMIC_INC(&s->ms_started);
+	for (unsigned i = 0; i < s->ms_iters; i++) {
+		(void)kpause("ktest", false, 1, NULL);
+		spin(20000);
+	}
+	/* Only possible if the others got CPUs while we slept. */
+	while (ATOMIC_LOAD(&s->ms_started) < s->ms_n &&
+	    rump_monotime_ns() < s->ms_deadline)
+		(void)kpause("ktest", false, 1, NULL);
+	if (ATOMIC_LOAD(&s->ms_started) == s->ms_n)
+		ATOMIC_INC(&s->ms_sawall);
+	ATOMIC_INC(&s->ms_finished);
+}
+
+int
+rump_pub_ktest_sched_many_kthreads(unsigned nthreads, unsigned iters)
+{
+	static struct many_state s;
+	struct worker w[MAXTHREADS];
+	unsigned n = 0;
+	int error = 0;
+
+	KTEST_ENTER();
+	KTEST_CHECK(nthreads <= MAXTHREADS, "%u threads", nthreads);
+	memset(&s, 0, sizeof(s));
+	s.ms_n = nthreads;
+	s.ms_iters = iters;
+	s.ms_deadline = rump_monotime_ns() + BOUND_NS;
+	error = spawn_all(w, nthreads, &n, many_worker, &s, "many");
+	join_all(w, n);
+	KTEST_CHECK(error == 0, "kthread_create: %d", error);
+	KTEST_CHECK(s.ms_finished == nthreads, "%u of %u threads finished",
+	    s.ms_finished, nthreads);
+	KTEST_CHECK(s.ms_sawall == nthreads, "only %u of %u threads saw all "
+	    "%u running at once", s.ms_sawall, nthreads, nthreads);
+out:
+	return KTEST_LEAVE(error);
+}
+
+/* At most ncpu lwps inside kernel code, each on its own CPU. */
+
+struct conc_state {
+	unsigned	cs_iters;
+	unsigned	cs_inside;
+	unsigned	cs_max;
+	unsigned	cs_cpubusy[MAXCPUS];	/* lwps inside, per CPU */
+	unsigned	cs_shared;	/* two in the section on one CPU */
+	unsigned	cs_notours;	/* our CPU says another lwp holds it */
+};
+
+static void
+conc_section(struct conc_state *s)
+{
+	struct lwp *l = curlwp;
+	struct cpu_info *ci = curcpu();
+	unsigned in, max;
+	uint64_t until;
+
+	if (ATOMIC_INC(&s->cs_cpubusy[ci->ci_index]) != 1)
+		ATOMIC_INC(&s->cs_shared);
+	if (ATOMIC_LOAD(&ci->ci_curlwp) != l)
+		ATOMIC_INC(&s->cs_notours);
+	in = ATOMIC_INC(&s->cs_inside);
+	max = ATOMIC_LOAD(&s->cs_max);
+	while (in > max && !__atomic_compare_exchange_n(&s->cs_max, &max, in,
+	    0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		continue;
+	/* Stay a while, until the CPUs have all been seen busy at once. */
+	until = rump_monotime_ns() + COMPANY_NS;
+	while (ATOMIC_LOAD(&s->cs_max) < (unsigned)ncpu &&
+	    rump_monotime_ns() < until)
+		spin(1000);
+	spin(2000);
+	ATOMIC_DEC(&s->cs_inside);
+	ATOMIC_DEC(&s->cs_cpubusy[ci->ci_index]);
+}
+
+static void
+conc_worker(void *arg)
+{
+	struct worker *w = arg;
+	struct conc_state *s = w->w_state;
+
+	for (unsigned i = 0; i < s->cs_iters; i++) {
+		conc_section(s);
+		/* Off-CPU for a moment, so the waiting threads get a turn. */
+		(void)kpause("ktest", false, 1, NULL);
+	}
+}
+
+int
+rump_pub_ktest_sched_concurrency(unsigned nthreads, unsigned iters,
+    unsigned *maxp)
+{
+	static struct conc_state s;
+	struct worker w[MAXTHREADS];
+	unsigned n = 0;
+	int error = 0;
+
+	KTEST_ENTER();
+	KTEST_CHECK(nthreads <= MAXTHREADS, "%u threads", nthreads);
+	memset(&s, 0, sizeof(s));
+	s.cs_iters = iters;
+	error = spawn_all(w, nthreads, &n, conc_worker, &s, "conc");
+	join_all(w, n);
+	*maxp = s.cs_max;
+	KTEST_CHECK(error == 0, "kthread_create: %d", error);
+	KTEST_CHECK(s.cs_max <= (unsigned)ncpu, "%u lwps ran kernel code at "
+	    "once on %d CPUs", s.cs_max, ncpu);
+	KTEST_CHECK(s.cs_shared == 0, "%u times two lwps ran on one CPU",
+	    s.cs_shared);
+	KTEST_CHECK(s.cs_notours == 0, "%u times an lwp's CPU named another "
+	    "holder", s.cs_notours);
+	KTEST_CHECK(s.cs_max == (unsigned)ncpu, "at most %u lwps ran at "
+	    "once: %d CPUs were never all busy", s.cs_max, ncpu);
+out:
+	return KTEST_LEAVE(error);
+}
+
+/* A kernel thread parked in cv_wait, across calls from the host. */
+
+static struct {
+	kmutex_t	 bs_mtx;
+	kcondvar_t	 bs_cv;
+	int		 bs_blocked, bs_release;
+	struct lwp	*bs_lwp;
+} bs;
+
+static void
+blocked_thread(void *arg)
+{
+	mutex_enter(&bs.bs_mtx);
+	bs.bs_blocked = 1;
+	cv_broadcast(&bs.bs_cv);
+	while (!bs.bs_release)
+		cv_wait(&bs.bs_cv, &bs.bs_mtx);
+	bs.bs_blocked = 0;
+	mutex_exit(&bs.bs_mtx);
+}
+
+int
+rump_pub_ktest_sched_blocked_start(void)
+{
+	int error = 0;
+
+	KTEST_ENTER();
+	memset(&bs, 0, sizeof(bs));
+	mutex_init(&bs.bs_mtx, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&bs.bs_cv, "ktblock");
+	error = kthread_create(PRI_NONE, KTHREAD_MUSTJOIN | KTHREAD_MPSAFE,
+	    NULL, blocked_thread, NULL, &bs.bs_lwp, "blocked");
+	if (error != 0) {
+		cv_destroy(&bs.bs_cv);
+		mutex_destroy(&bs.bs_mtx);
+		return KTEST_LEAVE(error);
+	}
+	mutex_enter(&bs.bs_mtx);
+	while (!bs.bs_blocked && error == 0)
+		error = cv_timedwait_ns(&bs.bs_cv, &bs.bs_mtx, BOUND_NS);
+	/* Holding the mutex: it is inside cv_wait now. */
+	KTEST_CHECK(bs.bs_blocked, "the thread never got going: %d", error);
+	error = 0;
+	KTEST_CHECK(cv_has_waiters(&bs.bs_cv), "no waiter on the condvar");
+out:
+	mutex_exit(&bs.bs_mtx);
+	return KTEST_LEAVE(error);
+}
+
+int
+rump_pub_ktest_sched_blocked_stop(void)
+{
+	int error = 0;
+
+	KTEST_ENTER();
+	mutex_enter(&bs.bs_mtx);
+	bs.bs_release = 1;
+	cv_broadcast(&bs.bs_cv);
+	mutex_exit(&bs.bs_mtx);
+	error = kthread_join(bs.bs_lwp);
+	KTEST_CHECK(error == 0, "kthread_join: %d", error);
+	KTEST_CHECK(!bs.bs_blocked, "the thread did not run to its end");
+out:
+	cv_destroy(&bs.bs_cv);
+	mutex_destroy(&bs.bs_mtx);
+	return KTEST_LEAVE(error);
+}
