@@ -71,8 +71,15 @@ struct lwp {
 	void			*l_arg;
 };
 
-/* The lwp running on the calling host thread (NULL outside the kernel). */
-#define curlwp		rumpuser_curlwp()
+/*
+ * The lwp running on the calling host thread while it holds a virtual
+ * CPU; NULL otherwise.  A thread-local copy kept by the scheduler, so
+ * the hot paths (locks) read it in one instruction; the binding of host
+ * threads to lwps across CPU switches is the hypercall's
+ * (rumpuser_curlwp).
+ */
+extern __thread struct lwp *rump_curlwp_tls;
+#define curlwp		rump_curlwp_tls
 #define curproc		(curlwp->l_proc)
 #define curcpu()	(curlwp->l_cpu)
 

@@ -28,9 +28,7 @@ lock_panic(const char *func, const void *lock, const char *why)
 static inline void
 lock_check_context(const char *func, const void *lock)
 {
-	struct lwp *l = curlwp;
-
-	if (__predict_false(l == NULL || l->l_cpu == NULL))
+	if (__predict_false(curlwp == NULL))
 		lock_panic(func, lock, "used outside the kernel "
 		    "(no virtual CPU held)");
 }
@@ -55,8 +53,12 @@ mutex_destroy(kmutex_t *mtx)
 void
 mutex_enter(kmutex_t *mtx)
 {
+	if (rump_locks_up) {
+		mutex_enter_up(mtx);
+		return;
+	}
 	lock_check_context(__func__, mtx);
-	IMPL(mutex_enter, mtx);
+	mutex_enter_mp(mtx);
 }
 
 void

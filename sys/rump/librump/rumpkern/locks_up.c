@@ -5,8 +5,9 @@
  * test disassembles it to make sure).  Contention only happens when a
  * holder sleeps; then waiters queue on the lock and sleep off-CPU.
  *
- * Guard: boot refuses RUMP_LOCKS=up with more than one CPU, and every
- * operation checks it still runs on CPU 0.
+ * Guard: boot panics on RUMP_LOCKS=up with more than one CPU, and every
+ * operation checks again that there is only one.  The uncontended
+ * mutex path stays a few instructions; the rest is out of line.
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/lwp.h>
@@ -17,9 +18,12 @@
 static inline struct lwp *
 up_curlwp(const char *func, const void *lock)
 {
-	struct lwp *l = curlwp;
+	struct lwp *l = curlwp;	/* non-NULL only while holding a CPU */
 
-	if (__predict_false(ncpu != 1 || l->l_cpu->ci_index != 0))
+	if (__predict_false(l == NULL))
+		lock_panic(func, lock, "used outside the kernel (no virtual "
+		    "CPU held)");
+	if (__predict_false(ncpu != 1))
 		lock_panic(func, lock, "uniprocessor locks used with more "
 		    "than one virtual CPU");
 	return l;
@@ -41,6 +45,9 @@ mutex_destroy_up(kmutex_t *mtx)
 		lock_panic(__func__, mtx, "destroyed with waiters");
 }
 
+static void __attribute__((noinline))
+mutex_enter_up_slow(kmutex_t *mtx, struct lwp *l);
+
 void
 mutex_enter_up(kmutex_t *mtx)
 {
@@ -50,6 +57,12 @@ mutex_enter_up(kmutex_t *mtx)
 		mtx->mtx_owner = l;
 		return;
 	}
+	mutex_enter_up_slow(mtx, l);
+}
+
+static void __attribute__((noinline))
+mutex_enter_up_slow(kmutex_t *mtx, struct lwp *l)
+{
 	if (mtx->mtx_magic != MTX_MAGIC)
 		lock_panic(__func__, mtx, "not an initialised mutex");
 	if (mtx->mtx_owner == l)

@@ -14,6 +14,7 @@
 #include "rumpkern_int.h"
 
 static struct cpu_info	 rump_cpus[MAXCPUS];
+__thread struct lwp	*rump_curlwp_tls;	/* see lwp.h */
 int			 ncpu;
 static struct rumpuser_mtx *sched_mtx;	/* sleepers and CPU waiters */
 static struct rumpuser_cv *sched_cv;	/* a CPU became free */
@@ -97,6 +98,7 @@ rump_schedule_lwp(struct lwp *l)
 	l->l_cpu = ci;
 	l->l_lastcpu = ci;
 	ci->ci_nswitch++;
+	rump_curlwp_tls = l;
 }
 
 /* Release l's CPU; with sched_mtx held when locked is set. */
@@ -105,6 +107,7 @@ cpu_release(struct lwp *l, int locked)
 {
 	struct cpu_info *ci = l->l_cpu;
 
+	rump_curlwp_tls = NULL;
 	l->l_cpu = NULL;
 	__atomic_store_n(&ci->ci_curlwp, NULL, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&sched_nwaiters, __ATOMIC_SEQ_CST) != 0) {
