@@ -1,5 +1,6 @@
 #!/bin/sh
 # failsweep.sh [--max N] [--timeout S] prog:case
+# failsweep.sh [--max N] [--timeout S] prog|directory
 #
 # Systematic fault injection, in the style of Linux's fail_nth: run the
 # case with the 1st, 2nd, 3rd ... KM_NOSLEEP kernel allocation failing
@@ -7,7 +8,9 @@
 # a pass or a clean failure through an error path.  A crash, a hang, a
 # kernel panic or assertion, or a leak is a broken error path; the table
 # at the end lists those with the allocation site that was failed.
-# Exits 1 if any injection point broke.
+# Exits 1 if any injection point broke.  Given a program or a directory
+# instead of one case, it sweeps every case of every test program there
+# and ends with a table of cases, injection points and breakages.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 O=${O:-build}
@@ -21,8 +24,42 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case ${1:-} in
+"") echo "usage: rumptest failsweep [--max N] [--timeout S] prog:case|prog|dir" >&2; exit 2 ;;
 *:*) ;;
-*) echo "usage: rumptest failsweep [--max N] [--timeout S] prog:case" >&2; exit 2 ;;
+*)
+	# Every case of a program, or of every program in a directory.
+	target=$1
+	case $target in /*) ;; *) target=$top/$O/$target ;; esac
+	if [ -d "$target" ]; then
+		progs=$(find "$target" -type f -name 't_*' -perm -u+x | sort)
+	else
+		progs=$target
+	fi
+	summary=$(mktemp)
+	status=0
+	for p in $progs; do
+		head -c 4 "$p" | grep -q ELF || continue
+		for c in $("$p" -l 2>/dev/null | sed -n 's/^ident: //p'); do
+			out=$(sh "$0" --max "$max" --timeout "$tmo" "$p:$c" 2>&1)
+			rc=$?
+			tried=$(echo "$out" | sed -n 's/^failsweep: \([0-9]*\) injection points tried.*/\1/p')
+			broke=$(echo "$out" | sed -n 's/^failsweep: \([0-9]*\) broke:.*/\1/p')
+			capped=$(echo "$out" | grep -c 'stopped at --max')
+			printf '%-55s %6s %6s%s\n' "${p#"$top/$O/"}:$c" "${tried:-0}" \
+			    "${broke:-0}" "$([ "$capped" -gt 0 ] && echo "  (stopped at --max $max)")" |
+			    tee -a "$summary"
+			if [ $rc -ne 0 ]; then
+				status=1
+				echo "$out" | sed -n '/^NTH/,$p' | sed 's/^/    /'
+			fi
+		done
+	done
+	echo "failsweep summary:"
+	printf '%-55s %6s %6s\n' CASE POINTS BROKE
+	cat "$summary"
+	rm -f "$summary"
+	exit $status
+	;;
 esac
 prog=${1%%:*}
 tcase=${1#*:}

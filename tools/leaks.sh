@@ -27,6 +27,7 @@ find "$O/tests" -type f -name 't_*' -perm -u+x | while read -r prog; do
 #!/bin/sh
 # valgrind wrapper for $rel, made by tools/leaks.sh
 for a in "\$@"; do [ "\$a" = "-l" ] && exec "$abs" "\$@"; done
+ulimit -c 0	# panicking children would leave vgcore files
 exec valgrind -q --error-exitcode=97 --leak-check=full \\
     --show-leak-kinds=definite,indirect \\
     --errors-for-leak-kinds=definite,indirect \\
