@@ -168,7 +168,16 @@ void
 rumpuser_exit(int value)
 {
 
+	static int panicking;
+
 	if (value == RUMPUSER_PANIC) {
+		/*
+		 * One backtrace: a second thread panicking at the same time
+		 * waits for the first one's abort to end the process.
+		 */
+		if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
+			for (;;)
+				pause();
 		print_backtrace();
 		if (__gcov_dump != NULL)
 			__gcov_dump();

@@ -51,11 +51,14 @@ ts_ns(const struct timespec *ts)
 }
 
 /*
- * Bad user addresses: NULL, one in the first page, an unmapped page, a
- * PROT_NONE page and (bad only for copyout) a read-only page.
+ * Bad user addresses: NULL, one in the first page, unmapped memory, a
+ * PROT_NONE page and (bad only for copyout) a read-only page.  Unmapped
+ * memory is an address at the top of the address space, where no user
+ * mapping can ever be: a page we munmap ourselves may be mapped again at
+ * once by another thread (a sanitizer's allocator does exactly that).
  */
 struct badmem {
-	char	*bm_base;	/* three pages: unmapped, none, read-only */
+	char	*bm_base;	/* 3 pages: (given back), none, read-only */
 	size_t	 bm_pgsz;
 };
 
@@ -92,7 +95,8 @@ badmem_addrs(const struct badmem *bm, int out, struct badaddr *ba)
 
 	ba[n++] = (struct badaddr){ "NULL", NULL };
 	ba[n++] = (struct badaddr){ "(void *)1", (void *)1 };
-	ba[n++] = (struct badaddr){ "an unmapped page", bm->bm_base };
+	ba[n++] = (struct badaddr){ "an unmapped page",
+	    (void *)(~(uintptr_t)0 - 16 * bm->bm_pgsz + 1) };
 	ba[n++] = (struct badaddr){ "a PROT_NONE page",
 	    bm->bm_base + bm->bm_pgsz };
 	if (out)
