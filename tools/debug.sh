@@ -10,6 +10,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 O=${O:-build}
+case $O in /*) B=$O ;; *) B=$top/$O ;; esac
 case ${1:-} in
 *:*) ;;
 *) echo "usage: rumptest debug prog:case [gdb options...]" >&2; exit 2 ;;
@@ -18,7 +19,7 @@ spec=$1
 shift
 prog=${spec%%:*}
 tcase=${spec#*:}
-case $prog in /*) ;; *) prog=$top/$O/$prog ;; esac
+case $prog in /*) ;; *) prog=$B/$prog ;; esac
 [ -x "$prog" ] || { echo "debug: no test program $prog (run make first)" >&2; exit 1; }
 "$prog" -l 2>/dev/null | grep -qx "ident: $tcase" ||
     { echo "debug: $prog has no case \"$tcase\"" >&2; exit 1; }

@@ -14,6 +14,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 O=${O:-build}
+case $O in /*) B=$O ;; *) B=$top/$O ;; esac
 max=500
 tmo=60
 while [ $# -gt 0 ]; do
@@ -29,7 +30,7 @@ case ${1:-} in
 *)
 	# Every case of a program, or of every program in a directory.
 	target=$1
-	case $target in /*) ;; *) target=$top/$O/$target ;; esac
+	case $target in /*) ;; *) target=$B/$target ;; esac
 	if [ -d "$target" ]; then
 		progs=$(find "$target" -type f -name 't_*' -perm -u+x | sort)
 	else
@@ -45,7 +46,7 @@ case ${1:-} in
 			tried=$(echo "$out" | sed -n 's/^failsweep: \([0-9]*\) injection points tried.*/\1/p')
 			broke=$(echo "$out" | sed -n 's/^failsweep: \([0-9]*\) broke:.*/\1/p')
 			capped=$(echo "$out" | grep -c 'stopped at --max')
-			printf '%-55s %6s %6s%s\n' "${p#"$top/$O/"}:$c" "${tried:-0}" \
+			printf '%-55s %6s %6s%s\n' "${p#"$B/"}:$c" "${tried:-0}" \
 			    "${broke:-0}" "$([ "$capped" -gt 0 ] && echo "  (stopped at --max $max)")" |
 			    tee -a "$summary"
 			if [ $rc -ne 0 ]; then
@@ -63,7 +64,7 @@ case ${1:-} in
 esac
 prog=${1%%:*}
 tcase=${1#*:}
-case $prog in /*) ;; *) prog=$top/$O/$prog ;; esac
+case $prog in /*) ;; *) prog=$B/$prog ;; esac
 [ -x "$prog" ] || { echo "failsweep: no test program $prog" >&2; exit 1; }
 "$prog" -l 2>/dev/null | grep -qx "ident: $tcase" ||
     { echo "failsweep: $prog has no case \"$tcase\"" >&2; exit 1; }

@@ -17,7 +17,7 @@ command -v valgrind >/dev/null || { echo "leaks: valgrind is not installed" >&2;
 make -j"$(nproc)" --no-print-directory O="$O" build-all || exit 1
 
 rm -rf "$vroot"
-find "$O/tests" -type f -name 't_*' -perm -u+x | while read -r prog; do
+find "$O/tests" -type f \( -name 't_*' -o -name 'h_*' \) -perm -u+x | while read -r prog; do
 	rel=${prog#"$O"/}
 	mkdir -p "$vroot/$(dirname "$rel")"
 	wrapper=$vroot/$rel

@@ -35,11 +35,11 @@ fi
 # Each failure with its output (stdout, stderr: panics, valgrind
 # stacks), then the list and the summary.
 kyua report --results-file="$db" --verbose --results-filter=broken,failed |
-    awk '/^===> tests\// { show = 1 } /^===> Execution context/ { show = 0 }
+    awk '/^===> [^ ]+:[^ ]+$/ { show = 1 } /^===> Execution context/ { show = 0 }
 	/^Metadata:/ { skip = 1 } /^Standard (output|error):/ { skip = 0 }
 	show && !skip' | head -c 300000
 kyua report --results-file="$db" --results-filter=broken,failed |
-    sed -n '/^===> \(Failed\|Broken\)/,/^===> Summary/p' | grep -v '^===> Summary'
+    sed -n '/^===> \(Failed\|Broken\)/,/^===> Summary/p' | sed '/^===> Summary/d'
 summary=$(kyua report --results-file="$db" | grep '^Test cases:')
 echo "$summary"
 kyua report-junit --results-file="$db" --output="$reports/junit.xml" ||
