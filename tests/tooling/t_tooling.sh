@@ -144,6 +144,12 @@ debug_stops_in_kernel_by_source_name_body() {
 	require_in out "host                1 cpu0  running"
 	require_in out "cpu0: lwp"
 	require_in out "bytes in use"
+	# uiomove runs with the pipe's mutex held: "rump locks" shows it.
+	O=$BUILD rumptest debug tests/kernel/t_syscall:pipe_roundtrip -batch \
+	    -ex 'break uiomove' -ex run -ex 'rump locks' >out2 2>&1 ||
+	    { cat out2; atf_fail "gdb session failed"; }
+	grep -E "^mutex .* at sys/rump/librump/rumpkern/sys_pipe.c:[0-9]+: owner lwp [0-9]+ \(host\)" out2 ||
+	    { cat out2; atf_fail "rump locks does not show the held pipe lock"; }
 }
 
 atf_init_test_cases() {

@@ -3,6 +3,8 @@
 #   rump lwps      every lwp: id, name, process, CPU held, what it sleeps on
 #   rump cpus      the virtual CPUs and who holds each
 #   rump kmem      kernel memory outstanding, by allocation site
+#   rump locks [all] held (or all) mutexes and rwlocks: where each was
+#                  initialised, owner, waiters
 #   rump lock EXPR a kmutex_t/krwlock_t/kcondvar_t: owner and waiters
 #
 # Kernel symbols carry a rumpns_ prefix in the symbol table, but the
@@ -161,7 +163,50 @@ class RumpLock(gdb.Command):
         print("waiters (uniprocessor locks): %s" % (", ".join(w) or "none"))
 
 
+class RumpLocks(gdb.Command):
+    """Held mutexes and rwlocks, or every initialised one with 'all'."""
+
+    def __init__(self):
+        super().__init__("rump locks", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        show_all = arg.strip() == "all"
+        shown = total = 0
+        m = _static("lockreg_mutexes")["lh_first"]
+        while int(m) != 0 and total < 100000:
+            total += 1
+            owner = m["mtx_owner"]
+            waiters = _waitq(m["mtx_waiters"])
+            nwait = int(m["mtx_nwait"]) + len(waiters)
+            if show_all or int(owner) != 0 or nwait:
+                shown += 1
+                print("%s %s at %s:%d: owner %s, %d waiting%s" % (
+                    "spin mutex" if int(m["mtx_spin"]) else "mutex",
+                    m.address if m.type.code != gdb.TYPE_CODE_PTR else m,
+                    _str(m["mtx_file"]), int(m["mtx_line"]),
+                    _lwp_desc(owner), nwait,
+                    (" (" + ", ".join(waiters) + ")") if waiters else ""))
+            m = m["mtx_list"]["le_next"]
+        r = _static("lockreg_rwlocks")["lh_first"]
+        while int(r) != 0 and total < 200000:
+            total += 1
+            waiters = _waitq(r["rw_waiters"])
+            nwait = int(r["rw_nwait"]) + len(waiters)
+            if (show_all or int(r["rw_owner"]) != 0 or
+                    int(r["rw_readers"]) or nwait):
+                shown += 1
+                print("rwlock %s at %s:%d: writer %s, %d readers, "
+                      "%d waiting%s" % (
+                          r, _str(r["rw_file"]), int(r["rw_line"]),
+                          _lwp_desc(r["rw_owner"]), int(r["rw_readers"]),
+                          nwait, (" (" + ", ".join(waiters) + ")")
+                          if waiters else ""))
+            r = r["rw_list"]["le_next"]
+        print("%d of %d locks shown" % (shown, total))
+
+
 RumpPrefix()
+RumpLocks()
 RumpLwps()
 RumpCpus()
 RumpKmem()

@@ -7,6 +7,7 @@
 #define _RUMP_SYS_MUTEX_H_
 
 #include <rump-sys/types.h>
+#include <rump-sys/queue.h>
 #include <rump-sys/waitq.h>
 
 struct rumpuser_mtx;
@@ -23,10 +24,21 @@ typedef struct kmutex {
 	struct rump_waitq	 mtx_waiters;	/* UP: lwps waiting */
 	int			 mtx_spin;
 	unsigned int		 mtx_magic;
+	unsigned int		 mtx_nwait;	/* MP: blocked in enter */
+	/* every initialised lock is listed, for debuggers and shutdown */
+	LIST_ENTRY(kmutex)	 mtx_list;
+	const char		*mtx_file;	/* where initialised */
+	int			 mtx_line;
 } kmutex_t;
 
-/* mutex_init may sleep for memory; mutex_destroy panics if held. */
-void	mutex_init(kmutex_t *, kmutex_type_t, int ipl);
+/*
+ * mutex_init may sleep for memory and records where it was called;
+ * mutex_destroy panics if held.
+ */
+void	mutex_init_site(kmutex_t *, kmutex_type_t, int ipl, const char *file,
+	    int line);
+#define mutex_init(m, type, ipl) \
+	mutex_init_site((m), (type), (ipl), __FILE__, __LINE__)
 void	mutex_destroy(kmutex_t *);
 /* Panics on recursion ("locking against myself"). */
 void	mutex_enter(kmutex_t *);

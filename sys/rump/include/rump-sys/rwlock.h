@@ -6,6 +6,7 @@
 #define _RUMP_SYS_RWLOCK_H_
 
 #include <rump-sys/types.h>
+#include <rump-sys/queue.h>
 #include <rump-sys/waitq.h>
 
 struct rumpuser_rw;
@@ -18,9 +19,14 @@ typedef struct krwlock {
 	struct rumpuser_rw	*rw_host;	/* MP */
 	struct rump_waitq	 rw_waiters;	/* UP */
 	unsigned int		 rw_magic;
+	unsigned int		 rw_nwait;	/* MP: blocked in enter */
+	LIST_ENTRY(krwlock)	 rw_list;	/* all initialised rwlocks */
+	const char		*rw_file;	/* where initialised */
+	int			 rw_line;
 } krwlock_t;
 
-void	rw_init(krwlock_t *);
+void	rw_init_site(krwlock_t *, const char *file, int line);
+#define rw_init(rw)	rw_init_site((rw), __FILE__, __LINE__)
 void	rw_destroy(krwlock_t *);
 void	rw_enter(krwlock_t *, krw_t);
 /* 1 if acquired, 0 if busy. */

@@ -176,8 +176,10 @@ teardown(void)
 		    "component's threads in its shutdown hook", name);
 	if (boot_stage >= BOOTED_PROC)
 		proc_shutdown();
-	if (boot_stage >= BOOTED_LOCKS)
+	if (boot_stage >= BOOTED_LOCKS) {
 		kmem_fini();
+		(void)rump_lockreg_fini();
+	}
 	if (boot_stage >= BOOTED_LWP) {
 		rump_unschedule();
 		lwp_shutdown();
@@ -221,6 +223,8 @@ boot(void)
 		return error;
 	boot_stage = BOOTED_LWP;
 	rump_schedule();
+	if ((error = rump_lockreg_init()) != 0)
+		return error;
 	kmem_init_locks();
 	boot_stage = BOOTED_LOCKS;
 	if ((error = proc_boot()) != 0)

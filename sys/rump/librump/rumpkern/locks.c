@@ -8,10 +8,51 @@
 #include <rump-sys/systm.h>
 #include <rump-sys/lwp.h>
 #include <rump-sys/time.h>
+#include <rump/rumpuser.h>
 
 #include "locks_int.h"
 
 int rump_locks_up;
+
+/*
+ * The registry of initialised mutexes and rwlocks: gdb's "rump locks"
+ * walks it to show holders and waiters, and shutdown names the locks
+ * never destroyed.  Only init and destroy touch it.
+ */
+static struct rumpuser_mtx *lockreg_mtx;
+static LIST_HEAD(, kmutex) lockreg_mutexes;
+static LIST_HEAD(, krwlock) lockreg_rwlocks;
+
+int
+rump_lockreg_init(void)
+{
+	LIST_INIT(&lockreg_mutexes);
+	LIST_INIT(&lockreg_rwlocks);
+	return rumpuser_mutex_init(RUMPUSER_MTX_SPIN, &lockreg_mtx);
+}
+
+/* Name the locks left initialised; returns how many. */
+int
+rump_lockreg_fini(void)
+{
+	kmutex_t *m;
+	krwlock_t *rw;
+	int n = 0;
+
+	LIST_FOREACH(m, &lockreg_mutexes, mtx_list) {
+		printf("rump shutdown: mutex %p initialised at %s:%d was never "
+		    "destroyed\n", m, m->mtx_file, m->mtx_line);
+		n++;
+	}
+	LIST_FOREACH(rw, &lockreg_rwlocks, rw_list) {
+		printf("rump shutdown: rwlock %p initialised at %s:%d was "
+		    "never destroyed\n", rw, rw->rw_file, rw->rw_line);
+		n++;
+	}
+	rumpuser_mutex_destroy(lockreg_mtx);
+	lockreg_mtx = NULL;
+	return n;
+}
 
 void
 lock_panic(const char *func, const void *lock, const char *why)
@@ -34,9 +75,15 @@ lock_check_context(const char *func, const void *lock)
 }
 
 void
-mutex_init(kmutex_t *mtx, kmutex_type_t type, int ipl)
+mutex_init_site(kmutex_t *mtx, kmutex_type_t type, int ipl,
+    const char *file, int line)
 {
 	IMPL(mutex_init, mtx, mutex_type_spins(type, ipl));
+	mtx->mtx_file = file;
+	mtx->mtx_line = line;
+	rumpuser_mutex_enter_nowrap(lockreg_mtx);
+	LIST_INSERT_HEAD(&lockreg_mutexes, mtx, mtx_list);
+	rumpuser_mutex_exit(lockreg_mtx);
 }
 
 void
@@ -48,6 +95,9 @@ mutex_destroy(kmutex_t *mtx)
 		lock_panic(__func__, mtx, "destroyed while held");
 	IMPL(mutex_destroy, mtx);
 	mtx->mtx_magic = 0;
+	rumpuser_mutex_enter_nowrap(lockreg_mtx);
+	LIST_REMOVE(mtx, mtx_list);
+	rumpuser_mutex_exit(lockreg_mtx);
 }
 
 void
@@ -93,9 +143,14 @@ mutex_owned(const kmutex_t *mtx)
 }
 
 void
-rw_init(krwlock_t *rw)
+rw_init_site(krwlock_t *rw, const char *file, int line)
 {
 	IMPL(rw_init, rw);
+	rw->rw_file = file;
+	rw->rw_line = line;
+	rumpuser_mutex_enter_nowrap(lockreg_mtx);
+	LIST_INSERT_HEAD(&lockreg_rwlocks, rw, rw_list);
+	rumpuser_mutex_exit(lockreg_mtx);
 }
 
 void
@@ -107,6 +162,9 @@ rw_destroy(krwlock_t *rw)
 		lock_panic(__func__, rw, "destroyed while held");
 	IMPL(rw_destroy, rw);
 	rw->rw_magic = 0;
+	rumpuser_mutex_enter_nowrap(lockreg_mtx);
+	LIST_REMOVE(rw, rw_list);
+	rumpuser_mutex_exit(lockreg_mtx);
 }
 
 void

@@ -44,6 +44,10 @@ int	cv_has_waiters_##impl(kcondvar_t *)
 LOCKS_DECLARE(mp);
 LOCKS_DECLARE(up);
 
+/* The registry of initialised locks (locks.c), set up at boot. */
+int	rump_lockreg_init(void);
+int	rump_lockreg_fini(void);
+
 /* Common sanity checks with messages a driver writer can act on. */
 void	lock_panic(const char *func, const void *lock, const char *why)
 	    __noreturn;

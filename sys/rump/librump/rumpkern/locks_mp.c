@@ -45,10 +45,15 @@ mutex_enter_mp(kmutex_t *mtx)
 		lock_panic(__func__, mtx, "not an initialised mutex");
 	if (__predict_false(OWNER(mtx->mtx_owner) == l))
 		lock_panic(__func__, mtx, "locking against myself");
-	if (mtx->mtx_spin)
-		rumpuser_mutex_enter_nowrap(mtx->mtx_host);
-	else
-		rumpuser_mutex_enter(mtx->mtx_host);
+	if (rumpuser_mutex_tryenter(mtx->mtx_host) != 0) {
+		/* Contended: count the waiter for debuggers. */
+		__atomic_add_fetch(&mtx->mtx_nwait, 1, __ATOMIC_RELAXED);
+		if (mtx->mtx_spin)
+			rumpuser_mutex_enter_nowrap(mtx->mtx_host);
+		else
+			rumpuser_mutex_enter(mtx->mtx_host);
+		__atomic_sub_fetch(&mtx->mtx_nwait, 1, __ATOMIC_RELAXED);
+	}
 	SET_OWNER(mtx->mtx_owner, l);
 }
 
@@ -99,13 +104,17 @@ rw_enter_mp(krwlock_t *rw, krw_t op)
 		lock_panic(__func__, rw, "not an initialised rwlock");
 	if (__predict_false(OWNER(rw->rw_owner) == l))
 		lock_panic(__func__, rw, "locking against myself");
-	if (op == RW_WRITER) {
-		rumpuser_rw_enter(RUMPUSER_RW_WRITER, rw->rw_host);
-		SET_OWNER(rw->rw_owner, l);
-	} else {
-		rumpuser_rw_enter(RUMPUSER_RW_READER, rw->rw_host);
-		__atomic_add_fetch(&rw->rw_readers, 1, __ATOMIC_RELAXED);
+	int which = op == RW_WRITER ? RUMPUSER_RW_WRITER : RUMPUSER_RW_READER;
+
+	if (rumpuser_rw_tryenter(which, rw->rw_host) != 0) {
+		__atomic_add_fetch(&rw->rw_nwait, 1, __ATOMIC_RELAXED);
+		rumpuser_rw_enter(which, rw->rw_host);
+		__atomic_sub_fetch(&rw->rw_nwait, 1, __ATOMIC_RELAXED);
 	}
+	if (op == RW_WRITER)
+		SET_OWNER(rw->rw_owner, l);
+	else
+		__atomic_add_fetch(&rw->rw_readers, 1, __ATOMIC_RELAXED);
 }
 
 int
