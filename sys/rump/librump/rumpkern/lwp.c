@@ -82,12 +82,19 @@ proc_shutdown(void)
 	mutex_destroy(&proc0.p_lock);
 }
 
+/*
+ * A new lwp of p.  Kernel threads take KM_NOSLEEP memory, so their
+ * creation can fail with ENOMEM (and fault injection reaches it); the
+ * lwp of a host thread entering the kernel cannot wait for memory nor
+ * fail, so it takes KM_SLEEP.  NULL when out of memory.
+ */
 struct lwp *
 lwp_alloc(struct proc *p, int flags, const char *name)
 {
 	struct lwp *l;
 
-	l = kmem_zalloc(sizeof(*l), KM_SLEEP);
+	l = kmem_zalloc(sizeof(*l),
+	    (flags & LW_SYSTEM) ? KM_NOSLEEP : KM_SLEEP);
 	if (l == NULL)
 		return NULL;
 	l->l_proc = p;
