@@ -32,7 +32,10 @@ void	callout_schedule(callout_t *, int ticks);
 void	callout_reset_ns(callout_t *, uint64_t ns, void (*)(void *), void *);
 /* Disarm; returns whether it was pending.  Does not wait. */
 bool	callout_stop(callout_t *);
-/* Disarm and wait for a running call to finish. */
+/*
+ * Disarm and wait for a running call to finish; re-arms made meanwhile
+ * (by the function itself) are ignored, so the callout stays stopped.
+ */
 bool	callout_halt(callout_t *, void *interlock);
 bool	callout_pending(callout_t *);
 bool	callout_invoking(callout_t *);

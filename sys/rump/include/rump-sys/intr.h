@@ -17,7 +17,10 @@
 
 /* NULL when out of memory. */
 void	*softint_establish(unsigned int flags, void (*)(void *), void *);
-/* Waits for a running handler; drops a pending one. */
+/*
+ * Waits for a running handler; drops a pending one, and schedules made
+ * meanwhile (by the running handler itself).
+ */
 void	softint_disestablish(void *);
 void	softint_schedule(void *);
 

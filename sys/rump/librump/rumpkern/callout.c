@@ -15,7 +15,7 @@
 
 #define CALLOUT_MAGIC		0x63616c6cu	/* "call" */
 #define CALLOUT_PENDING		0x0100
-#define CALLOUT_INVOKING	0x0200
+#define CALLOUT_HALTING		0x0200	/* callout_halt() waits: no re-arm */
 
 static kmutex_t		 callout_lock;
 static kcondvar_t	 callout_cv;	/* the thread's: queue changed */
@@ -47,7 +47,7 @@ callout_thread(void *arg)
 			continue;
 		}
 		TAILQ_REMOVE(&callout_queue, c, c_entry);
-		c->c_flags = (c->c_flags & ~CALLOUT_PENDING) | CALLOUT_INVOKING;
+		c->c_flags &= ~CALLOUT_PENDING;
 		callout_running = c;
 		mutex_exit(&callout_lock);
 		(*c->c_func)(c->c_arg);
@@ -130,10 +130,19 @@ callout_reset_ns(callout_t *c, uint64_t ns, void (*func)(void *), void *arg)
 	KASSERTMSG(c->c_magic == CALLOUT_MAGIC, "callout %p not initialised",
 	    c);
 	mutex_enter(&callout_lock);
-	if (c->c_flags & CALLOUT_PENDING)
-		TAILQ_REMOVE(&callout_queue, c, c_entry);
 	c->c_func = func;
 	c->c_arg = arg;
+	if (c->c_flags & CALLOUT_HALTING) {
+		/*
+		 * The function re-arms its callout while callout_halt()
+		 * waits for it: the halt wins, as its caller is about to
+		 * destroy or free the callout.
+		 */
+		mutex_exit(&callout_lock);
+		return;
+	}
+	if (c->c_flags & CALLOUT_PENDING)
+		TAILQ_REMOVE(&callout_queue, c, c_entry);
 	c->c_deadline = rump_monotime_ns() + ns;
 	c->c_seq = ++callout_seq;
 	c->c_flags |= CALLOUT_PENDING;
@@ -165,41 +174,59 @@ callout_schedule(callout_t *c, int ticks)
 	callout_reset(c, ticks, c->c_func, c->c_arg);
 }
 
+static bool
+callout_stop_locked(callout_t *c)
+{
+	bool pending;
+
+	KASSERT(mutex_owned(&callout_lock));
+	pending = (c->c_flags & CALLOUT_PENDING) != 0;
+	if (pending) {
+		TAILQ_REMOVE(&callout_queue, c, c_entry);
+		c->c_flags &= ~CALLOUT_PENDING;
+	}
+	return pending;
+}
+
 bool
 callout_stop(callout_t *c)
 {
 	bool pending;
 
 	mutex_enter(&callout_lock);
-	pending = (c->c_flags & CALLOUT_PENDING) != 0;
-	if (pending) {
-		TAILQ_REMOVE(&callout_queue, c, c_entry);
-		c->c_flags &= ~CALLOUT_PENDING;
-	}
+	pending = callout_stop_locked(c);
 	mutex_exit(&callout_lock);
 	return pending;
 }
 
+/*
+ * Disarm c and wait for a running call of its function to return.  A
+ * re-arm made meanwhile (by the function, typically) is ignored, so c
+ * is stopped for good on return and may be destroyed.  Returns whether
+ * c was pending.
+ */
 bool
 callout_halt(callout_t *c, void *interlock)
 {
 	kmutex_t *ilock = interlock;
 	bool pending;
 
-	pending = callout_stop(c);
 	mutex_enter(&callout_lock);
-	if (callout_running == c && curlwp != callout_lwp) {
-		/* Drop the caller's lock so the function can finish. */
-		if (ilock != NULL)
-			mutex_exit(ilock);
-		while (callout_running == c)
-			cv_wait(&callout_done, &callout_lock);
+	pending = callout_stop_locked(c);
+	if (callout_running != c || curlwp == callout_lwp) {
 		mutex_exit(&callout_lock);
-		if (ilock != NULL)
-			mutex_enter(ilock);
 		return pending;
 	}
+	c->c_flags |= CALLOUT_HALTING;
+	/* Drop the caller's lock so the function can finish. */
+	if (ilock != NULL)
+		mutex_exit(ilock);
+	while (callout_running == c)
+		cv_wait(&callout_done, &callout_lock);
+	c->c_flags &= ~CALLOUT_HALTING;
 	mutex_exit(&callout_lock);
+	if (ilock != NULL)
+		mutex_enter(ilock);
 	return pending;
 }
 

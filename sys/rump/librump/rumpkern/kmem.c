@@ -5,6 +5,16 @@
  * limit (RUMP_MEMLIMIT) that KM_NOSLEEP callers see as NULL.
  *
  * Each block is [header | caller's bytes | 8-byte tail canary].
+ *
+ * Freed blocks are held back in a small quarantine (the last
+ * KMEM_QUARANTINE frees of blocks up to KMEM_QUARANTINE_MAX bytes) with
+ * their data poisoned before the host gets them back.  Without it a
+ * double free goes unnoticed whenever the host allocator has already
+ * handed the block to a new kmem_alloc of the same size: the second
+ * free then names a live block and silently frees someone else's
+ * memory.  The price: valgrind and ASan report a use after free of such
+ * a block only once it has left the quarantine (until then reads see
+ * the poison, 0x6b bytes).
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/kmem.h>
@@ -21,6 +31,9 @@
 #define KMEM_MAGIC_FREE		0x6b6d656d46524545ULL	/* "kmemFREE" */
 #define KMEM_TAIL		0x5441494c5441494cULL	/* "TAILTAIL" */
 #define KMEM_WAIT_NS		(2 * NSEC_PER_SEC)
+#define KMEM_QUARANTINE		64
+#define KMEM_QUARANTINE_MAX	4096
+#define KMEM_POISON		0x6b
 
 struct kmem_hdr {
 	struct kmem_site	*kh_site;
@@ -37,6 +50,51 @@ static unsigned int	 kmem_nwaiters;
 static kmutex_t		 kmem_lock;	/* for waiting at the limit */
 static kcondvar_t	 kmem_cv;
 static int		 kmem_ready;
+static struct kmem_hdr	*kmem_quarantine[KMEM_QUARANTINE];
+static unsigned int	 kmem_qnext;
+
+/* Give a block back to the host. */
+static void
+kmem_release(struct kmem_hdr *kh)
+{
+	rumpuser_free(kh, sizeof(*kh) + kh->kh_size + sizeof(uint64_t));
+}
+
+/*
+ * Hold a freed block back, releasing the oldest one held.  Lock-free:
+ * each block lands in exactly one slot and whoever displaces it frees
+ * it.  Off before the locks are up and after kmem_fini().
+ */
+static void
+kmem_quarantine_put(struct kmem_hdr *kh)
+{
+	unsigned int i;
+
+	if (!__atomic_load_n(&kmem_ready, __ATOMIC_ACQUIRE) ||
+	    kh->kh_size > KMEM_QUARANTINE_MAX) {
+		kmem_release(kh);
+		return;
+	}
+	memset(kh + 1, KMEM_POISON, kh->kh_size);
+	i = __atomic_fetch_add(&kmem_qnext, 1, __ATOMIC_RELAXED) %
+	    KMEM_QUARANTINE;
+	kh = __atomic_exchange_n(&kmem_quarantine[i], kh, __ATOMIC_ACQ_REL);
+	if (kh != NULL)
+		kmem_release(kh);
+}
+
+static void
+kmem_quarantine_drain(void)
+{
+	struct kmem_hdr *kh;
+
+	for (int i = 0; i < KMEM_QUARANTINE; i++) {
+		kh = __atomic_exchange_n(&kmem_quarantine[i], NULL,
+		    __ATOMIC_ACQ_REL);
+		if (kh != NULL)
+			kmem_release(kh);
+	}
+}
 
 /* Zero the counters of all known sites; the first step of every boot. */
 void
@@ -59,13 +117,15 @@ kmem_init_locks(void)
 {
 	mutex_init(&kmem_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&kmem_cv, "kmemlim");
-	kmem_ready = 1;
+	__atomic_store_n(&kmem_ready, 1, __ATOMIC_RELEASE);
 }
 
+/* Frees after this (the last lwps) go straight back to the host. */
 void
 kmem_fini(void)
 {
-	kmem_ready = 0;
+	__atomic_store_n(&kmem_ready, 0, __ATOMIC_RELEASE);
+	kmem_quarantine_drain();
 	cv_destroy(&kmem_cv);
 	mutex_destroy(&kmem_lock);
 }
@@ -237,7 +297,7 @@ kmem_free(void *p, size_t size)
 	kh->kh_magic = KMEM_MAGIC_FREE;
 	__atomic_sub_fetch(&ks->ks_count, 1, __ATOMIC_RELAXED);
 	__atomic_sub_fetch(&ks->ks_bytes, size, __ATOMIC_RELAXED);
-	rumpuser_free(kh, sizeof(*kh) + size + sizeof(tail));
+	kmem_quarantine_put(kh);
 	kmem_uncharge(size);
 }
 

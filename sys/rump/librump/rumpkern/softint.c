@@ -16,6 +16,7 @@ struct softint {
 	void			*si_arg;
 	unsigned int		 si_level;
 	int			 si_pending;
+	int			 si_dying;	/* being disestablished */
 	TAILQ_ENTRY(softint)	 si_entry;
 };
 
@@ -118,6 +119,11 @@ softint_disestablish(void *cookie)
 	struct softint *si = cookie;
 
 	mutex_enter(&softint_lock);
+	/*
+	 * From now on schedules are ignored: a running handler that
+	 * schedules itself again must not leave it queued once freed.
+	 */
+	si->si_dying = 1;
 	if (si->si_pending) {
 		TAILQ_REMOVE(&softint_queue[si->si_level], si, si_entry);
 		si->si_pending = 0;
@@ -134,7 +140,7 @@ softint_schedule(void *cookie)
 	struct softint *si = cookie;
 
 	mutex_enter(&softint_lock);
-	if (!si->si_pending) {
+	if (!si->si_pending && !si->si_dying) {
 		si->si_pending = 1;
 		TAILQ_INSERT_TAIL(&softint_queue[si->si_level], si, si_entry);
 		cv_signal(&softint_cv);
