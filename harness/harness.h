@@ -37,7 +37,7 @@ void	h_kmem_report(char *buf, size_t len);
 	ATF_TC(name);							\
 	ATF_TC_HEAD(name, tc)						\
 	{								\
-		atf_tc_set_md_var(tc, "descr", descr);			\
+		atf_tc_set_md_var(tc, "descr", "%s", descr);		\
 	}								\
 	ATF_TC_BODY(name, tc)						\
 	{								\

@@ -62,6 +62,8 @@ callout_thread(void *arg)
 int
 callout_boot(void)
 {
+	int error;
+
 	mutex_init(&callout_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&callout_cv, "callout");
 	cv_init(&callout_done, "calldone");
@@ -69,8 +71,14 @@ callout_boot(void)
 	callout_running = NULL;
 	callout_exiting = 0;
 	callout_seq = 0;
-	return kthread_create(PRI_NONE, KTHREAD_MUSTJOIN | KTHREAD_MPSAFE,
+	error = kthread_create(PRI_NONE, KTHREAD_MUSTJOIN | KTHREAD_MPSAFE,
 	    NULL, callout_thread, NULL, &callout_lwp, "callout");
+	if (error != 0) {
+		cv_destroy(&callout_done);
+		cv_destroy(&callout_cv);
+		mutex_destroy(&callout_lock);
+	}
+	return error;
 }
 
 void

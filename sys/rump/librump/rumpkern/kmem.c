@@ -147,6 +147,25 @@ kmem_site_link(struct kmem_site *ks)
 }
 
 /*
+ * Add size to the bytes in use if that stays within the limit; never
+ * overshoots, so a racing allocation cannot fail for another's sake.
+ * *nowp gets the bytes in use seen.
+ */
+static int
+kmem_trycharge(size_t size, size_t *nowp)
+{
+	size_t now = __atomic_load_n(&kmem_inuse_bytes, __ATOMIC_RELAXED);
+
+	do {
+		*nowp = now;
+		if (now + size > kmem_limit || now + size < now)
+			return 0;
+	} while (!__atomic_compare_exchange_n(&kmem_inuse_bytes, &now,
+	    now + size, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return 1;
+}
+
+/*
  * Charge size bytes against the limit.  Returns 0, or ENOMEM when the
  * limit is reached and the caller cannot (or waited and could not) get
  * the memory.
@@ -157,10 +176,12 @@ kmem_charge(size_t size, km_flag_t flags, struct kmem_site *ks)
 	uint64_t deadline;
 	size_t now;
 
-	now = __atomic_add_fetch(&kmem_inuse_bytes, size, __ATOMIC_RELAXED);
-	if (kmem_limit == 0 || now <= kmem_limit)
+	if (kmem_limit == 0) {
+		__atomic_add_fetch(&kmem_inuse_bytes, size, __ATOMIC_RELAXED);
 		return 0;
-	__atomic_sub_fetch(&kmem_inuse_bytes, size, __ATOMIC_RELAXED);
+	}
+	if (kmem_trycharge(size, &now))
+		return 0;
 	if ((flags & KM_NOSLEEP) || !kmem_ready || curlwp == NULL)
 		return ENOMEM;
 
@@ -168,19 +189,14 @@ kmem_charge(size_t size, km_flag_t flags, struct kmem_site *ks)
 	deadline = rump_monotime_ns() + KMEM_WAIT_NS;
 	mutex_enter(&kmem_lock);
 	kmem_nwaiters++;
-	for (;;) {
+	while (!kmem_trycharge(size, &now)) {
 		uint64_t t = rump_monotime_ns();
 
-		now = __atomic_add_fetch(&kmem_inuse_bytes, size,
-		    __ATOMIC_RELAXED);
-		if (now <= kmem_limit)
-			break;
-		__atomic_sub_fetch(&kmem_inuse_bytes, size, __ATOMIC_RELAXED);
 		if (t >= deadline)
 			panic("kmem_alloc: RUMP_MEMLIMIT=%zu exhausted: %zu bytes "
 			    "in use, %zu more requested by %s:%d (%s) with "
 			    "KM_SLEEP, and nothing was freed for %llu s",
-			    kmem_limit, now - size, size, ks->ks_file,
+			    kmem_limit, now, size, ks->ks_file,
 			    ks->ks_line, ks->ks_func,
 			    (unsigned long long)(KMEM_WAIT_NS / NSEC_PER_SEC));
 		(void)cv_timedwait_ns(&kmem_cv, &kmem_lock, deadline - t);

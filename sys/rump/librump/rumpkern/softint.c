@@ -68,6 +68,8 @@ softint_thread(void *arg)
 int
 softint_boot(void)
 {
+	int error;
+
 	mutex_init(&softint_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&softint_cv, "softint");
 	cv_init(&softint_done, "softdone");
@@ -75,8 +77,14 @@ softint_boot(void)
 		TAILQ_INIT(&softint_queue[i]);
 	softint_running = NULL;
 	softint_exiting = 0;
-	return kthread_create(PRI_NONE, KTHREAD_MUSTJOIN | KTHREAD_MPSAFE,
+	error = kthread_create(PRI_NONE, KTHREAD_MUSTJOIN | KTHREAD_MPSAFE,
 	    NULL, softint_thread, NULL, &softint_lwp, "softint");
+	if (error != 0) {
+		cv_destroy(&softint_done);
+		cv_destroy(&softint_cv);
+		mutex_destroy(&softint_lock);
+	}
+	return error;
 }
 
 void
