@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,30 @@ show_output(const struct h_child *hc)
 }
 
 void
+h_child_fail(const struct h_child *hc, const char *fmt, ...)
+{
+	char reason[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	show_output(hc);
+	atf_tc_fail("%s (child output on stderr)", reason);
+}
+
+void
+h_child_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+}
+
+void
 h_child_require_output(const struct h_child *hc, const char *needle)
 {
 	if (hc->hc_output == NULL || strstr(hc->hc_output, needle) == NULL) {
@@ -141,6 +166,17 @@ h_child_require_output(const struct h_child *hc, const char *needle)
 		atf_tc_fail("child output lacks \"%s\" (output on stderr)",
 		    needle);
 	}
+}
+
+void
+h_child_require_exit(const struct h_child *hc, int status)
+{
+	if (hc->hc_timedout)
+		h_child_fail(hc, "child hung");
+	if (!hc->hc_exited || hc->hc_status != status)
+		h_child_fail(hc, "child did not exit with %d: exited %d, "
+		    "status %d, signal %d", status, hc->hc_exited,
+		    hc->hc_status, hc->hc_signal);
 }
 
 void

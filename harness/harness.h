@@ -66,8 +66,19 @@ struct h_child {
 void	h_child_run(void (*fn)(void *), void *arg, int timeout_s,
 	    struct h_child *hc);
 void	h_child_free(struct h_child *hc);
+/*
+ * Fail with a one-line reason (ATF's rule), the child's output going to
+ * stderr, where Kyua keeps it.
+ */
+void	h_child_fail(const struct h_child *hc, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 2, 3), __noreturn__));
+/* printf in a child and flush, so the line survives a panic after it. */
+void	h_child_printf(const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
 /* Fail unless the child's output contains needle. */
 void	h_child_require_output(const struct h_child *hc, const char *needle);
+/* Fail unless the child exited normally with this status. */
+void	h_child_require_exit(const struct h_child *hc, int status);
 /* Fail unless the child died of SIGABRT (a kernel panic). */
 void	h_child_require_panic(const struct h_child *hc, const char *msg);
 

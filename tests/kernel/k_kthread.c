@@ -16,9 +16,6 @@
 #define MAXTHREADS	64
 #define BOUND_NS	(30 * NSEC_PER_SEC)
 
-#define ATOMIC_INC(p)	__atomic_add_fetch((p), 1, __ATOMIC_SEQ_CST)
-#define ATOMIC_LOAD(p)	__atomic_load_n((p), __ATOMIC_SEQ_CST)
-
 /* What a thread saw of itself. */
 struct seen {
 	struct lwp	**se_lp;	/* where kthread_create put the lwp */

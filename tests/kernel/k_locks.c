@@ -23,40 +23,6 @@ extern int rump_locks_up;
 /* How long anything may take before we call it broken (valgrind!). */
 #define BOUND_NS	(30 * NSEC_PER_SEC)
 
-#define ATOMIC_INC(p)	__atomic_add_fetch((p), 1, __ATOMIC_SEQ_CST)
-#define ATOMIC_DEC(p)	__atomic_sub_fetch((p), 1, __ATOMIC_SEQ_CST)
-#define ATOMIC_LOAD(p)	__atomic_load_n((p), __ATOMIC_SEQ_CST)
-
-struct worker {
-	void		*w_state;
-	unsigned	 w_idx;
-	struct lwp	*w_lwp;
-};
-
-static int
-spawn(struct worker *w, unsigned idx, void (*fn)(void *), void *state,
-    const char *name)
-{
-	w->w_state = state;
-	w->w_idx = idx;
-	return kthread_create(PRI_NONE, KTHREAD_MUSTJOIN | KTHREAD_MPSAFE,
-	    NULL, fn, w, &w->w_lwp, "%s%u", name, idx);
-}
-
-static void
-join_all(struct worker *w, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		(void)kthread_join(w[i].w_lwp);
-}
-
-static void
-spin(unsigned n)
-{
-	for (volatile unsigned i = 0; i < n; i++)
-		continue;
-}
-
 /* Widen a critical section: sleep one tick off-CPU now and then. */
 static void
 pause_or_spin(unsigned i, unsigned idx, unsigned every)
@@ -64,19 +30,7 @@ pause_or_spin(unsigned i, unsigned idx, unsigned every)
 	if ((i + idx) % every == 0)
 		(void)kpause("ktest", false, 1, NULL);
 	else
-		spin(300);
-}
-
-/* Wait (off-CPU) until *p reaches want: 0, or ETIMEDOUT at deadline. */
-static int
-wait_count(unsigned *p, unsigned want, uint64_t deadline)
-{
-	while (ATOMIC_LOAD(p) < want) {
-		if (rump_monotime_ns() > deadline)
-			return ETIMEDOUT;
-		(void)kpause("ktwait", false, 1, NULL);
-	}
-	return 0;
+		ktest_spin(300);
 }
 
 int
@@ -98,7 +52,7 @@ struct mx_state {
 static void
 mx_worker(void *arg)
 {
-	struct worker *w = arg;
+	struct ktest_worker *w = arg;
 	struct mx_state *s = w->w_state;
 	unsigned v;
 
@@ -119,7 +73,7 @@ int
 rump_pub_ktest_mutex_exclusion(unsigned nthreads, unsigned iters)
 {
 	static struct mx_state s;
-	struct worker w[MAXTHREADS];
+	struct ktest_worker w[MAXTHREADS];
 	unsigned n = 0;
 	int error = 0;
 
@@ -129,10 +83,10 @@ rump_pub_ktest_mutex_exclusion(unsigned nthreads, unsigned iters)
 	mutex_init(&s.mx_mtx, MUTEX_DEFAULT, IPL_NONE);
 	s.mx_iters = iters;
 	for (n = 0; n < nthreads; n++) {
-		if ((error = spawn(&w[n], n, mx_worker, &s, "mx")) != 0)
+		if ((error = ktest_spawn(&w[n], n, mx_worker, &s, "mx")) != 0)
 			break;
 	}
-	join_all(w, n);
+	ktest_join_all(w, n);
 	KTEST_CHECK(error == 0, "kthread_create: %d", error);
 	KTEST_CHECK(s.mx_counter == nthreads * iters,
 	    "counter %u, expected %u: the mutex let updates be lost",
@@ -277,14 +231,14 @@ struct rws_state {
 static void
 rws_reader(void *arg)
 {
-	struct worker *w = arg;
+	struct ktest_worker *w = arg;
 	struct rws_state *s = w->w_state;
 
 	rw_enter(&s->rs_rw, RW_READER);
 	if (!rw_lock_held(&s->rs_rw) || rw_write_held(&s->rs_rw))
 		ATOMIC_INC(&s->rs_badheld);
 	ATOMIC_INC(&s->rs_entered);
-	if (wait_count(&s->rs_entered, s->rs_n, s->rs_deadline) == 0)
+	if (ktest_wait_count(&s->rs_entered, s->rs_n, s->rs_deadline) == 0)
 		ATOMIC_INC(&s->rs_sawall);
 	rw_exit(&s->rs_rw);
 }
@@ -293,7 +247,7 @@ int
 rump_pub_ktest_rw_readers_share(unsigned nreaders)
 {
 	static struct rws_state s;
-	struct worker w[MAXTHREADS];
+	struct ktest_worker w[MAXTHREADS];
 	unsigned n;
 	int error = 0;
 
@@ -304,10 +258,10 @@ rump_pub_ktest_rw_readers_share(unsigned nreaders)
 	s.rs_n = nreaders;
 	s.rs_deadline = rump_monotime_ns() + BOUND_NS;
 	for (n = 0; n < nreaders; n++) {
-		if ((error = spawn(&w[n], n, rws_reader, &s, "rd")) != 0)
+		if ((error = ktest_spawn(&w[n], n, rws_reader, &s, "rd")) != 0)
 			break;
 	}
-	join_all(w, n);
+	ktest_join_all(w, n);
 	KTEST_CHECK(error == 0, "kthread_create: %d", error);
 	KTEST_CHECK(s.rs_sawall == nreaders, "only %u of %u readers saw all "
 	    "%u inside at once (%u got in)", s.rs_sawall, nreaders, nreaders,
@@ -335,7 +289,7 @@ struct rwx_state {
 static void
 rwx_writer(void *arg)
 {
-	struct worker *w = arg;
+	struct ktest_worker *w = arg;
 	struct rwx_state *s = w->w_state;
 	unsigned v;
 
@@ -359,7 +313,7 @@ rwx_writer(void *arg)
 static void
 rwx_reader(void *arg)
 {
-	struct worker *w = arg;
+	struct ktest_worker *w = arg;
 	struct rwx_state *s = w->w_state;
 	unsigned v1, v2;
 
@@ -383,7 +337,7 @@ rump_pub_ktest_rw_writers_exclusive(unsigned nwriters, unsigned nreaders,
     unsigned iters)
 {
 	static struct rwx_state s;
-	struct worker w[MAXTHREADS];
+	struct ktest_worker w[MAXTHREADS];
 	unsigned n = 0;
 	int error = 0;
 
@@ -397,12 +351,12 @@ rump_pub_ktest_rw_writers_exclusive(unsigned nwriters, unsigned nreaders,
 	for (unsigned i = 0; error == 0 && i < nwriters + nreaders; i++) {
 		int writer = (i % 2 == 0 && i / 2 < nwriters) ||
 		    i / 2 >= nreaders;
-		error = spawn(&w[n], n, writer ? rwx_writer : rwx_reader,
+		error = ktest_spawn(&w[n], n, writer ? rwx_writer : rwx_reader,
 		    &s, writer ? "wr" : "rd");
 		if (error == 0)
 			n++;
 	}
-	join_all(w, n);
+	ktest_join_all(w, n);
 	KTEST_CHECK(error == 0, "kthread_create: %d", error);
 	KTEST_CHECK(s.rx_wviol == 0, "%u times a writer was not alone",
 	    s.rx_wviol);
@@ -494,7 +448,7 @@ struct cvw_state {
 static void
 cvw_waiter(void *arg)
 {
-	struct worker *w = arg;
+	struct ktest_worker *w = arg;
 	struct cvw_state *s = w->w_state;
 
 	mutex_enter(&s->cw_mtx);
@@ -532,7 +486,7 @@ cvw_wait_count(struct cvw_state *s, unsigned *p, unsigned want)
 
 /* Start n waiters and wait until all of them sit in cv_wait. */
 static int
-cvw_start(struct cvw_state *s, struct worker *w, unsigned n, unsigned *np)
+cvw_start(struct cvw_state *s, struct ktest_worker *w, unsigned n, unsigned *np)
 {
 	int error = 0;
 
@@ -540,7 +494,7 @@ cvw_start(struct cvw_state *s, struct worker *w, unsigned n, unsigned *np)
 	mutex_init(&s->cw_mtx, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&s->cw_cv, "ktestcv");
 	for (*np = 0; *np < n; (*np)++) {
-		if ((error = spawn(&w[*np], *np, cvw_waiter, s, "cvw")) != 0)
+		if ((error = ktest_spawn(&w[*np], *np, cvw_waiter, s, "cvw")) != 0)
 			return error;
 	}
 	/* Counted under the mutex, so all of them are inside cv_wait. */
@@ -549,14 +503,14 @@ cvw_start(struct cvw_state *s, struct worker *w, unsigned n, unsigned *np)
 
 /* Wake whoever is left, join everybody, tear down. */
 static void
-cvw_finish(struct cvw_state *s, struct worker *w, unsigned n)
+cvw_finish(struct cvw_state *s, struct ktest_worker *w, unsigned n)
 {
 	/* Waiters not yet inside cv_wait would miss a broadcast. */
 	(void)cvw_wait_count(s, &s->cw_waiting, n);
 	mutex_enter(&s->cw_mtx);
 	cv_broadcast(&s->cw_cv);
 	mutex_exit(&s->cw_mtx);
-	join_all(w, n);
+	ktest_join_all(w, n);
 	cv_destroy(&s->cw_cv);
 	mutex_destroy(&s->cw_mtx);
 }
@@ -565,7 +519,7 @@ int
 rump_pub_ktest_cv_signal_one(unsigned nwaiters)
 {
 	static struct cvw_state s;
-	struct worker w[MAXTHREADS];
+	struct ktest_worker w[MAXTHREADS];
 	unsigned n = 0, woken;
 	int error = 0, busy;
 
@@ -603,7 +557,7 @@ int
 rump_pub_ktest_cv_broadcast_all(unsigned nwaiters)
 {
 	static struct cvw_state s;
-	struct worker w[MAXTHREADS];
+	struct ktest_worker w[MAXTHREADS];
 	unsigned n = 0, woken;
 	int error = 0;
 

@@ -19,49 +19,6 @@
 /* How long one lwp in the section waits for company. */
 #define COMPANY_NS	(50 * 1000 * 1000ULL)
 
-#define ATOMIC_INC(p)	__atomic_add_fetch((p), 1, __ATOMIC_SEQ_CST)
-#define ATOMIC_DEC(p)	__atomic_sub_fetch((p), 1, __ATOMIC_SEQ_CST)
-#define ATOMIC_LOAD(p)	__atomic_load_n((p), __ATOMIC_SEQ_CST)
-
-struct worker {
-	void		*w_state;
-	unsigned	 w_idx;
-	struct lwp	*w_lwp;
-};
-
-/* Start n joinable kernel threads; *np says how many started. */
-static int
-spawn_all(struct worker *w, unsigned n, unsigned *np, void (*fn)(void *),
-    void *state, const char *name)
-{
-	int error;
-
-	for (*np = 0; *np < n; (*np)++) {
-		w[*np].w_state = state;
-		w[*np].w_idx = *np;
-		error = kthread_create(PRI_NONE,
-		    KTHREAD_MUSTJOIN | KTHREAD_MPSAFE, NULL, fn, &w[*np],
-		    &w[*np].w_lwp, "%s%u", name, *np);
-		if (error != 0)
-			return error;
-	}
-	return 0;
-}
-
-static void
-join_all(struct worker *w, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		(void)kthread_join(w[i].w_lwp);
-}
-
-static void
-spin(unsigned n)
-{
-	for (volatile unsigned i = 0; i < n; i++)
-		continue;
-}
-
 /* More threads than CPUs, all sleeping now and then. */
 
 struct many_state {
@@ -75,13 +32,13 @@ struct many_state {
 static void
 many_worker(void *arg)
 {
-	struct worker *w = arg;
+	struct ktest_worker *w = arg;
 	struct many_state *s = w->w_state;
 
 	ATOMIC_INC(&s->ms_started);
 	for (unsigned i = 0; i < s->ms_iters; i++) {
 		(void)kpause("ktest", false, 1, NULL);
-		spin(20000);
+		ktest_spin(20000);
 	}
 	/* Only possible if the others got CPUs while we slept. */
 	while (ATOMIC_LOAD(&s->ms_started) < s->ms_n &&
@@ -96,7 +53,7 @@ int
 rump_pub_ktest_sched_many_kthreads(unsigned nthreads, unsigned iters)
 {
 	static struct many_state s;
-	struct worker w[MAXTHREADS];
+	struct ktest_worker w[MAXTHREADS];
 	unsigned n = 0;
 	int error = 0;
 
@@ -106,8 +63,8 @@ rump_pub_ktest_sched_many_kthreads(unsigned nthreads, unsigned iters)
 	s.ms_n = nthreads;
 	s.ms_iters = iters;
 	s.ms_deadline = rump_monotime_ns() + BOUND_NS;
-	error = spawn_all(w, nthreads, &n, many_worker, &s, "many");
-	join_all(w, n);
+	error = ktest_spawn_all(w, nthreads, &n, many_worker, &s, "many");
+	ktest_join_all(w, n);
 	KTEST_CHECK(error == 0, "kthread_create: %d", error);
 	KTEST_CHECK(s.ms_finished == nthreads, "%u of %u threads finished",
 	    s.ms_finished, nthreads);
@@ -149,8 +106,8 @@ conc_section(struct conc_state *s)
 	until = rump_monotime_ns() + COMPANY_NS;
 	while (ATOMIC_LOAD(&s->cs_max) < (unsigned)ncpu &&
 	    rump_monotime_ns() < until)
-		spin(1000);
-	spin(2000);
+		ktest_spin(1000);
+	ktest_spin(2000);
 	ATOMIC_DEC(&s->cs_inside);
 	ATOMIC_DEC(&s->cs_cpubusy[ci->ci_index]);
 }
@@ -158,7 +115,7 @@ conc_section(struct conc_state *s)
 static void
 conc_worker(void *arg)
 {
-	struct worker *w = arg;
+	struct ktest_worker *w = arg;
 	struct conc_state *s = w->w_state;
 
 	for (unsigned i = 0; i < s->cs_iters; i++) {
@@ -173,7 +130,7 @@ rump_pub_ktest_sched_concurrency(unsigned nthreads, unsigned iters,
     unsigned *maxp)
 {
 	static struct conc_state s;
-	struct worker w[MAXTHREADS];
+	struct ktest_worker w[MAXTHREADS];
 	unsigned n = 0;
 	int error = 0;
 
@@ -181,8 +138,8 @@ rump_pub_ktest_sched_concurrency(unsigned nthreads, unsigned iters,
 	KTEST_CHECK(nthreads <= MAXTHREADS, "%u threads", nthreads);
 	memset(&s, 0, sizeof(s));
 	s.cs_iters = iters;
-	error = spawn_all(w, nthreads, &n, conc_worker, &s, "conc");
-	join_all(w, n);
+	error = ktest_spawn_all(w, nthreads, &n, conc_worker, &s, "conc");
+	ktest_join_all(w, n);
 	*maxp = s.cs_max;
 	KTEST_CHECK(error == 0, "kthread_create: %d", error);
 	KTEST_CHECK(s.cs_max <= (unsigned)ncpu, "%u lwps ran kernel code at "

@@ -31,4 +31,30 @@
 	}								\
 } while (0)
 
+/* Atomic counters shared between test threads. */
+#define ATOMIC_INC(p)	__atomic_add_fetch((p), 1, __ATOMIC_SEQ_CST)
+#define ATOMIC_DEC(p)	__atomic_sub_fetch((p), 1, __ATOMIC_SEQ_CST)
+#define ATOMIC_LOAD(p)	__atomic_load_n((p), __ATOMIC_SEQ_CST)
+
+struct lwp;
+
+/* A joinable kernel thread started by a test, and its argument. */
+struct ktest_worker {
+	void		*w_state;	/* shared by the test's workers */
+	unsigned	 w_idx;
+	struct lwp	*w_lwp;
+};
+
+/* Start fn(w) as joinable kernel thread "<name><idx>"; 0 or errno. */
+int	ktest_spawn(struct ktest_worker *w, unsigned idx, void (*fn)(void *),
+	    void *state, const char *name);
+/* Start n of them; *np says how many started (join those). */
+int	ktest_spawn_all(struct ktest_worker *w, unsigned n, unsigned *np,
+	    void (*fn)(void *), void *state, const char *name);
+void	ktest_join_all(struct ktest_worker *w, unsigned n);
+/* Burn a little CPU without sleeping. */
+void	ktest_spin(unsigned n);
+/* Wait off-CPU until *p reaches want: 0, or ETIMEDOUT at deadline. */
+int	ktest_wait_count(unsigned *p, unsigned want, uint64_t deadline_ns);
+
 #endif /* _KTEST_INT_H_ */

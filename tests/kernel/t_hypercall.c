@@ -82,15 +82,14 @@ ATF_TC_BODY(init_version_mismatch, tc)
 	char want[32];
 
 	h_child_run(init_wrong_version, NULL, 60, &hc);
-	ATF_REQUIRE_MSG(hc.hc_exited && hc.hc_status == 0,
-	    "child died; output:\n%s", hc.hc_output);
+	h_child_require_exit(&hc, 0);
 	snprintf(want, sizeof(want), "rumpuser_init=%d", RUMP_ENOTSUP);
 	h_child_require_output(&hc, want);
 	h_child_require_output(&hc, "version");
-	ATF_REQUIRE_MSG(has_number(hc.hc_output, RUMPUSER_VERSION + 1) &&
-	    has_number(hc.hc_output, RUMPUSER_VERSION),
-	    "the message does not name versions %d and %d:\n%s",
-	    RUMPUSER_VERSION + 1, RUMPUSER_VERSION, hc.hc_output);
+	if (!has_number(hc.hc_output, RUMPUSER_VERSION + 1) ||
+	    !has_number(hc.hc_output, RUMPUSER_VERSION))
+		h_child_fail(&hc, "the message does not name versions %d and "
+		    "%d", RUMPUSER_VERSION + 1, RUMPUSER_VERSION);
 	h_child_free(&hc);
 
 	/* Older versions too; nothing is left half set up. */

@@ -21,36 +21,6 @@
 #define NBAD		(sizeof(bad_memlimits) / sizeof(bad_memlimits[0]))
 #define SITE_FUNC	"rump_pub_ktest_kmem_alloc"
 
-/*
- * Fail with a one-line reason (Kyua wants one line) and the child's
- * output on stderr.
- */
-static void __attribute__((__format__(__printf__, 2, 3), __noreturn__))
-child_fail(const struct h_child *hc, const char *fmt, ...)
-{
-	char reason[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "child output:\n%s\n",
-	    hc->hc_output ? hc->hc_output : "");
-	atf_tc_fail("%s (child output on stderr)", reason);
-}
-
-/* Print in a child and flush, so the line survives a panic. */
-static void __attribute__((__format__(__printf__, 1, 2)))
-cprintf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
 /* Fail unless the child's output contains the formatted needle. */
 static void __attribute__((__format__(__printf__, 2, 3)))
 require_outputf(const struct h_child *hc, const char *fmt, ...)
@@ -62,7 +32,7 @@ require_outputf(const struct h_child *hc, const char *fmt, ...)
 	vsnprintf(needle, sizeof(needle), fmt, ap);
 	va_end(ap);
 	if (hc->hc_output == NULL || strstr(hc->hc_output, needle) == NULL)
-		child_fail(hc, "child output lacks \"%s\"", needle);
+		h_child_fail(hc, "child output lacks \"%s\"", needle);
 }
 
 /* The allocating line a child reported with "ktest-line=N". */
@@ -73,7 +43,7 @@ child_line(const struct h_child *hc)
 	    : NULL;
 
 	if (s == NULL)
-		child_fail(hc, "child reported no allocation line");
+		h_child_fail(hc, "child reported no allocation line");
 	return atoi(s + strlen("ktest-line="));
 }
 
@@ -190,17 +160,17 @@ child_leak(void *arg)
 
 	(void)arg;
 	if ((error = rump_init()) != 0) {
-		cprintf("rump_init: %d\n", error);
+		h_child_printf("rump_init: %d\n", error);
 		return;
 	}
 	error = rump_pub_ktest_kmem_leak(777, &line);
-	cprintf("leak: %d\nktest-line=%d\n", error, line);
+	h_child_printf("leak: %d\nktest-line=%d\n", error, line);
 	if (rump_sys_reboot(0, NULL) == -1)
-		cprintf("rump_sys_reboot: %s\n", strerror(errno));
+		h_child_printf("rump_sys_reboot: %s\n", strerror(errno));
 	h_kmem_report(report, sizeof(report));
-	cprintf("h_kmem_report: %s\n", report);
+	h_child_printf("h_kmem_report: %s\n", report);
 	h_shutdown_check();	/* fails the child: exit status 1 */
-	cprintf("h_shutdown_check returned\n");
+	h_child_printf("h_shutdown_check returned\n");
 }
 
 ATF_TC_WITHOUT_HEAD(leak_fails_naming_site);
@@ -213,7 +183,7 @@ ATF_TC_BODY(leak_fails_naming_site, tc)
 	line = child_line(&hc);
 	h_child_require_output(&hc, "leak: 0\n");
 	if (!hc.hc_exited || hc.hc_status == 0)
-		child_fail(&hc, "child with a leak did not fail (exited %d, "
+		h_child_fail(&hc, "child with a leak did not fail (exited %d, "
 		    "status %d, signal %d)", hc.hc_exited, hc.hc_status,
 		    hc.hc_signal);
 	require_outputf(&hc, "rump shutdown: kernel memory leak: 777 bytes "
@@ -238,11 +208,11 @@ child_misuse(void *arg)
 	int line = 0, error;
 
 	if ((error = rump_init()) != 0) {
-		cprintf("rump_init: %d\n", error);
+		h_child_printf("rump_init: %d\n", error);
 		return;
 	}
 	error = rump_pub_ktest_kmem_alloc(0, 48, KTEST_KM_SLEEP, &line);
-	cprintf("alloc: %d\nktest-line=%d\n", error, line);
+	h_child_printf("alloc: %d\nktest-line=%d\n", error, line);
 	switch (m) {
 	case WRONG_SIZE:
 		error = rump_pub_ktest_kmem_free_size(0, 40);
@@ -260,7 +230,7 @@ child_misuse(void *arg)
 		error = rump_pub_ktest_kmem_alloc_zero();
 		break;
 	}
-	cprintf("misuse returned %d: no panic\n", error);
+	h_child_printf("misuse returned %d: no panic\n", error);
 }
 
 static void
@@ -399,13 +369,13 @@ child_exhaust(void *arg)
 	(void)arg;
 	h_setenv("RUMP_MEMLIMIT=64k");
 	if ((error = rump_init()) != 0) {
-		cprintf("rump_init: %d\n", error);
+		h_child_printf("rump_init: %d\n", error);
 		return;
 	}
 	error = rump_pub_ktest_kmem_alloc(0, 48 * KiB, 0, &line);
-	cprintf("hold: %d\n", error);
+	h_child_printf("hold: %d\n", error);
 	error = rump_pub_ktest_kmem_alloc(1, 32 * KiB, KTEST_KM_SLEEP, &line);
-	cprintf("KM_SLEEP returned %d: no panic\n", error);
+	h_child_printf("KM_SLEEP returned %d: no panic\n", error);
 }
 
 ATF_TC(memlimit_sleep_panics_when_never_freed);
@@ -439,7 +409,7 @@ child_bad_memlimits(void *arg)
 	(void)arg;
 	for (size_t i = 0; i < NBAD; i++) {
 		setenv("RUMP_MEMLIMIT", bad_memlimits[i], 1);
-		cprintf("RUMP_MEMLIMIT=[%s]: rump_init %s\n", bad_memlimits[i],
+		h_child_printf("RUMP_MEMLIMIT=[%s]: rump_init %s\n", bad_memlimits[i],
 		    h_errname(rump_init()));
 	}
 }
@@ -501,13 +471,13 @@ child_fail_first(void *arg)
 	(void)arg;
 	h_setenv("RUMP_FAIL_NTH=1");
 	if ((error = rump_init()) != 0) {
-		cprintf("rump_init: %d\n", error);
+		h_child_printf("rump_init: %d\n", error);
 		return;
 	}
 	error = rump_pub_ktest_kmem_alloc(0, 16, 0, &line);
-	cprintf("first: %s\nktest-line=%d\n", h_errname(error), line);
+	h_child_printf("first: %s\nktest-line=%d\n", h_errname(error), line);
 	error = rump_pub_ktest_kmem_alloc(0, 16, 0, &line);
-	cprintf("second: %d\ncount: %llu\n", error, rump_pub_fault_count());
+	h_child_printf("second: %d\ncount: %llu\n", error, rump_pub_fault_count());
 	(void)rump_pub_ktest_kmem_free(0);
 	(void)rump_sys_reboot(0, NULL);
 }
@@ -519,7 +489,7 @@ ATF_TC_BODY(fault_nth_names_site, tc)
 
 	h_child_run(child_fail_first, NULL, 60, &hc);
 	if (!hc.hc_exited || hc.hc_status != 0)
-		child_fail(&hc, "child failed (exited %d, status %d, signal "
+		h_child_fail(&hc, "child failed (exited %d, status %d, signal "
 		    "%d)", hc.hc_exited, hc.hc_status, hc.hc_signal);
 	h_child_require_output(&hc, "first: ENOMEM\n");
 	h_child_require_output(&hc, "second: 0\ncount: 2\n");

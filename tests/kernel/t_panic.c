@@ -18,36 +18,6 @@
 
 #define BUFLEN	512
 
-/*
- * Fail with a one-line reason (Kyua wants one line) and the child's
- * output on stderr.
- */
-static void __attribute__((__format__(__printf__, 2, 3), __noreturn__))
-child_fail(const struct h_child *hc, const char *fmt, ...)
-{
-	char reason[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "child output:\n%s\n",
-	    hc->hc_output ? hc->hc_output : "");
-	atf_tc_fail("%s (child output on stderr)", reason);
-}
-
-/* Print in a child and flush, so the line survives a panic. */
-static void __attribute__((__format__(__printf__, 1, 2)))
-cprintf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
 static void
 child_panic(void *arg)
 {
@@ -55,12 +25,12 @@ child_panic(void *arg)
 
 	(void)arg;
 	if ((error = rump_init()) != 0) {
-		cprintf("rump_init: %d\n", error);
+		h_child_printf("rump_init: %d\n", error);
 		return;
 	}
-	cprintf("booted\n");
+	h_child_printf("booted\n");
 	error = rump_pub_ktest_panic(42);
-	cprintf("rump_pub_ktest_panic returned %d\n", error);
+	h_child_printf("rump_pub_ktest_panic returned %d\n", error);
 }
 
 ATF_TC_WITHOUT_HEAD(panic_aborts_with_message_and_backtrace);
@@ -76,7 +46,7 @@ ATF_TC_BODY(panic_aborts_with_message_and_backtrace, tc)
 	/* The backtrace follows the message. */
 	msg = strstr(hc.hc_output, "panic: ktest: deliberate panic 42");
 	if (strstr(msg, "backtrace") == NULL)
-		child_fail(&hc, "no backtrace after the message");
+		h_child_fail(&hc, "no backtrace after the message");
 	ATF_REQUIRE(strstr(hc.hc_output, "returned") == NULL);
 	h_child_free(&hc);
 }
@@ -88,13 +58,13 @@ child_kassert(void *arg)
 
 	(void)arg;
 	if ((error = rump_init()) != 0) {
-		cprintf("rump_init: %d\n", error);
+		h_child_printf("rump_init: %d\n", error);
 		return;
 	}
 	error = rump_pub_ktest_kassert(1, 10, &line);
-	cprintf("holds: %d\nktest-line=%d\n", error, line);
+	h_child_printf("holds: %d\nktest-line=%d\n", error, line);
 	error = rump_pub_ktest_kassert(10, 10, &line);
-	cprintf("rump_pub_ktest_kassert(10, 10) returned %d\n", error);
+	h_child_printf("rump_pub_ktest_kassert(10, 10) returned %d\n", error);
 }
 
 ATF_TC_WITHOUT_HEAD(kassert_names_expression_file_line);
@@ -225,11 +195,11 @@ child_panic_concurrent(void *arg)
 	(void)arg;
 	h_setenv("RUMP_NCPU=2");
 	if ((error = rump_init()) != 0) {
-		cprintf("rump_init: %d\n", error);
+		h_child_printf("rump_init: %d\n", error);
 		return;
 	}
 	error = rump_pub_ktest_panic_concurrent();
-	cprintf("rump_pub_ktest_panic_concurrent returned %d\n", error);
+	h_child_printf("rump_pub_ktest_panic_concurrent returned %d\n", error);
 }
 
 static int
@@ -260,18 +230,18 @@ ATF_TC_BODY(panic_message_printed_once, tc)
 		h_child_require_panic(&hc, "panic: ktest: concurrent panic "
 		    "from the ");
 		if (count(hc.hc_output, "panic: ") != 1)
-			child_fail(&hc, "run %d: %d panic messages", i,
+			h_child_fail(&hc, "run %d: %d panic messages", i,
 			    count(hc.hc_output, "panic: "));
 		/*
 		 * One backtrace, after the message: the other thread must
 		 * not print its own and abort before the message is out.
 		 */
 		if (count(hc.hc_output, "backtrace:") != 1)
-			child_fail(&hc, "run %d: %d backtraces", i,
+			h_child_fail(&hc, "run %d: %d backtraces", i,
 			    count(hc.hc_output, "backtrace:"));
 		if (strstr(strstr(hc.hc_output, "panic: "), "backtrace:") ==
 		    NULL)
-			child_fail(&hc, "run %d: backtrace before the message",
+			h_child_fail(&hc, "run %d: backtrace before the message",
 			    i);
 		h_child_free(&hc);
 	}
