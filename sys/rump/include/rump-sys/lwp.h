@@ -18,6 +18,7 @@
 
 struct cpu_info {
 	struct lwp	*ci_curlwp;	/* holder; NULL when free */
+	int		 ci_kthread;	/* the holder is a kernel thread */
 	unsigned int	 ci_index;
 	uint64_t	 ci_nswitch;	/* times handed to a thread */
 } __aligned(CACHE_LINE_SIZE);

@@ -21,7 +21,7 @@ void	rump_schedule_lwp(struct lwp *);
 void	rump_unschedule_lwp(struct lwp *);
 int	rump_sched_init(int ncpu);
 void	rump_sched_fini(void);
-/* Whether every virtual CPU but the caller's is free. */
+/* Whether no host thread but the caller holds a virtual CPU. */
 int	rump_sched_idle_except_me(void);
 
 /*

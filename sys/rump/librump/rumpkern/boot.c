@@ -271,6 +271,24 @@ rump_init(void)
  * some other way.  Then nothing is torn down and EBUSY says so; system
  * calls made while the check runs fail with ENXIO.
  */
+/*
+ * Whether no other host thread holds a CPU, allowing a moment for one
+ * that is just passing through (a completion, a thread between its
+ * entry and its CPU): 100 checks, 1 ms apart, off-CPU between them.
+ */
+static int
+shutdown_cpus_idle(void)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		if (rump_sched_idle_except_me())
+			return 1;
+		rump_unschedule();
+		(void)rumpuser_clock_sleep(RUMPUSER_SLEEP_REL, 0, 1000000);
+		rump_schedule();
+	}
+	return 0;
+}
+
 int
 rump_sys_reboot(int howto, char *bootstr)
 {
@@ -291,7 +309,7 @@ rump_sys_reboot(int howto, char *bootstr)
 	}
 	rump_fault_arm(0);
 	rump_schedule();
-	if (!rump_sched_idle_except_me()) {
+	if (!shutdown_cpus_idle()) {
 		rump_unschedule();
 		rump_fault_arm(1);
 		__atomic_store_n(&rump_state, RUMP_UP, __ATOMIC_SEQ_CST);

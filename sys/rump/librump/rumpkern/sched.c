@@ -98,6 +98,8 @@ rump_schedule_lwp(struct lwp *l)
 	l->l_cpu = ci;
 	l->l_lastcpu = ci;
 	ci->ci_nswitch++;
+	__atomic_store_n(&ci->ci_kthread, (l->l_flag & LW_SYSTEM) != 0,
+	    __ATOMIC_RELAXED);
 	rump_curlwp_tls = l;
 }
 
@@ -146,15 +148,24 @@ rump_unschedule(void)
 	rump_unschedule_lwp(rumpuser_curlwp());
 }
 
+/*
+ * Whether no host thread but the caller holds a CPU.  Kernel threads
+ * may (they are the kernel's own and shutdown stops them), so the
+ * holder's kind is read from the CPU, never through the lwp, which a
+ * detached kernel thread may be freeing.
+ */
 int
 rump_sched_idle_except_me(void)
 {
 	struct lwp *me = rumpuser_curlwp();
 
 	for (int i = 0; i < ncpu; i++) {
-		struct lwp *l = __atomic_load_n(&rump_cpus[i].ci_curlwp,
+		struct cpu_info *ci = &rump_cpus[i];
+		struct lwp *l = __atomic_load_n(&ci->ci_curlwp,
 		    __ATOMIC_SEQ_CST);
-		if (l != NULL && l != me)
+
+		if (l != NULL && l != me &&
+		    !__atomic_load_n(&ci->ci_kthread, __ATOMIC_RELAXED))
 			return 0;
 	}
 	return 1;
