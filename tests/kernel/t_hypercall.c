@@ -651,8 +651,98 @@ ATF_TC_BODY(hyperfail_bio_malloc, tc)
 	unlink(path);
 }
 
+/* ---------------------------------------------------------------- */
+
+/* Files, vector I/O and random bytes, as a block device driver uses them. */
+
+ATF_TC(file_io_roundtrip);
+ATF_TC_HEAD(file_io_roundtrip, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "open, getfileinfo, vector write and "
+	    "read at offsets and at the file position, sync and close a host "
+	    "file; errors are kernel errno values");
+}
+ATF_TC_BODY(file_io_roundtrip, tc)
+{
+	char a[100], b[200], ra[100], rb[200];
+	struct rumpuser_iovec wiov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	struct rumpuser_iovec riov[2] = { { ra, sizeof(ra) }, { rb, sizeof(rb) } };
+	uint64_t size;
+	size_t n;
+	int fd, type;
+
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	RZ(rumpuser_init(RUMPUSER_VERSION, &dummy_hyp));
+	ATF_REQUIRE_EQ(rumpuser_open("img", RUMPUSER_OPEN_RDWR, &fd),
+	    RUMP_ENOENT);
+	ATF_REQUIRE_EQ(rumpuser_open("img", RUMPUSER_OPEN_RDWR |
+	    RUMPUSER_OPEN_CREATE | RUMPUSER_OPEN_EXCL, &fd), 0);
+	ATF_REQUIRE_EQ(rumpuser_open("img", RUMPUSER_OPEN_RDWR |
+	    RUMPUSER_OPEN_CREATE | RUMPUSER_OPEN_EXCL, &type), RUMP_EEXIST);
+	ATF_REQUIRE_EQ(rumpuser_iovwrite(fd, wiov, 2, 4096, &n), 0);
+	ATF_REQUIRE_EQ(n, 300);
+	ATF_REQUIRE_EQ(rumpuser_syncfd(fd, RUMPUSER_SYNCFD_WRITE), 0);
+	ATF_REQUIRE_EQ(rumpuser_syncfd(fd, RUMPUSER_SYNCFD_SYNC), 0);
+	ATF_REQUIRE_EQ(rumpuser_getfileinfo("img", &size, &type), 0);
+	ATF_CHECK_EQ(size, 4396);
+	ATF_CHECK_EQ(type, RUMPUSER_FT_REG);
+	ATF_REQUIRE_EQ(rumpuser_getfileinfo(".", &size, &type), 0);
+	ATF_CHECK_EQ(type, RUMPUSER_FT_DIR);
+	ATF_CHECK_EQ(rumpuser_getfileinfo("nosuch", &size, &type),
+	    RUMP_ENOENT);
+
+	/* Read back across both buffers; then through the file position. */
+	ATF_REQUIRE_EQ(rumpuser_iovread(fd, riov, 2, 4096, &n), 0);
+	ATF_REQUIRE_EQ(n, 300);
+	ATF_CHECK(memcmp(ra, a, sizeof(a)) == 0 && memcmp(rb, b, sizeof(b)) == 0);
+	ATF_REQUIRE_EQ(rumpuser_iovread(fd, riov, 2, 4300, &n), 0);
+	ATF_CHECK_EQ(n, 96);	/* short at the end of the file */
+	ATF_REQUIRE_EQ(rumpuser_iovread(fd, riov, 1, RUMPUSER_IOV_NOSEEK, &n),
+	    0);
+	ATF_CHECK_EQ(n, 100);
+	ATF_CHECK_EQ(ra[0], 0);	/* the hole before offset 4096 */
+	ATF_CHECK_EQ(rumpuser_iovread(fd, riov, 2, -5, &n), RUMP_EINVAL);
+	ATF_REQUIRE_EQ(rumpuser_close(fd), 0);
+	ATF_CHECK_EQ(rumpuser_close(fd), RUMP_EBADF);
+	ATF_CHECK_EQ(rumpuser_iovwrite(fd, wiov, 2, 0, &n), RUMP_EBADF);
+
+	/* Read-only opens refuse writes with the host's answer. */
+	ATF_REQUIRE_EQ(rumpuser_open("img", RUMPUSER_OPEN_RDONLY, &fd), 0);
+	ATF_CHECK_EQ(rumpuser_iovwrite(fd, wiov, 1, 0, &n), RUMP_EBADF);
+	ATF_REQUIRE_EQ(rumpuser_close(fd), 0);
+	rumpuser_fini();
+}
+
+ATF_TC(random_bytes);
+ATF_TC_HEAD(random_bytes, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "rumpuser_getrandom fills the buffer "
+	    "with bytes that differ between calls, and rejects unknown flags");
+}
+ATF_TC_BODY(random_bytes, tc)
+{
+	unsigned char x[64], y[64], zero[64];
+	size_t n;
+
+	memset(x, 0, sizeof(x));
+	memset(y, 0, sizeof(y));
+	memset(zero, 0, sizeof(zero));
+	ATF_REQUIRE_EQ(rumpuser_getrandom(x, sizeof(x), 0, &n), 0);
+	ATF_REQUIRE_EQ(n, sizeof(x));
+	ATF_REQUIRE_EQ(rumpuser_getrandom(y, sizeof(y),
+	    RUMPUSER_RANDOM_HARD | RUMPUSER_RANDOM_NOWAIT, &n), 0);
+	ATF_REQUIRE_EQ(n, sizeof(y));
+	/* 2^-512 odds of a false failure. */
+	ATF_CHECK(memcmp(x, zero, sizeof(x)) != 0);
+	ATF_CHECK(memcmp(x, y, sizeof(x)) != 0);
+	ATF_CHECK_EQ(rumpuser_getrandom(x, sizeof(x), 0x100, &n), RUMP_EINVAL);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, file_io_roundtrip);
+	ATF_TP_ADD_TC(tp, random_bytes);
 	ATF_TP_ADD_TC(tp, hyperfail_thread_create_fails_boot);
 	ATF_TP_ADD_TC(tp, hyperfail_bad_spec);
 	ATF_TP_ADD_TC(tp, hyperfail_bio_malloc);
