@@ -9,6 +9,9 @@
  * rumpuser_errno.c.
  */
 
+#include <sys/wait.h>
+
+#include <dlfcn.h>
 #include <errno.h>
 #include <execinfo.h>
 #include <limits.h>
@@ -145,7 +148,56 @@ rumpuser_seterrno(int kernel_errno)
 	errno = rumpuser_errno_tohost(kernel_errno);
 }
 
-/* Print a backtrace of the calling thread to stderr. */
+/*
+ * The raw backtrace names only exported functions; kernel code is mostly
+ * static or renamed.  If addr2line is at hand, also print function and
+ * file:line for the frames in the program itself (where the kernel is
+ * linked), so a panic in a Kyua report points at the source.  Best
+ * effort: any failure here just leaves the raw backtrace.
+ */
+static void
+print_source_lines(void *const *frames, int n)
+{
+	static const char hdr[] = "rumpuser: in the source:\n";
+	char exe[PATH_MAX], addrs[64][24];
+	char *argv[8 + 64];
+	Dl_info self, di;
+	ssize_t len;
+	int argc = 0, nargs = 0, status;
+	pid_t pid;
+
+	if (dladdr((void *)print_source_lines, &self) == 0 ||
+	    (len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return;
+	exe[len] = '\0';
+	argv[argc++] = (char *)"addr2line";
+	argv[argc++] = (char *)"-f";
+	argv[argc++] = (char *)"-i";
+	argv[argc++] = (char *)"-p";
+	argv[argc++] = (char *)"-e";
+	argv[argc++] = exe;
+	for (int i = 0; i < n && nargs < 64; i++) {
+		if (dladdr(frames[i], &di) == 0 || di.dli_fbase != self.dli_fbase)
+			continue;
+		/* A return address; the call is the byte before it. */
+		snprintf(addrs[nargs], sizeof(addrs[nargs]), "%#lx",
+		    (unsigned long)((char *)frames[i] - (char *)di.dli_fbase - 1));
+		argv[argc++] = addrs[nargs++];
+	}
+	argv[argc] = NULL;
+	if (nargs == 0)
+		return;
+	write_all(STDERR_FILENO, hdr, sizeof(hdr) - 1);
+	if ((pid = fork()) == 0) {
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		(void)waitpid(pid, &status, 0);
+}
+
+/* Print a backtrace of the calling thread on stderr. */
 static void
 print_backtrace(void)
 {
@@ -156,6 +208,7 @@ print_backtrace(void)
 	write_all(STDERR_FILENO, hdr, sizeof(hdr) - 1);
 	n = backtrace(frames, (int)(sizeof(frames) / sizeof(frames[0])));
 	backtrace_symbols_fd(frames, n, STDERR_FILENO);
+	print_source_lines(frames, n);
 }
 
 /*

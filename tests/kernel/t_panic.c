@@ -47,6 +47,11 @@ ATF_TC_BODY(panic_aborts_with_message_and_backtrace, tc)
 	msg = strstr(hc.hc_output, "panic: ktest: deliberate panic 42");
 	if (strstr(msg, "backtrace") == NULL)
 		h_child_fail(&hc, "no backtrace after the message");
+	/* And the frames in source terms, down to the kernel half's line. */
+	h_child_require_output(&hc, "rumpuser: in the source:");
+	h_child_require_output(&hc, "vpanic at ");
+	h_child_require_output(&hc, "rump_pub_ktest_panic at ");
+	h_child_require_output(&hc, "k_panic.c:");
 	ATF_REQUIRE(strstr(hc.hc_output, "returned") == NULL);
 	h_child_free(&hc);
 }
