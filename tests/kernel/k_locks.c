@@ -238,7 +238,7 @@ rws_reader(void *arg)
 	if (!rw_lock_held(&s->rs_rw) || rw_write_held(&s->rs_rw))
 		ATOMIC_INC(&s->rs_badheld);
 	ATOMIC_INC(&s->rs_entered);
-	if (ktest_wait_count(&s->rs_entered, s->rs_n, s->rs_deadline) == 0)
+	if (ktest_wait_count(&s->rs_entered, &s->rs_n, s->rs_deadline) == 0)
 		ATOMIC_INC(&s->rs_sawall);
 	rw_exit(&s->rs_rw);
 }
@@ -258,8 +258,11 @@ rump_pub_ktest_rw_readers_share(unsigned nreaders)
 	s.rs_n = nreaders;
 	s.rs_deadline = rump_monotime_ns() + BOUND_NS;
 	for (n = 0; n < nreaders; n++) {
-		if ((error = ktest_spawn(&w[n], n, rws_reader, &s, "rd")) != 0)
+		if ((error = ktest_spawn(&w[n], n, rws_reader, &s, "rd")) != 0) {
+			/* The readers that did start need not wait for more. */
+			__atomic_store_n(&s.rs_n, n, __ATOMIC_SEQ_CST);
 			break;
+		}
 	}
 	ktest_join_all(w, n);
 	KTEST_CHECK(error == 0, "kthread_create: %d", error);

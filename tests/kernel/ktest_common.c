@@ -46,9 +46,9 @@ ktest_spin(unsigned n)
 }
 
 int
-ktest_wait_count(unsigned *p, unsigned want, uint64_t deadline_ns)
+ktest_wait_count(unsigned *p, const unsigned *want, uint64_t deadline_ns)
 {
-	while (ATOMIC_LOAD(p) < want) {
+	while (ATOMIC_LOAD(p) < ATOMIC_LOAD(want)) {
 		if (rump_monotime_ns() > deadline_ns)
 			return ETIMEDOUT;
 		(void)kpause("ktwait", false, 1, NULL);

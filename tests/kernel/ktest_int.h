@@ -54,7 +54,12 @@ int	ktest_spawn_all(struct ktest_worker *w, unsigned n, unsigned *np,
 void	ktest_join_all(struct ktest_worker *w, unsigned n);
 /* Burn a little CPU without sleeping. */
 void	ktest_spin(unsigned n);
-/* Wait off-CPU until *p reaches want: 0, or ETIMEDOUT at deadline. */
-int	ktest_wait_count(unsigned *p, unsigned want, uint64_t deadline_ns);
+/*
+ * Wait off-CPU until *p reaches *want (re-read each time, so a test that
+ * could not start all its threads can lower it): 0, or ETIMEDOUT at the
+ * deadline.
+ */
+int	ktest_wait_count(unsigned *p, const unsigned *want,
+	    uint64_t deadline_ns);
 
 #endif /* _KTEST_INT_H_ */
