@@ -59,6 +59,9 @@ include sys/rump/librump/rumpkern/Makefile.inc
 include lib/librumpuser/Makefile.inc
 include harness/Makefile.inc
 include tests/kernel/Makefile.inc
+include sys/rump/librump/rumpvfs/Makefile.inc
+include sys/rump/fs/tmpfs/Makefile.inc
+include tests/fs/Makefile.inc
 include tests/tooling/Makefile.inc
 include bench/Makefile.inc
 

@@ -15,6 +15,25 @@
 #define O_NONBLOCK	00004000
 #define O_APPEND	00002000
 #define O_CLOEXEC	02000000
+#define O_CREAT		00000100
+#define O_EXCL		00000200
+#define O_NOCTTY	00000400
+#define O_TRUNC		00001000
+#define O_DIRECTORY	00200000
+#define O_NOFOLLOW	00400000
+
+#define AT_FDCWD	(-100)
+
+/* lseek */
+#define SEEK_SET	0
+#define SEEK_CUR	1
+#define SEEK_END	2
+
+/* access */
+#define F_OK		0
+#define X_OK		1
+#define W_OK		2
+#define R_OK		4
 
 #define F_DUPFD		0
 #define F_GETFD		1

@@ -52,6 +52,8 @@ struct filedesc {
 struct filedesc *fd_init(void);
 /* Close everything and free the table. */
 void	fd_free(struct filedesc *);
+/* Close every descriptor (a faction's shutdown, before its files go). */
+void	fd_closeall(struct filedesc *);
 /*
  * Allocate a file and reserve the lowest free descriptor for it in
  * curproc; EMFILE when the table is full.  Finish with fd_affix (the

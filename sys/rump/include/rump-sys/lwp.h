@@ -31,12 +31,16 @@ struct kauth_cred {
 };
 
 struct filedesc;
+struct vnode;
 
 struct proc {
 	pid_t			 p_pid;
 	struct proc		*p_pptr;
 	struct kauth_cred	 p_cred;
 	struct filedesc		*p_fd;
+	/* the VFS faction's: working directory, file mode mask */
+	struct vnode		*p_cwd;		/* p_lock */
+	mode_t			 p_umask;	/* p_lock */
 	kmutex_t		 p_lock;	/* p_cred, p_login */
 	char			 p_login[MAXLOGNAME];
 	char			 p_comm[MAXCOMLEN];

@@ -58,6 +58,24 @@ fd_free(struct filedesc *fdp)
 	kmem_free(fdp, sizeof(*fdp));
 }
 
+void
+fd_closeall(struct filedesc *fdp)
+{
+	for (int i = 0; i < fdp->fd_nfiles; i++) {
+		struct file *fp;
+
+		mutex_enter(&fdp->fd_lock);
+		fp = fdp->fd_ofiles[i];
+		if (fp == FD_RESERVED)
+			fp = NULL;
+		if (fp != NULL)
+			fdp->fd_ofiles[i] = NULL;
+		mutex_exit(&fdp->fd_lock);
+		if (fp != NULL)
+			closef(fp);
+	}
+}
+
 /* Make room for descriptor fd; fd_lock held.  0, EMFILE or ENOMEM. */
 static int
 fd_grow(struct filedesc *fdp, int fd)

@@ -18,12 +18,12 @@ function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
 BEGIN {
 	print "/* Generated from syscalls.master by makesyscalls.sh; do not edit. */" > pub
 	print "#ifndef _RUMP_RUMP_SYSCALLS_H_\n#define _RUMP_RUMP_SYSCALLS_H_\n" > pub
-	print "#include <sys/types.h>\n\nstruct timespec;\n" > pub
+	print "#include <sys/types.h>\n\nstruct timespec;\nstruct timeval;\nstruct iovec;\nstruct stat;\nstruct statvfs;\n" > pub
 	print "#ifdef __cplusplus\nextern \"C\" {\n#endif\n" > pub
 
 	print "/* Generated from syscalls.master by makesyscalls.sh; do not edit. */" > kern
 	print "#ifndef _RUMP_SYS_SYSCALLARGS_H_\n#define _RUMP_SYS_SYSCALLARGS_H_\n" > kern
-	print "#include <rump-sys/types.h>\n\nstruct lwp;\n" > kern
+	print "#include <rump-sys/types.h>\n\nstruct lwp;\nstruct iovec;\nstruct stat;\nstruct statvfs;\n" > kern
 	print "typedef int sy_call_t(struct lwp *, const void *, register_t *);" > kern
 	print "struct sysent {\n\tsy_call_t\t*sy_call;\n\tconst char\t*sy_name;\n};\n" > kern
 	print "/*\n * Enter the kernel and run system call num; 0 or a kernel errno.\n * retval[0] is the result.\n */" > kern
@@ -51,6 +51,8 @@ BEGIN {
 	}
 	seen[num] = 1
 	args = trim(substr(line, a + 1, b - a - 1))
+	# A handler in a faction library is weak: ENOSYS when not linked.
+	faction = trim(substr(line, b + 1))
 	nargs = 0
 	if (args != "void") {
 		cnt = split(args, parts, ",")
@@ -83,6 +85,8 @@ BEGIN {
 		printf("int\tsys_%s(struct lwp *, const void *, register_t *);\n\n", name) > kern
 	}
 
+	if (faction != "")
+		printf("#pragma weak sys_%s\t/* in %s */\n\n", name, faction) > src
 	printf("%s\nrump_sys_%s(%s)\n{\n", ret, name, proto) > src
 	printf("\tregister_t rv[2] = { 0, 0 };\n\tint error;\n") > src
 	if (nargs > 0) {

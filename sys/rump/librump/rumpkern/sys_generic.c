@@ -1,11 +1,13 @@
 /*
  * sys_generic.c: the core's system calls: identity and credentials,
  * login name, host name, clocks and sleeping, and the descriptor calls
- * (read, write, close, dup, dup2, fcntl) every file type shares.
+ * (read, write, readv, writev, close, dup, dup2, fcntl) every file type
+ * shares.
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/abi.h>
 #include <rump-sys/file.h>
+#include <rump-sys/kmem.h>
 #include <rump-sys/lwp.h>
 #include <rump-sys/time.h>
 #include <rump-sys/uio.h>
@@ -313,6 +315,72 @@ sys_write(struct lwp *l, const struct sys_write_args *uap, register_t *rv)
 {
 	return dofileio(uap->fd, __UNCONST(uap->buf), uap->nbyte, UIO_WRITE,
 	    rv);
+}
+
+/* readv and writev: read and write with a user iovec array. */
+static int
+dofileiov(int fd, const struct iovec *uiov, int iovcnt, enum uio_rw rw,
+    register_t *rv)
+{
+	struct uio uio = { .uio_rw = rw, .uio_segflg = UIO_USERSPACE };
+	struct iovec *iov;
+	struct file *fp;
+	size_t total = 0, len;
+	int error;
+
+	if (iovcnt <= 0 || iovcnt > UIO_MAXIOV)
+		return EINVAL;
+	len = (size_t)iovcnt * sizeof(*iov);
+	iov = kmem_alloc(len, KM_SLEEP);
+	if ((error = copyin(uiov, iov, len)) != 0)
+		goto out;
+	for (int i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len > (size_t)INT64_MAX - total) {
+			error = EINVAL;
+			goto out;
+		}
+		total += iov[i].iov_len;
+	}
+	if ((fp = fd_getfile(fd)) == NULL) {
+		error = EBADF;
+		goto out;
+	}
+	if ((fp->f_flag & (rw == UIO_READ ? FREAD : FWRITE)) == 0 ||
+	    (rw == UIO_READ ? fp->f_ops->fo_read : fp->f_ops->fo_write)
+	    == NULL) {
+		fd_putfile(fp);
+		error = EBADF;
+		goto out;
+	}
+	uio.uio_iov = iov;
+	uio.uio_iovcnt = iovcnt;
+	uio.uio_resid = total;
+	uio.uio_offset = fp->f_offset;
+	if (rw == UIO_READ)
+		error = fp->f_ops->fo_read(fp, &uio, 0);
+	else
+		error = fp->f_ops->fo_write(fp, &uio, 0);
+	if (error != 0 && uio.uio_resid != total &&
+	    (error == EAGAIN || error == EINTR))
+		error = 0;
+	if (error == 0)
+		rv[0] = (register_t)(total - uio.uio_resid);
+	fd_putfile(fp);
+out:
+	kmem_free(iov, len);
+	return error;
+}
+
+int
+sys_readv(struct lwp *l, const struct sys_readv_args *uap, register_t *rv)
+{
+	return dofileiov(uap->fd, uap->iov, uap->iovcnt, UIO_READ, rv);
+}
+
+int
+sys_writev(struct lwp *l, const struct sys_writev_args *uap, register_t *rv)
+{
+	return dofileiov(uap->fd, uap->iov, uap->iovcnt, UIO_WRITE, rv);
 }
 
 int

@@ -1,0 +1,30 @@
+/*
+ * vfs_int.h: what the files of the VFS faction share among themselves.
+ */
+#ifndef _RUMPVFS_VFS_INT_H_
+#define _RUMPVFS_VFS_INT_H_
+
+#include <rump-sys/types.h>
+#include <rump-sys/mutex.h>
+#include <rump-sys/queue.h>
+
+struct mount;
+struct vnode;
+struct file;
+
+/* Guards v_mountedhere, mnt_nvnodes checks at unmount, the mount list. */
+extern kmutex_t vfs_mountlock;
+extern TAILQ_HEAD(mntlist, mount) vfs_mountlist;
+extern struct mount *vfs_rootmount;
+
+struct vfsops;
+const struct vfsops *vfs_getops(const char *name);
+int	vfs_mountfs(const struct vfsops *, const char *data, struct mount **);
+void	vfs_freemount(struct mount *);
+/* If vp is covered by a mount, replace it with that mount's root. */
+int	vfs_crossmount(struct vnode **vpp);
+
+/* vfs_syscalls.c */
+extern const struct fileops vn_fileops;
+
+#endif /* _RUMPVFS_VFS_INT_H_ */

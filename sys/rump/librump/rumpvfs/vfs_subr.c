@@ -1,0 +1,302 @@
+/*
+ * vfs_subr.c: the VFS faction's bootstrap and its vnode and mount
+ * bookkeeping: vnode references, the file system type table, the list
+ * of mounts, the root file system mounted at boot and everything
+ * unmounted again at shutdown.
+ */
+#include <rump-sys/systm.h>
+#include <rump-sys/component.h>
+#include <rump-sys/file.h>
+#include <rump-sys/kmem.h>
+#include <rump-sys/lwp.h>
+#include <rump-sys/mount.h>
+#include <rump-sys/stat.h>
+#include <rump-sys/vnode.h>
+
+#include "vfs_int.h"
+
+kmutex_t		 vfs_mountlock;
+struct mntlist		 vfs_mountlist;
+struct mount		*vfs_rootmount;
+struct vnode		*rootvnode;
+
+static LIST_HEAD(, vfsops) vfs_list;
+static uint64_t		 vfs_nextfsid;
+
+void
+vattr_null(struct vattr *va)
+{
+	memset(va, 0xff, sizeof(*va));
+	va->va_type = VNON;
+}
+
+struct vnode *
+vnalloc(struct mount *mp, enum vtype type, const struct vnodeops *ops,
+    void *data, km_flag_t flags)
+{
+	struct vnode *vp;
+
+	if ((vp = kmem_zalloc(sizeof(*vp), flags)) == NULL)
+		return NULL;
+	mutex_init(&vp->v_interlock, MUTEX_DEFAULT, IPL_NONE);
+	vp->v_usecount = 1;
+	vp->v_type = type;
+	vp->v_mount = mp;
+	vp->v_op = ops;
+	vp->v_data = data;
+	__atomic_add_fetch(&mp->mnt_nvnodes, 1, __ATOMIC_SEQ_CST);
+	return vp;
+}
+
+void
+vnfree(struct vnode *vp)
+{
+	KASSERT(vp->v_usecount == 0);
+	KASSERT(vp->v_mountedhere == NULL);
+	__atomic_sub_fetch(&vp->v_mount->mnt_nvnodes, 1, __ATOMIC_SEQ_CST);
+	mutex_destroy(&vp->v_interlock);
+	kmem_free(vp, sizeof(*vp));
+}
+
+void
+vref(struct vnode *vp)
+{
+	mutex_enter(&vp->v_interlock);
+	KASSERTMSG(vp->v_usecount > 0, "vref of an unreferenced vnode %p",
+	    vp);
+	vp->v_usecount++;
+	mutex_exit(&vp->v_interlock);
+}
+
+void
+vrele(struct vnode *vp)
+{
+	mutex_enter(&vp->v_interlock);
+	KASSERTMSG(vp->v_usecount > 0, "vrele of an unreferenced vnode %p",
+	    vp);
+	if (vp->v_usecount > 1) {
+		vp->v_usecount--;
+		mutex_exit(&vp->v_interlock);
+		return;
+	}
+	mutex_exit(&vp->v_interlock);
+	/* Possibly the last: the file system decides under its lock. */
+	vp->v_op->vop_inactive(vp);
+}
+
+static int
+groupmember(gid_t gid, const struct kauth_cred *cred)
+{
+	if (cred->cr_egid == gid)
+		return 1;
+	for (int i = 0; i < cred->cr_ngroups; i++) {
+		if (cred->cr_groups[i] == gid)
+			return 1;
+	}
+	return 0;
+}
+
+int
+vaccess(enum vtype type, mode_t mode, uid_t uid, gid_t gid, int acc_mode,
+    const struct kauth_cred *cred)
+{
+	mode_t bits;
+
+	if (cred->cr_euid == 0) {
+		/* Root may execute only what somebody may execute. */
+		if ((acc_mode & VEXEC) && type != VDIR &&
+		    (mode & (0111)) == 0)
+			return EACCES;
+		return 0;
+	}
+	if (cred->cr_euid == uid)
+		bits = (mode >> 6) & 7;
+	else if (groupmember(gid, cred))
+		bits = (mode >> 3) & 7;
+	else
+		bits = mode & 7;
+	return ((mode_t)acc_mode & ~bits) == 0 ? 0 : EACCES;
+}
+
+int
+vn_access(struct vnode *vp, int acc_mode, const struct kauth_cred *cred)
+{
+	struct vattr va;
+	int error;
+
+	if ((error = VOP_GETATTR(vp, &va)) != 0)
+		return error;
+	return vaccess(va.va_type, va.va_mode, va.va_uid, va.va_gid, acc_mode,
+	    cred);
+}
+
+int
+vfs_attach(struct vfsops *ops)
+{
+	if (vfs_getops(ops->vfs_name) != NULL)
+		return EEXIST;
+	LIST_INSERT_HEAD(&vfs_list, ops, vfs_list);
+	return 0;
+}
+
+void
+vfs_detach(struct vfsops *ops)
+{
+	LIST_REMOVE(ops, vfs_list);
+}
+
+const struct vfsops *
+vfs_getops(const char *name)
+{
+	struct vfsops *ops;
+
+	LIST_FOREACH(ops, &vfs_list, vfs_list) {
+		if (strcmp(ops->vfs_name, name) == 0)
+			return ops;
+	}
+	return NULL;
+}
+
+/* A new, unattached mount of type ops: 0 or the file system's errno. */
+int
+vfs_mountfs(const struct vfsops *ops, const char *data, struct mount **mpp)
+{
+	struct mount *mp;
+	int error;
+
+	if ((mp = kmem_zalloc(sizeof(*mp), KM_NOSLEEP)) == NULL)
+		return ENOMEM;
+	mp->mnt_op = ops;
+	mp->mnt_fsid = ++vfs_nextfsid;
+	if ((error = ops->vfs_mount(mp, data)) != 0) {
+		kmem_free(mp, sizeof(*mp));
+		return error;
+	}
+	*mpp = mp;
+	return 0;
+}
+
+void
+vfs_freemount(struct mount *mp)
+{
+	KASSERTMSG(mp->mnt_nvnodes == 0, "mount of %s freed with %u vnodes",
+	    mp->mnt_op->vfs_name, mp->mnt_nvnodes);
+	(void)mp->mnt_op->vfs_unmount(mp);
+	kmem_free(mp, sizeof(*mp));
+}
+
+int
+vfs_crossmount(struct vnode **vpp)
+{
+	struct vnode *vp = *vpp, *nvp;
+	struct mount *mp;
+	int error;
+
+	while (vp->v_type == VDIR) {
+		mutex_enter(&vfs_mountlock);
+		if ((mp = vp->v_mountedhere) == NULL) {
+			mutex_exit(&vfs_mountlock);
+			break;
+		}
+		error = mp->mnt_op->vfs_root(mp, &nvp);
+		mutex_exit(&vfs_mountlock);
+		vrele(vp);
+		if (error != 0) {
+			*vpp = NULL;
+			return error;
+		}
+		vp = nvp;
+	}
+	*vpp = vp;
+	return 0;
+}
+
+RUMP_COMPONENT(RUMP_COMPONENT_KERN_VFS, rumpvfs)
+{
+	mutex_init(&vfs_mountlock, MUTEX_DEFAULT, IPL_NONE);
+	TAILQ_INIT(&vfs_mountlist);
+	LIST_INIT(&vfs_list);
+	vfs_nextfsid = 0;
+	vfs_rootmount = NULL;
+	rootvnode = NULL;
+	return 0;
+}
+
+RUMP_COMPONENT_FINI(rumpvfs)
+{
+	mutex_destroy(&vfs_mountlock);
+}
+
+/*
+ * The root file system, once every file system type has registered.
+ * For now the root is a tmpfs; without one the boot fails and says so.
+ */
+RUMP_COMPONENT(RUMP_COMPONENT_POSTINIT, rumpvfs_root, "rumpvfs")
+{
+	const struct vfsops *ops;
+	struct mount *mp;
+	int error;
+
+	if ((ops = vfs_getops("tmpfs")) == NULL) {
+		printf("rumpvfs: no root file system: the root is a tmpfs; "
+		    "link the tmpfs component (librumpfs_tmpfs.a)\n");
+		return ENODEV;
+	}
+	if ((error = vfs_mountfs(ops, NULL, &mp)) != 0) {
+		printf("rumpvfs: mounting the root tmpfs failed: %d\n", error);
+		return error;
+	}
+	if ((error = ops->vfs_root(mp, &rootvnode)) != 0) {
+		vfs_freemount(mp);
+		printf("rumpvfs: the root tmpfs has no root: %d\n", error);
+		return error;
+	}
+	vfs_rootmount = mp;
+	TAILQ_INSERT_TAIL(&vfs_mountlist, mp, mnt_list);
+	for (int i = 0; i < 2; i++) {
+		struct proc *p = i ? rump_initproc : &proc0;
+
+		vref(rootvnode);
+		p->p_cwd = rootvnode;
+		p->p_umask = 022;
+	}
+	return 0;
+}
+
+RUMP_COMPONENT_FINI(rumpvfs_root)
+{
+	struct mount *mp;
+
+	/* Nothing may hold a vnode once the file systems go. */
+	for (int i = 0; i < 2; i++) {
+		struct proc *p = i ? rump_initproc : &proc0;
+
+		fd_closeall(p->p_fd);
+		if (p->p_cwd != NULL)
+			vrele(p->p_cwd);
+		p->p_cwd = NULL;
+	}
+	for (;;) {
+		struct mount *last = NULL;
+
+		/* the newest mount first: it may be mounted on the others */
+		TAILQ_FOREACH(mp, &vfs_mountlist, mnt_list)
+			last = mp;
+		if ((mp = last) == NULL)
+			break;
+		TAILQ_REMOVE(&vfs_mountlist, mp, mnt_list);
+		if (mp == vfs_rootmount) {
+			vrele(rootvnode);
+			rootvnode = NULL;
+			vfs_rootmount = NULL;
+		} else {
+			mp->mnt_vnodecovered->v_mountedhere = NULL;
+			vrele(mp->mnt_vnodecovered);
+		}
+		if (mp->mnt_nvnodes != 0)
+			panic("rumpvfs shutdown: %u vnodes of a %s mount are "
+			    "still referenced", mp->mnt_nvnodes,
+			    mp->mnt_op->vfs_name);
+		vfs_freemount(mp);
+	}
+}
