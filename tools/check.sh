@@ -1,8 +1,9 @@
 #!/bin/sh
 # check.sh: what `make check` runs, as CI runs it.
 #   1. the whole suite (tests/tooling exercises every rumptest verb);
-#   2. the leak check of tests/kernel (every case under valgrind);
-#   3. the coverage summary of kernel and hypercall code.
+#   2. the leak check (every case under valgrind) of the test
+#      directories but tests/tooling, which runs the tools themselves;
+#   3. the coverage summary of kernel and hypercall code over them.
 # Ends with "N passed, N failed" over the Kyua results of steps 1 and 2
 # and exits non-zero if any step failed.
 set -u
@@ -11,6 +12,8 @@ cd "$top"
 O=${O:-build}
 export O
 rc=0
+# Every test directory but tooling (whose cases build and run variants).
+dirs=$(ls -d tests/*/ | sed 's|/$||' | grep -v '^tests/tooling$')
 pass=0
 fail=0
 
@@ -33,14 +36,16 @@ sh tools/run-kyua.sh -o "$O" 2>&1 | tee "$log/suite.log"
 grep -qE '^[0-9]+ passed, 0 failed$' "$log/suite.log" || rc=1
 count "$log/suite.log"
 
-echo "=== check 2/3: leak check of tests/kernel under valgrind"
-sh tools/leaks.sh tests/kernel 2>&1 | tee "$log/leaks.log" | tail -n 25
+echo "=== check 2/3: leak check of" $dirs "under valgrind"
+# shellcheck disable=SC2086
+sh tools/leaks.sh $dirs 2>&1 | tee "$log/leaks.log" | tail -n 25
 grep -qE '^[0-9]+ passed, 0 failed$' "$log/leaks.log" || rc=1
 count "$log/leaks.log"
 
 echo "=== check 3/3: coverage of kernel and hypercall code"
 COV=${COVERAGE_O:-build-cov}
-O=$COV sh tools/coverage.sh tests/kernel >"$log/coverage.log" 2>&1
+# shellcheck disable=SC2086
+O=$COV sh tools/coverage.sh $dirs >"$log/coverage.log" 2>&1
 cov_rc=$?
 sed -n '/^coverage of kernel/,$p' "$log/coverage.log"
 if [ $cov_rc -ne 0 ]; then

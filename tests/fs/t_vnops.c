@@ -935,8 +935,9 @@ rmtree(const char *path)
 				if (strcmp(d->d_name, ".") == 0 ||
 				    strcmp(d->d_name, "..") == 0)
 					continue;
-				snprintf(sub, sizeof(sub), "%s/%s", path,
-				    d->d_name);
+				if ((size_t)snprintf(sub, sizeof(sub), "%s/%s",
+				    path, d->d_name) >= sizeof(sub))
+					atf_tc_fail("path too long: %s", path);
 				if (d->d_type != DT_DIR) {
 					RL(rump_sys_unlink(sub));
 					continue;

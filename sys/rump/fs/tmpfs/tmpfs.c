@@ -797,7 +797,7 @@ tmpfs_write(struct vnode *vp, struct uio *uio, int ioflag)
 		size_t off = (size_t)(uio->uio_offset % PAGE_SIZE);
 		size_t len = MIN(PAGE_SIZE - off, uio->uio_resid);
 		size_t before = uio->uio_resid;
-		char *page;
+		char *page = NULL;
 
 		if ((error = tmpfs_allocpage(tm, node, pg, &page)) != 0)
 			break;
