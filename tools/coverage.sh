@@ -25,8 +25,11 @@ out=$O/reports/coverage
 echo "coverage: building the instrumented variant in $O"
 # Counters of objects about to be rebuilt would not match their notes.
 find "$O" -name '*.gcda' -delete 2>/dev/null
+# Kernel code runs on many threads: counters must be updated atomically
+# or they race (and gcovr chokes on the negative counts that result).
 make -j"$(nproc)" --no-print-directory O="$O" OPT_CFLAGS=-O1 \
-    VARIANT_CFLAGS=--coverage VARIANT_LDFLAGS=--coverage build-all || exit 1
+    VARIANT_CFLAGS="--coverage -fprofile-update=atomic" \
+    VARIANT_LDFLAGS=--coverage build-all || exit 1
 # Counters from the build itself (none) or an earlier run: start clean.
 find "$O" -name '*.gcda' -delete 2>/dev/null
 
