@@ -18,6 +18,7 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,6 +58,38 @@ pagesize(void)
 }
 
 /* Whether [uaddr, uaddr + len) can be a user range at all. */
+/*
+ * Our pid, for process_vm_* on ourselves.  getpid() is a system call of
+ * its own, so it is asked once and again only in a forked child.
+ */
+static pid_t self_pid;
+static pthread_once_t self_pid_once = PTHREAD_ONCE_INIT;
+
+static void
+self_pid_forget(void)
+{
+	self_pid = 0;
+}
+
+static void
+self_pid_setup(void)
+{
+	(void)pthread_atfork(NULL, NULL, self_pid_forget);
+}
+
+static pid_t
+self(void)
+{
+	pid_t pid = __atomic_load_n(&self_pid, __ATOMIC_RELAXED);
+
+	if (pid == 0) {
+		(void)pthread_once(&self_pid_once, self_pid_setup);
+		pid = getpid();
+		__atomic_store_n(&self_pid, pid, __ATOMIC_RELAXED);
+	}
+	return pid;
+}
+
 static int
 user_range_ok(const void *uaddr, size_t len)
 {
@@ -123,7 +156,7 @@ static int
 copy_vm(void *kaddr, void *uaddr, size_t len, int out)
 {
 	struct iovec local, remote;
-	pid_t self = getpid();
+	pid_t pid = self();
 	size_t chunk;
 	ssize_t n;
 
@@ -132,9 +165,9 @@ copy_vm(void *kaddr, void *uaddr, size_t len, int out)
 		local = (struct iovec){ kaddr, chunk };
 		remote = (struct iovec){ uaddr, chunk };
 		if (out)
-			n = process_vm_writev(self, &local, 1, &remote, 1, 0);
+			n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
 		else
-			n = process_vm_readv(self, &local, 1, &remote, 1, 0);
+			n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
 		if (n == -1 && (errno == ENOSYS || errno == EPERM)) {
 			__atomic_store_n(&use_mincore, 1, __ATOMIC_RELAXED);
 			break;
