@@ -8,6 +8,8 @@
 #ifndef _RUMP_SYS_ABI_H_
 #define _RUMP_SYS_ABI_H_
 
+#include <rump-sys/types.h>
+
 #define O_RDONLY	0x0000
 #define O_WRONLY	0x0001
 #define O_RDWR		0x0002
@@ -42,6 +44,21 @@
 #define F_SETFL		4
 #define F_DUPFD_CLOEXEC	1030
 #define FD_CLOEXEC	1
+
+/* Advisory record locks: fcntl commands and struct flock (Linux x86_64). */
+#define F_GETLK		5
+#define F_SETLK		6
+#define F_SETLKW	7
+#define F_RDLCK		0
+#define F_WRLCK		1
+#define F_UNLCK		2
+struct flock {
+	short	l_type;
+	short	l_whence;
+	off_t	l_start;
+	off_t	l_len;		/* 0: to the end of file and beyond */
+	pid_t	l_pid;		/* F_GETLK: the holder */
+};
 
 #define CLOCK_REALTIME	0
 #define CLOCK_MONOTONIC	1

@@ -10,6 +10,7 @@
 #include <rump-sys/mutex.h>
 
 struct file;
+struct filedesc;
 struct uio;
 struct proc;
 
@@ -22,6 +23,16 @@ struct fileops {
 	int	(*fo_poll)(struct file *, int events);
 	/* last reference gone; free f_data */
 	int	(*fo_close)(struct file *);
+	/*
+	 * Optional (NULL: fcntl answers EINVAL).  F_GETLK, F_SETLK,
+	 * F_SETLKW with the caller's struct flock at uflock.
+	 */
+	int	(*fo_advlock)(struct file *, int cmd, void *uflock);
+	/*
+	 * Optional.  One descriptor of the file is being closed in the
+	 * table fdp (a process): POSIX drops that process's record locks.
+	 */
+	void	(*fo_fdclose)(struct file *, struct filedesc *fdp);
 };
 
 /* f_flag: open mode bits, NetBSD's values */

@@ -93,6 +93,13 @@ extern struct proc	*rump_initproc;	/* the test program, pid 1 */
 extern int		ncpu;
 
 /* lwp.c */
+/*
+ * Further test processes (rump_pub_lwproc_newproc).  A faction keeping
+ * per-process state sets the hook: a new process takes a copy of its
+ * parent's.  proc_foreach visits proc0, the test process and the rest.
+ */
+extern void	(*proc_fork_hook)(struct proc *parent, struct proc *child);
+void		 proc_foreach(void (*fn)(struct proc *));
 struct lwp	*lwp_create_implicit(void);
 void		 lwp_free(struct lwp *);
 struct lwp	*lwp_alloc(struct proc *, int flags, const char *name);

@@ -55,4 +55,16 @@ size_t	rump_pub_kmem_inuse(void);
  */
 unsigned long long rump_pub_fault_count(void);
 
+/*
+ * More processes than the test program's (pid 1), for what only a
+ * second process shows (record lock conflicts).  newproc makes a child
+ * of the caller's process with a copy of its credentials, working
+ * directory and umask but its own, empty descriptor table, and makes
+ * the calling host thread act as it; returns its pid (2, 3, ...).
+ * switch makes the calling thread act as process pid: 0 or ESRCH.  The
+ * processes live until shutdown, which closes their descriptors.
+ */
+int	rump_pub_lwproc_newproc(void);
+int	rump_pub_lwproc_switch(int pid);
+
 #endif /* _RUMP_RUMP_H_ */

@@ -39,6 +39,14 @@ closef(struct file *fp)
 	kmem_free(fp, sizeof(*fp));
 }
 
+/* A descriptor of fp in fdp goes away (not the file: closef does that). */
+static void
+fd_closing(struct filedesc *fdp, struct file *fp)
+{
+	if (fp->f_ops != NULL && fp->f_ops->fo_fdclose != NULL)
+		fp->f_ops->fo_fdclose(fp, fdp);
+}
+
 void
 fd_free(struct filedesc *fdp)
 {
@@ -46,8 +54,10 @@ fd_free(struct filedesc *fdp)
 		struct file *fp = fdp->fd_ofiles[i];
 
 		KASSERTMSG(fp != FD_RESERVED, "fd %d reserved at exit", i);
-		if (fp != NULL)
+		if (fp != NULL) {
+			fd_closing(fdp, fp);
 			closef(fp);
+		}
 	}
 	if (fdp->fd_nfiles > 0) {
 		kmem_free(fdp->fd_ofiles,
@@ -71,8 +81,10 @@ fd_closeall(struct filedesc *fdp)
 		if (fp != NULL)
 			fdp->fd_ofiles[i] = NULL;
 		mutex_exit(&fdp->fd_lock);
-		if (fp != NULL)
+		if (fp != NULL) {
+			fd_closing(fdp, fp);
 			closef(fp);
+		}
 	}
 }
 
@@ -226,6 +238,7 @@ fd_close(int fd)
 	mutex_exit(&fdt->fd_lock);
 	if (fp == NULL)
 		return EBADF;
+	fd_closing(fdt, fp);
 	closef(fp);
 	return 0;
 }
@@ -276,8 +289,10 @@ fd_dup2(struct file *fp, int newfd)
 	fdt->fd_ofiles[newfd] = fp;
 	fdt->fd_cloexec[newfd] = 0;
 	mutex_exit(&fdt->fd_lock);
-	if (old != NULL)
+	if (old != NULL) {
+		fd_closing(fdt, old);
 		closef(old);
+	}
 	return 0;
 }
 

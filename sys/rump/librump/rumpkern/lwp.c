@@ -20,6 +20,10 @@
 struct proc		 proc0;
 static struct proc	 proc1;
 struct proc		*rump_initproc;
+/* rump_pub_lwproc_newproc's processes (p_list), under lwp_mtx */
+static LIST_HEAD(, proc) lwproc_procs;
+static pid_t		 lwproc_nextpid;
+void			(*proc_fork_hook)(struct proc *, struct proc *);
 
 static struct rumpuser_mtx *lwp_mtx;
 static struct rumpuser_cv *lwp_cv;	/* a kernel thread went away */
@@ -58,6 +62,8 @@ lwp_boot(void)
 	proc_init(&proc0, 0, NULL, "system");
 	proc_init(&proc1, 1, &proc0, "test");
 	rump_initproc = &proc1;
+	LIST_INIT(&lwproc_procs);
+	lwproc_nextpid = 2;
 	return 0;
 }
 
@@ -75,6 +81,24 @@ proc_boot(void)
 void
 proc_shutdown(void)
 {
+	struct proc *p;
+	struct lwp *l;
+
+	/* Extra processes go first; their lwps return to the test's. */
+	while ((p = LIST_FIRST(&lwproc_procs)) != NULL) {
+		fd_free(p->p_fd);
+		rumpuser_mutex_enter_nowrap(lwp_mtx);
+		LIST_REMOVE(p, p_list);
+		while ((l = LIST_FIRST(&p->p_lwps)) != NULL) {
+			LIST_REMOVE(l, l_sibling);
+			l->l_proc = &proc1;
+			LIST_INSERT_HEAD(&proc1.p_lwps, l, l_sibling);
+			proc1.p_nlwps++;
+		}
+		rumpuser_mutex_exit(lwp_mtx);
+		mutex_destroy(&p->p_lock);
+		kmem_free(p, sizeof(*p));
+	}
 	fd_free(proc1.p_fd);
 	fd_free(proc0.p_fd);
 	proc1.p_fd = proc0.p_fd = NULL;
@@ -145,6 +169,77 @@ lwp_create_implicit(void)
 		panic("%s: no memory for the lwp of a host thread", __func__);
 	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
 	return l;
+}
+
+void
+proc_foreach(void (*fn)(struct proc *))
+{
+	struct proc *p;
+
+	fn(&proc0);
+	fn(&proc1);
+	/* only the calling test thread makes processes: no lock needed */
+	LIST_FOREACH(p, &lwproc_procs, p_list)
+		fn(p);
+}
+
+int
+rump_pub_lwproc_newproc(void)
+{
+	struct proc *parent, *p;
+	struct lwp *l;
+	pid_t pid;
+
+	rump_schedule();
+	parent = curproc;
+	p = kmem_alloc(sizeof(*p), KM_SLEEP);
+	rumpuser_mutex_enter_nowrap(lwp_mtx);
+	pid = lwproc_nextpid++;
+	rumpuser_mutex_exit(lwp_mtx);
+	proc_init(p, pid, parent, "lwproc");
+	mutex_init(&p->p_lock, MUTEX_DEFAULT, IPL_NONE);
+	mutex_enter(&parent->p_lock);
+	p->p_cred = parent->p_cred;
+	memcpy(p->p_login, parent->p_login, sizeof(p->p_login));
+	mutex_exit(&parent->p_lock);
+	p->p_fd = fd_init();
+	if (proc_fork_hook != NULL)
+		proc_fork_hook(parent, p);
+	rumpuser_mutex_enter_nowrap(lwp_mtx);
+	LIST_INSERT_HEAD(&lwproc_procs, p, p_list);
+	rumpuser_mutex_exit(lwp_mtx);
+	l = lwp_alloc(p, LW_IMPLICIT, "host");
+	rump_unschedule();
+	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
+	return pid;
+}
+
+int
+rump_pub_lwproc_switch(int pid)
+{
+	struct proc *p = NULL, *q;
+	struct lwp *l;
+
+	rump_schedule();
+	if (pid == proc1.p_pid) {
+		p = &proc1;
+	} else {
+		rumpuser_mutex_enter_nowrap(lwp_mtx);
+		LIST_FOREACH(q, &lwproc_procs, p_list) {
+			if (q->p_pid == pid)
+				p = q;
+		}
+		rumpuser_mutex_exit(lwp_mtx);
+	}
+	if (p == NULL) {
+		rump_unschedule();
+		return rumpuser_errno_tohost(ESRCH);
+	}
+	/* a fresh lwp of p: the thread's old one stays until shutdown */
+	l = lwp_alloc(p, LW_IMPLICIT, "host");
+	rump_unschedule();
+	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
+	return 0;
 }
 
 int

@@ -458,6 +458,16 @@ sys_fcntl(struct lwp *l, const struct sys_fcntl_args *uap, register_t *rv)
 		    ((uap->arg & O_APPEND) ? FAPPEND : 0);
 		mutex_exit(&fp->f_lock);
 		break;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		/* record locks: the file type's (vnodes); none on pipes */
+		if (fp->f_ops->fo_advlock == NULL)
+			error = EINVAL;
+		else
+			error = fp->f_ops->fo_advlock(fp, uap->cmd,
+			    (void *)(uintptr_t)uap->arg);
+		break;
 	default:
 		error = EINVAL;
 		break;

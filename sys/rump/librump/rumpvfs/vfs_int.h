@@ -24,6 +24,13 @@ void	vfs_freemount(struct mount *);
 /* If vp is covered by a mount, replace it with that mount's root. */
 int	vfs_crossmount(struct vnode **vpp);
 
+/* vfs_lockf.c: record locks */
+struct filedesc;
+void	vfs_lockf_init(void);
+void	vfs_lockf_fini(void);
+int	vn_advlock(struct file *, int cmd, void *uflock);
+void	vn_fdclose(struct file *, struct filedesc *);
+
 /* vfs_syscalls.c */
 extern const struct fileops vn_fileops;
 

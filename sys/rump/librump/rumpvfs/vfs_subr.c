@@ -214,6 +214,7 @@ vfs_crossmount(struct vnode **vpp)
 RUMP_COMPONENT(RUMP_COMPONENT_KERN_VFS, rumpvfs)
 {
 	mutex_init(&vfs_mountlock, MUTEX_DEFAULT, IPL_NONE);
+	vfs_lockf_init();
 	TAILQ_INIT(&vfs_mountlist);
 	LIST_INIT(&vfs_list);
 	vfs_nextfsid = 0;
@@ -224,7 +225,20 @@ RUMP_COMPONENT(RUMP_COMPONENT_KERN_VFS, rumpvfs)
 
 RUMP_COMPONENT_FINI(rumpvfs)
 {
+	vfs_lockf_fini();
 	mutex_destroy(&vfs_mountlock);
+}
+
+/* A new process (rump_pub_lwproc_newproc) starts where its parent is. */
+static void
+vfs_proc_fork(struct proc *parent, struct proc *child)
+{
+	mutex_enter(&parent->p_lock);
+	child->p_cwd = parent->p_cwd;
+	if (child->p_cwd != NULL)
+		vref(child->p_cwd);
+	child->p_umask = parent->p_umask;
+	mutex_exit(&parent->p_lock);
 }
 
 /*
@@ -260,7 +274,18 @@ RUMP_COMPONENT(RUMP_COMPONENT_POSTINIT, rumpvfs_root, "rumpvfs")
 		p->p_cwd = rootvnode;
 		p->p_umask = 022;
 	}
+	proc_fork_hook = vfs_proc_fork;
 	return 0;
+}
+
+/* Every process closes its files and leaves its working directory. */
+static void
+vfs_proc_exit(struct proc *p)
+{
+	fd_closeall(p->p_fd);
+	if (p->p_cwd != NULL)
+		vrele(p->p_cwd);
+	p->p_cwd = NULL;
 }
 
 RUMP_COMPONENT_FINI(rumpvfs_root)
@@ -268,14 +293,8 @@ RUMP_COMPONENT_FINI(rumpvfs_root)
 	struct mount *mp;
 
 	/* Nothing may hold a vnode once the file systems go. */
-	for (int i = 0; i < 2; i++) {
-		struct proc *p = i ? rump_initproc : &proc0;
-
-		fd_closeall(p->p_fd);
-		if (p->p_cwd != NULL)
-			vrele(p->p_cwd);
-		p->p_cwd = NULL;
-	}
+	proc_fork_hook = NULL;
+	proc_foreach(vfs_proc_exit);
 	for (;;) {
 		struct mount *last = NULL;
 

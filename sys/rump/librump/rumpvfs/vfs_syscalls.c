@@ -90,6 +90,8 @@ const struct fileops vn_fileops = {
 	.fo_read = vn_fo_read,
 	.fo_write = vn_fo_write,
 	.fo_close = vn_fo_close,
+	.fo_advlock = vn_advlock,
+	.fo_fdclose = vn_fdclose,
 };
 
 /* The vnode of fd with the file referenced; EBADF, or ESPIPE if not one. */
