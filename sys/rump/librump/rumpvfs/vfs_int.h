@@ -33,5 +33,10 @@ void	vn_fdclose(struct file *, struct filedesc *);
 
 /* vfs_syscalls.c */
 extern const struct fileops vn_fileops;
+/*
+ * The offset whence (SEEK_SET/CUR/END) refers to in the vnode file fp:
+ * 0, the file offset or the file size.  0, EINVAL or a getattr error.
+ */
+int	vn_whence_base(struct file *fp, int whence, off_t *basep);
 
 #endif /* _RUMPVFS_VFS_INT_H_ */

@@ -186,28 +186,11 @@ static int
 lf_range(struct file *fp, const struct flock *fl, off_t *startp,
     off_t *endp)
 {
-	struct vnode *vp = fp->f_data;
-	struct vattr va;
 	off_t base, start;
 	int error;
 
-	switch (fl->l_whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		mutex_enter(&fp->f_lock);
-		base = fp->f_offset;
-		mutex_exit(&fp->f_lock);
-		break;
-	case SEEK_END:
-		if ((error = VOP_GETATTR(vp, &va)) != 0)
-			return error;
-		base = va.va_size;
-		break;
-	default:
-		return EINVAL;
-	}
+	if ((error = vn_whence_base(fp, fl->l_whence, &base)) != 0)
+		return error;
 	if ((fl->l_start > 0 && base > LF_OFF_MAX - fl->l_start) ||
 	    (fl->l_start < 0 && base + fl->l_start < 0))
 		return EINVAL;

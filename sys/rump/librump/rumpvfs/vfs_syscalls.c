@@ -268,33 +268,41 @@ sys_pwrite(struct lwp *l, const struct sys_pwrite_args *uap, register_t *rv)
 }
 
 int
+vn_whence_base(struct file *fp, int whence, off_t *basep)
+{
+	struct vattr va;
+	int error;
+
+	switch (whence) {
+	case SEEK_SET:
+		*basep = 0;
+		return 0;
+	case SEEK_CUR:
+		mutex_enter(&fp->f_lock);
+		*basep = fp->f_offset;
+		mutex_exit(&fp->f_lock);
+		return 0;
+	case SEEK_END:
+		if ((error = VOP_GETATTR((struct vnode *)fp->f_data, &va)))
+			return error;
+		*basep = va.va_size;
+		return 0;
+	default:
+		return EINVAL;
+	}
+}
+
+int
 sys_lseek(struct lwp *l, const struct sys_lseek_args *uap, register_t *rv)
 {
 	struct file *fp;
-	struct vattr va;
 	off_t base;
 	int error;
 
 	if ((error = getvnode(uap->fd, &fp)) != 0)
 		return error;
-	switch (uap->whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		mutex_enter(&fp->f_lock);
-		base = fp->f_offset;
-		mutex_exit(&fp->f_lock);
-		break;
-	case SEEK_END:
-		if ((error = VOP_GETATTR((struct vnode *)fp->f_data, &va)))
-			goto out;
-		base = va.va_size;
-		break;
-	default:
-		error = EINVAL;
+	if ((error = vn_whence_base(fp, uap->whence, &base)) != 0)
 		goto out;
-	}
 	if ((uap->offset > 0 && base > INT64_MAX - uap->offset) ||
 	    base + uap->offset < 0) {
 		error = EINVAL;
