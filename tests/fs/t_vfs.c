@@ -3,6 +3,7 @@
  * and descriptors, credentials and permissions, the working directory,
  * and the system calls' argument checks.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/time.h>
@@ -293,8 +294,50 @@ H_TC(open_files_at_shutdown, "files and mounts left open are cleaned up at shutd
 	/* the harness's leak check after shutdown is the assertion */
 }
 
+H_TC(efault_write_leaves_no_stale_bytes, "a whole-page write cut short "
+    "by a bad buffer leaves zeros, never stale kernel memory, in the page")
+{
+	long pgsz = sysconf(_SC_PAGESIZE);
+	unsigned char *buf, back[8192];
+	int fd;
+
+	/* A page of data followed by a page that cannot be read. */
+	buf = mmap(NULL, 2 * (size_t)pgsz, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ATF_REQUIRE(buf != MAP_FAILED);
+	memset(buf, 'd', 2 * (size_t)pgsz);
+
+	/* Leave freed pages of old data ('X') for the allocator to reuse. */
+	memset(back, 'X', sizeof(back));
+	fd = RL(rump_sys_open("/old", O_RDWR | O_CREAT, 0644));
+	for (int i = 0; i < 200; i++)
+		ATF_REQUIRE_EQ(RL(rump_sys_write(fd, back, (size_t)pgsz)),
+		    pgsz);
+	RL(rump_sys_close(fd));
+	RL(rump_sys_unlink("/old"));
+
+	RL(mprotect(buf + pgsz, (size_t)pgsz, PROT_NONE));
+	fd = RL(rump_sys_open("/stale", O_RDWR | O_CREAT, 0644));
+	/* Straddles the bad page: the second file page gets no data. */
+	H_REQUIRE_ERRNO(EFAULT, rump_sys_pwrite(fd, buf + pgsz / 2,
+	    (size_t)pgsz * 3 / 2, pgsz));
+	/* Make whatever the write left in the file visible, and read it. */
+	RL(rump_sys_ftruncate(fd, 2 * pgsz));
+	ATF_REQUIRE_EQ(RL(rump_sys_pread(fd, back, 2 * (size_t)pgsz, 0)),
+	    2 * pgsz);
+	for (long i = 0; i < 2 * pgsz; i++) {
+		/* Zeros, or data the write did manage to copy. */
+		if (back[i] != 0 && back[i] != 'd')
+			atf_tc_fail("byte %ld of the file is 0x%02x: stale "
+			    "kernel memory", i, back[i]);
+	}
+	RL(rump_sys_close(fd));
+	RL(munmap(buf, 2 * (size_t)pgsz));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, efault_write_leaves_no_stale_bytes);
 	ATF_TP_ADD_TC(tp, root_is_tmpfs_dir);
 	ATF_TP_ADD_TC(tp, efault_paths);
 	ATF_TP_ADD_TC(tp, ebadf_descriptors);

@@ -687,10 +687,14 @@ tmpfs_getpage(struct tmpfs_node *node, size_t pg)
 	return node->tn_reg.leaves[l][pg % TMPFS_LEAFPAGES];
 }
 
-/* The page pg of node, allocated (zeroed) if it is a hole. */
+/*
+ * The page pg of node, allocated if it is a hole: zeroed, unless the
+ * caller is about to overwrite all of it (zero == 0), in which case
+ * *freshp tells it the page is new and its contents undefined.
+ */
 static int
 tmpfs_allocpage(struct tmpfs_mount *tm, struct tmpfs_node *node, size_t pg,
-    char **pagep)
+    int zero, char **pagep, int *freshp)
 {
 	size_t l = pg / TMPFS_LEAFPAGES;
 	char ***leaves, **leaf;
@@ -717,8 +721,9 @@ tmpfs_allocpage(struct tmpfs_mount *tm, struct tmpfs_node *node, size_t pg,
 			return error;
 		node->tn_reg.leaves[l] = leaf;
 	}
+	*freshp = 0;
 	if (leaf[pg % TMPFS_LEAFPAGES] == NULL) {
-		char *page = tmpfs_alloc(tm, PAGE_SIZE, 1, &error);
+		char *page = tmpfs_alloc(tm, PAGE_SIZE, zero, &error);
 
 		if (page == NULL) {
 			/* keep no empty leaf behind */
@@ -735,6 +740,7 @@ tmpfs_allocpage(struct tmpfs_mount *tm, struct tmpfs_node *node, size_t pg,
 		}
 		leaf[pg % TMPFS_LEAFPAGES] = page;
 		node->tn_reg.npages++;
+		*freshp = 1;
 	}
 	*pagep = leaf[pg % TMPFS_LEAFPAGES];
 	return 0;
@@ -797,11 +803,20 @@ tmpfs_write(struct vnode *vp, struct uio *uio, int ioflag)
 		size_t off = (size_t)(uio->uio_offset % PAGE_SIZE);
 		size_t len = MIN(PAGE_SIZE - off, uio->uio_resid);
 		size_t before = uio->uio_resid;
+		int whole = off == 0 && len == PAGE_SIZE, fresh;
 		char *page = NULL;
 
-		if ((error = tmpfs_allocpage(tm, node, pg, &page)) != 0)
+		/* A page about to be overwritten whole need not be zeroed. */
+		if ((error = tmpfs_allocpage(tm, node, pg, !whole, &page,
+		    &fresh)) != 0)
 			break;
 		error = uiomove(page + off, len, uio);
+		if (fresh && whole && before - uio->uio_resid < len) {
+			/* A fault cut the copy short: no stale bytes. */
+			size_t done = before - uio->uio_resid;
+
+			memset(page + done, 0, len - done);
+		}
 		if (uio->uio_offset > node->tn_size)
 			node->tn_size = uio->uio_offset;
 		if (error != 0 || uio->uio_resid == before)
