@@ -803,7 +803,7 @@ tmpfs_write(struct vnode *vp, struct uio *uio, int ioflag)
 		size_t off = (size_t)(uio->uio_offset % PAGE_SIZE);
 		size_t len = MIN(PAGE_SIZE - off, uio->uio_resid);
 		size_t before = uio->uio_resid;
-		int whole = off == 0 && len == PAGE_SIZE, fresh;
+		int whole = off == 0 && len == PAGE_SIZE, fresh = 0;
 		char *page = NULL;
 
 		/* A page about to be overwritten whole need not be zeroed. */
