@@ -265,13 +265,18 @@ sys_nanosleep(struct lwp *l, const struct sys_nanosleep_args *uap,
 	return error;
 }
 
-/* Common body of read and write. */
+/*
+ * Move total bytes between the file on fd, at its offset, and the user
+ * buffers iov[0..iovcnt).  EBADF for a descriptor not open for the
+ * direction, EINVAL for a total that does not fit a ssize_t; a partial
+ * transfer cut short by EAGAIN or EINTR reports what moved.
+ */
 static int
-dofileio(int fd, void *buf, size_t nbyte, enum uio_rw rw, register_t *rv)
+dofiletransfer(int fd, struct iovec *iov, int iovcnt, size_t total,
+    enum uio_rw rw, register_t *rv)
 {
-	struct iovec iov = { buf, nbyte };
 	struct uio uio = {
-		.uio_iov = &iov, .uio_iovcnt = 1, .uio_resid = nbyte,
+		.uio_iov = iov, .uio_iovcnt = iovcnt, .uio_resid = total,
 		.uio_rw = rw, .uio_segflg = UIO_USERSPACE,
 	};
 	struct file *fp;
@@ -285,7 +290,7 @@ dofileio(int fd, void *buf, size_t nbyte, enum uio_rw rw, register_t *rv)
 		fd_putfile(fp);
 		return EBADF;
 	}
-	if ((ssize_t)nbyte < 0) {
+	if ((ssize_t)total < 0) {
 		fd_putfile(fp);
 		return EINVAL;
 	}
@@ -295,13 +300,21 @@ dofileio(int fd, void *buf, size_t nbyte, enum uio_rw rw, register_t *rv)
 	else
 		error = fp->f_ops->fo_write(fp, &uio, 0);
 	/* A partial transfer is a success; report what moved. */
-	if (error != 0 && uio.uio_resid != nbyte &&
+	if (error != 0 && uio.uio_resid != total &&
 	    (error == EAGAIN || error == EINTR))
 		error = 0;
 	if (error == 0)
-		rv[0] = (register_t)(nbyte - uio.uio_resid);
+		rv[0] = (register_t)(total - uio.uio_resid);
 	fd_putfile(fp);
 	return error;
+}
+
+static int
+dofileio(int fd, void *buf, size_t nbyte, enum uio_rw rw, register_t *rv)
+{
+	struct iovec iov = { buf, nbyte };
+
+	return dofiletransfer(fd, &iov, 1, nbyte, rw, rv);
 }
 
 int
@@ -322,9 +335,7 @@ static int
 dofileiov(int fd, const struct iovec *uiov, int iovcnt, enum uio_rw rw,
     register_t *rv)
 {
-	struct uio uio = { .uio_rw = rw, .uio_segflg = UIO_USERSPACE };
 	struct iovec *iov;
-	struct file *fp;
 	size_t total = 0, len;
 	int error;
 
@@ -341,31 +352,7 @@ dofileiov(int fd, const struct iovec *uiov, int iovcnt, enum uio_rw rw,
 		}
 		total += iov[i].iov_len;
 	}
-	if ((fp = fd_getfile(fd)) == NULL) {
-		error = EBADF;
-		goto out;
-	}
-	if ((fp->f_flag & (rw == UIO_READ ? FREAD : FWRITE)) == 0 ||
-	    (rw == UIO_READ ? fp->f_ops->fo_read : fp->f_ops->fo_write)
-	    == NULL) {
-		fd_putfile(fp);
-		error = EBADF;
-		goto out;
-	}
-	uio.uio_iov = iov;
-	uio.uio_iovcnt = iovcnt;
-	uio.uio_resid = total;
-	uio.uio_offset = fp->f_offset;
-	if (rw == UIO_READ)
-		error = fp->f_ops->fo_read(fp, &uio, 0);
-	else
-		error = fp->f_ops->fo_write(fp, &uio, 0);
-	if (error != 0 && uio.uio_resid != total &&
-	    (error == EAGAIN || error == EINTR))
-		error = 0;
-	if (error == 0)
-		rv[0] = (register_t)(total - uio.uio_resid);
-	fd_putfile(fp);
+	error = dofiletransfer(fd, iov, iovcnt, total, rw, rv);
 out:
 	kmem_free(iov, len);
 	return error;
