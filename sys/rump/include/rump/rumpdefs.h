@@ -103,4 +103,25 @@
 #define RUMP_RB_NOSYNC		0x0004
 #define RUMP_RB_DUMP		0x0100
 
+/*
+ * ioctl command encoding: the host's (Linux) layout, so a test may build
+ * commands with either these or <sys/ioctl.h>'s _IOR/_IOW.  Bits 0-7 the
+ * number, 8-15 the group, 16-29 the argument size, 30 "in" (the kernel
+ * copies the argument in), 31 "out" (and back out).  The system call
+ * layer copies the argument; drivers see a kernel pointer.
+ */
+#define RUMP_IOC_NONE		0U
+#define RUMP_IOC_IN		1U	/* written by the caller: copyin */
+#define RUMP_IOC_OUT		2U	/* read by the caller: copyout */
+#define RUMP_IOC(dir, g, n, sz)	((unsigned long)(((dir) << 30) | \
+				    ((sz) << 16) | ((g) << 8) | (n)))
+#define RUMP_IOC_DIR(c)		(((c) >> 30) & 3U)
+#define RUMP_IOC_SIZE(c)	(((c) >> 16) & 0x3fffU)
+#define RUMP_IOC_GROUP(c)	(((c) >> 8) & 0xffU)
+#define RUMP_IO(g, n)		RUMP_IOC(RUMP_IOC_NONE, (g), (n), 0U)
+#define RUMP_IOW(g, n, t)	RUMP_IOC(RUMP_IOC_IN, (g), (n), sizeof(t))
+#define RUMP_IOR(g, n, t)	RUMP_IOC(RUMP_IOC_OUT, (g), (n), sizeof(t))
+#define RUMP_IOWR(g, n, t)	RUMP_IOC(RUMP_IOC_IN | RUMP_IOC_OUT, (g), \
+				    (n), sizeof(t))
+
 #endif /* _RUMP_RUMPDEFS_H_ */
