@@ -19,6 +19,7 @@
 #include <rump-sys/mutex.h>
 #include <rump-sys/kmem.h>
 #include <rump-sys/queue.h>
+#include <rump-sys/conf.h>
 
 struct mount;
 struct uio;
@@ -35,6 +36,8 @@ struct vnode {
 	struct mount		*v_mountedhere;	/* vfs_mountlock */
 	const struct vnodeops	*v_op;
 	void			*v_data;	/* the file system's node */
+	dev_t			 v_rdev;	/* VCHR, VBLK: the device */
+	void			*v_specinfo;	/* VCHR, VBLK: spec_vnops.c */
 };
 
 #define VV_ROOT		0x0001	/* the root of its mount */
@@ -53,6 +56,7 @@ struct vattr {
 	struct timespec	 va_atime, va_mtime, va_ctime;
 	unsigned int	 va_blocksize;
 	uint64_t	 va_fsid;
+	dev_t		 va_rdev;	/* VCHR, VBLK */
 };
 void	vattr_null(struct vattr *);
 
