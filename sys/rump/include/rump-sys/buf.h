@@ -44,11 +44,10 @@ struct buf {
 
 	/* Private to vfs_bio.c. */
 	size_t		 b_bufsize;	/* allocated size of b_data */
-	int64_t		 b_dirtytime;	/* monotonic s, when made dirty */
-	unsigned int	 b_waiters;	/* threads waiting for B_BUSY */
-	LIST_ENTRY(buf)	 b_hash;	/* the (vp, blkno) hash chain */
-	TAILQ_ENTRY(buf) b_lru;		/* free (not busy) buffers */
-	TAILQ_ENTRY(buf) b_vnbufs;	/* all buffers of b_vp */
+	uint64_t	 b_dirtytime;	/* monotonic ns, when made dirty */
+	LIST_ENTRY(buf)	 b_hash;	/* the (b_dev, b_blkno) hash chain */
+	TAILQ_ENTRY(buf) b_lru;		/* not busy buffers, oldest first */
+	TAILQ_ENTRY(buf) b_dirty;	/* B_DELWRI ones, oldest first */
 };
 
 /* b_flags */
@@ -100,6 +99,12 @@ void	biodone(struct buf *);
 int	vflushbuf(struct vnode *devvp, int sync);
 /* Flush, then drop every buffer of the device (unmount, close). */
 void	vinvalbuf(struct vnode *devvp);
+/*
+ * The same by device number (buffers belong to the device, not to one
+ * of its vnodes), for drivers going away (rumpblk's etfs_remove).
+ */
+int	vflushbuf_dev(dev_t, int sync);
+void	vinvalbuf_dev(dev_t);
 
 /*
  * Open the block device at kpath (a kernel path) for a mount: lookup,
@@ -112,8 +117,15 @@ int	bdev_open(const char *kpath, int fflags, struct vnode **devvpp);
 /* Flush and drop the device's buffers, d_close, vrele. */
 void	bdev_close(struct vnode *devvp, int fflags);
 
-/* Kick the syncer: write back all delayed writes now, do not wait. */
+/*
+ * The syncer thread writes back delayed writes older than the sync
+ * delay (seconds, default BIO_SYNCDELAY) once a second.  kick: write
+ * back every delayed write now, do not wait.  setsyncdelay (tests):
+ * 0 restores the default; returns the old value.
+ */
+#define BIO_SYNCDELAY	5
 void	bio_syncer_kick(void);
+int	bio_setsyncdelay(int seconds);
 /* Write back every dirty buffer of every device and wait: sync(2). */
 int	bio_sync_all(void);
 
