@@ -61,6 +61,7 @@ include harness/Makefile.inc
 include tests/kernel/Makefile.inc
 include sys/rump/librump/rumpvfs/Makefile.inc
 include sys/rump/fs/tmpfs/Makefile.inc
+include sys/rump/fs/ext2fs/Makefile.inc
 include tests/fs/Makefile.inc
 include tests/tooling/Makefile.inc
 include bench/Makefile.inc
