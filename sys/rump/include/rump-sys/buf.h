@@ -116,6 +116,13 @@ void	vinvalbuf_dev(dev_t);
 int	bdev_open(const char *kpath, int fflags, struct vnode **devvpp);
 /* Flush and drop the device's buffers, d_close, vrele. */
 void	bdev_close(struct vnode *devvp, int fflags);
+/*
+ * read/write of an open block device file (specfs): through the cache,
+ * any offset and length; reads stop at the device's end, a write there
+ * is ENOSPC; writes are delayed.  0 or an errno (EIO).
+ */
+struct uio;
+int	bdev_rw(struct vnode *devvp, struct uio *, int fflag);
 
 /*
  * The syncer thread writes back delayed writes older than the sync

@@ -6,14 +6,17 @@
  * (devsw_ref), so a driver cannot be unregistered under an open file.
  *
  * Block devices are opened and closed here; their reads and writes go
- * through the buffer cache, which is not part of this file.
+ * through the buffer cache (spec_blk.c, vfs_bio.c), and closing one
+ * writes back what it left dirty there.
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/conf.h>
 #include <rump-sys/errno.h>
+#include <rump-sys/file.h>
 #include <rump-sys/select.h>
 #include <rump-sys/uio.h>
 #include <rump-sys/vnode.h>
+#include <rump-sys/buf.h>
 
 #include "vfs_int.h"
 
@@ -48,9 +51,11 @@ spec_close(struct vnode *vp, int fflag)
 	int devtype = devtype_of(vp);
 
 	/* The reference taken at open keeps the switch registered. */
-	if (devtype == S_IFBLK_DEVTYPE)
+	if (devtype == S_IFBLK_DEVTYPE) {
+		if (fflag & FWRITE)
+			(void)vflushbuf(vp, 1);
 		(void)bdevsw_lookup(dev)->d_close(dev, fflag, devtype);
-	else
+	} else
 		(void)cdevsw_lookup(dev)->d_close(dev, fflag, devtype);
 	devsw_unref(dev, devtype);
 }
@@ -60,6 +65,8 @@ spec_read(struct vnode *vp, struct uio *uio, int fflag)
 {
 	const struct cdevsw *cd;
 
+	if (vp->v_type == VBLK)
+		return bdev_rw(vp, uio, fflag);
 	if (vp->v_type != VCHR)
 		return EOPNOTSUPP;
 	cd = cdevsw_lookup(vp->v_rdev);
@@ -72,6 +79,8 @@ spec_write(struct vnode *vp, struct uio *uio, int fflag)
 {
 	const struct cdevsw *cd;
 
+	if (vp->v_type == VBLK)
+		return bdev_rw(vp, uio, fflag);
 	if (vp->v_type != VCHR)
 		return EOPNOTSUPP;
 	cd = cdevsw_lookup(vp->v_rdev);

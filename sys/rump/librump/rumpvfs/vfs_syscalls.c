@@ -10,6 +10,7 @@
 #include <rump-sys/dirent.h>
 #include <rump-sys/file.h>
 #include <rump-sys/kmem.h>
+#include <rump-sys/buf.h>
 #include <rump-sys/lwp.h>
 #include <rump-sys/mount.h>
 #include <rump-sys/select.h>
@@ -1102,11 +1103,17 @@ int
 sys_fsync(struct lwp *l, const struct sys_fsync_args *uap, register_t *rv)
 {
 	struct file *fp;
+	struct vnode *vp;
 	int error;
 
 	if ((error = getvnode(uap->fd, &fp)) != 0)
 		return error == ESPIPE ? EINVAL : error;
-	error = VOP_FSYNC((struct vnode *)fp->f_data);
+	vp = fp->f_data;
+	/* a block device: its buffers, whatever file system holds the node */
+	if (vp->v_type == VBLK)
+		error = vflushbuf(vp, 1);
+	else
+		error = VOP_FSYNC(vp);
 	fd_putfile(fp);
 	return error;
 }
@@ -1120,6 +1127,8 @@ sys_sync(struct lwp *l, const void *v, register_t *rv)
 	TAILQ_FOREACH(mp, &vfs_mountlist, mnt_list)
 		(void)mp->mnt_op->vfs_sync(mp);
 	mutex_exit(&vfs_mountlock);
+	/* then what the file systems left in the buffer cache, and wait */
+	(void)bio_sync_all();
 	return 0;
 }
 

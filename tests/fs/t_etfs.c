@@ -1,0 +1,391 @@
+/*
+ * t_etfs.c: disks backed by host files (rump_pub_etfs_*).  A host image
+ * file becomes /dev/wd0; the test reads and writes the block device
+ * through rump system calls (the buffer cache) and checks the image
+ * with plain host pread: delayed writes are not there before fsync,
+ * sync or close and are there after.  Injected errors reach the
+ * caller as EIO.  Registration errors are clear errnos.
+ */
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rump/rump.h>
+#include <rump/rump_syscalls.h>
+
+#include "harness.h"
+
+#define IMG		"disk.img"
+#define KEY		"/dev/wd0"
+#define IMGSIZE		(1024 * 1024)
+
+/* A host image of size bytes, zero-filled. */
+static void
+mkimage(const char *path, off_t size)
+{
+	int fd;
+
+	RL(fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644));
+	RL(ftruncate(fd, size));
+	RL(close(fd));
+}
+
+/* Whether the host image holds c in [off, off + len). */
+static int
+image_holds(off_t off, size_t len, int c)
+{
+	unsigned char *buf;
+	ssize_t n;
+	int fd, ok = 1;
+
+	buf = malloc(len);
+	ATF_REQUIRE(buf != NULL);
+	RL(fd = open(IMG, O_RDONLY));
+	RL(n = pread(fd, buf, len, off));
+	ATF_REQUIRE_EQ((size_t)n, len);
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] != (unsigned char)c) {
+			ok = 0;
+			break;
+		}
+	}
+	RL(close(fd));
+	free(buf);
+	return ok;
+}
+
+static int
+wd0_setup(int flags)
+{
+	int fd;
+
+	mkimage(IMG, IMGSIZE);
+	RZ(rump_pub_etfs_register(KEY, IMG, RUMP_ETFS_BLK));
+	RL(fd = rump_sys_open(KEY, flags, 0));
+	return fd;
+}
+
+static void
+fill_write(int fd, off_t off, size_t len, int c)
+{
+	char buf[8192];
+
+	ATF_REQUIRE(len <= sizeof(buf));
+	memset(buf, c, len);
+	ATF_REQUIRE_EQ(rump_sys_pwrite(fd, buf, len, off), (ssize_t)len);
+}
+
+H_TC(node_is_block_device,
+    "a registered image appears at its key as a block device of the "
+    "rumpblk driver")
+{
+	struct stat sb;
+
+	mkimage(IMG, IMGSIZE);
+	RZ(rump_pub_etfs_register(KEY, IMG, RUMP_ETFS_BLK));
+	RL(rump_sys_stat(KEY, &sb));
+	ATF_REQUIRE(S_ISBLK(sb.st_mode));
+	RZ(rump_pub_etfs_remove(KEY));
+	H_REQUIRE_ERRNO(ENOENT, rump_sys_stat(KEY, &sb));
+}
+
+H_TC(read_sees_host_data,
+    "what the host file holds is what the block device reads, at any "
+    "offset")
+{
+	char buf[3000];
+	int hfd, fd;
+
+	mkimage(IMG, IMGSIZE);
+	RL(hfd = open(IMG, O_RDWR));
+	memset(buf, 'h', sizeof(buf));
+	RL(pwrite(hfd, buf, sizeof(buf), 70000));
+	RL(close(hfd));
+	RZ(rump_pub_etfs_register(KEY, IMG, RUMP_ETFS_BLK));
+	RL(fd = rump_sys_open(KEY, O_RDONLY, 0));
+	memset(buf, 0, sizeof(buf));
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 70000),
+	    (ssize_t)sizeof(buf));
+	for (size_t i = 0; i < sizeof(buf); i++)
+		ATF_REQUIRE_EQ(buf[i], 'h');
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, 10, 70000 - 10), 10);
+	for (size_t i = 0; i < 10; i++)
+		ATF_REQUIRE_EQ(buf[i], 0);
+	RL(rump_sys_close(fd));
+}
+
+H_TC(delayed_write_until_fsync,
+    "a write to the block device stays in the buffer cache (the image "
+    "is unchanged) until fsync, which writes it back")
+{
+	char buf[5000];
+	int fd;
+
+	fd = wd0_setup(O_RDWR);
+	fill_write(fd, 12345, 5000, 'w');
+	ATF_REQUIRE(image_holds(12345, 5000, 0));
+	/* the kernel reads its own write from the cache */
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 12345),
+	    (ssize_t)sizeof(buf));
+	ATF_REQUIRE(buf[0] == 'w' && buf[4999] == 'w');
+	RL(rump_sys_fsync(fd));
+	ATF_REQUIRE(image_holds(12345, 5000, 'w'));
+	ATF_REQUIRE(image_holds(12345 - 100, 100, 0));
+	ATF_REQUIRE(image_holds(12345 + 5000, 100, 0));
+	RL(rump_sys_close(fd));
+}
+
+H_TC(sync_writes_back,
+    "sync(2) writes back the block device's delayed writes")
+{
+	int fd;
+
+	fd = wd0_setup(O_RDWR);
+	fill_write(fd, 0, 4096, 's');
+	ATF_REQUIRE(image_holds(0, 4096, 0));
+	RL(rump_sys_sync());
+	ATF_REQUIRE(image_holds(0, 4096, 's'));
+	RL(rump_sys_close(fd));
+}
+
+H_TC(close_writes_back,
+    "the last close of the block device writes its delayed writes back")
+{
+	int fd;
+
+	fd = wd0_setup(O_RDWR);
+	fill_write(fd, 4096 * 7, 4096, 'c');
+	RL(rump_sys_close(fd));
+	ATF_REQUIRE(image_holds(4096 * 7, 4096, 'c'));
+}
+
+H_TC(shutdown_writes_back,
+    "a kernel shut down with the device open and dirty writes it back")
+{
+	int fd;
+
+	fd = wd0_setup(O_RDWR);
+	fill_write(fd, 4096 * 9, 4096, 'd');
+	ATF_REQUIRE(image_holds(4096 * 9, 4096, 0));
+	RL(rump_sys_reboot(0, NULL));
+	ATF_REQUIRE(image_holds(4096 * 9, 4096, 'd'));
+}
+
+H_TC(cache_hits_skip_the_host,
+    "reading the same block again does not reach the host file")
+{
+	uint64_t r0, r1, w;
+	char buf[512];
+	int fd;
+
+	fd = wd0_setup(O_RDONLY);
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 1024), 512);
+	RZ(rump_pub_etfs_iocount(KEY, &r0, &w));
+	ATF_REQUIRE(r0 >= 1);
+	for (int i = 0; i < 10; i++)
+		ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 1024),
+		    512);
+	RZ(rump_pub_etfs_iocount(KEY, &r1, &w));
+	ATF_REQUIRE_EQ(r1, r0);
+	ATF_REQUIRE_EQ(w, 0);
+	RL(rump_sys_close(fd));
+}
+
+H_TC(inject_read_at_block,
+    "an error injected at one block fails reads touching it with EIO "
+    "and only those; clearing it heals the disk")
+{
+	char buf[512];
+	int fd;
+
+	fd = wd0_setup(O_RDONLY);
+	RZ(rump_pub_etfs_inject(KEY, 200, -1, EIO));
+	H_REQUIRE_ERRNO(EIO, rump_sys_pread(fd, buf, sizeof(buf), 200 * 512));
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 300 * 512), 512);
+	RZ(rump_pub_etfs_inject(KEY, -1, -1, 0));
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 200 * 512), 512);
+	RL(rump_sys_close(fd));
+}
+
+H_TC(inject_read_after_n,
+    "an error injected after 2 transfers lets 2 reads through and "
+    "fails the third with EIO")
+{
+	char buf[512];
+	int fd;
+
+	fd = wd0_setup(O_RDONLY);
+	RZ(rump_pub_etfs_inject(KEY, -1, 2, EIO));
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 0), 512);
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 65536), 512);
+	H_REQUIRE_ERRNO(EIO, rump_sys_pread(fd, buf, sizeof(buf), 2 * 65536));
+	/* cached blocks still read */
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 0), 512);
+	RL(rump_sys_close(fd));
+}
+
+H_TC(inject_writeback_fsync,
+    "a write-back failing at its block makes fsync fail with EIO; the "
+    "error is reported once and the image keeps its old data")
+{
+	int fd;
+
+	fd = wd0_setup(O_RDWR);
+	fill_write(fd, 100 * 512, 512, 'e');
+	RZ(rump_pub_etfs_inject(KEY, 100, -1, EIO));
+	H_REQUIRE_ERRNO(EIO, rump_sys_fsync(fd));
+	RL(rump_sys_fsync(fd));
+	ATF_REQUIRE(image_holds(100 * 512, 512, 0));
+	RZ(rump_pub_etfs_inject(KEY, -1, -1, 0));
+	RL(rump_sys_close(fd));
+}
+
+H_TC(inject_other_errno,
+    "an injected ENOSPC reaches the reader as ENOSPC; a non-classic "
+    "errno is refused with EINVAL")
+{
+	char buf[512];
+	int fd;
+
+	fd = wd0_setup(O_RDONLY);
+	ATF_REQUIRE_EQ(rump_pub_etfs_inject(KEY, -1, 0, EAGAIN), EINVAL);
+	ATF_REQUIRE_EQ(rump_pub_etfs_inject(KEY, -1, 0, 200), EINVAL);
+	RZ(rump_pub_etfs_inject(KEY, -1, 0, ENOSPC));
+	H_REQUIRE_ERRNO(ENOSPC, rump_sys_pread(fd, buf, sizeof(buf), 0));
+	RL(rump_sys_close(fd));
+}
+
+H_TC(remove_while_open_busy,
+    "removing a disk that is open fails with EBUSY; after the close it "
+    "goes, and its node with it")
+{
+	int fd;
+
+	fd = wd0_setup(O_RDWR);
+	ATF_REQUIRE_EQ(rump_pub_etfs_remove(KEY), EBUSY);
+	RL(rump_sys_close(fd));
+	RZ(rump_pub_etfs_remove(KEY));
+	H_REQUIRE_ERRNO(ENOENT, rump_sys_open(KEY, O_RDONLY, 0));
+	ATF_REQUIRE_EQ(rump_pub_etfs_remove(KEY), ENOENT);
+}
+
+H_TC(register_errors,
+    "registration errors: a missing host file ENOENT, a directory "
+    "EISDIR, a relative key EINVAL, a bad type EINVAL, a key taken "
+    "EEXIST")
+{
+	mkimage(IMG, IMGSIZE);
+	ATF_REQUIRE_EQ(rump_pub_etfs_register(KEY, "no/such/file",
+	    RUMP_ETFS_BLK), ENOENT);
+	ATF_REQUIRE_EQ(rump_pub_etfs_register(KEY, ".", RUMP_ETFS_BLK),
+	    EISDIR);
+	ATF_REQUIRE_EQ(rump_pub_etfs_register("wd0", IMG, RUMP_ETFS_BLK),
+	    EINVAL);
+	ATF_REQUIRE_EQ(rump_pub_etfs_register(KEY, IMG,
+	    (enum rump_etfs_type)7), EINVAL);
+	ATF_REQUIRE_EQ(rump_pub_etfs_register(KEY, NULL, RUMP_ETFS_BLK),
+	    ENOENT);
+	RZ(rump_pub_etfs_register(KEY, IMG, RUMP_ETFS_BLK));
+	ATF_REQUIRE_EQ(rump_pub_etfs_register(KEY, IMG, RUMP_ETFS_BLK),
+	    EEXIST);
+	ATF_REQUIRE_EQ(rump_pub_etfs_inject("/dev/nope", 1, -1, EIO), ENOENT);
+	ATF_REQUIRE_EQ(rump_pub_etfs_inject(KEY, -5, -1, EIO), EINVAL);
+	/* left registered: shutdown removes it */
+}
+
+H_TC(short_device_end,
+    "a device of 10000 bytes has 19 sectors: a read straddling the end "
+    "is short, one at the end reads nothing, a write there is ENOSPC")
+{
+	char buf[4096];
+	int fd;
+
+	mkimage(IMG, 10000);
+	RZ(rump_pub_etfs_register(KEY, IMG, RUMP_ETFS_BLK));
+	RL(fd = rump_sys_open(KEY, O_RDWR, 0));
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 8192),
+	    19 * 512 - 8192);
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 19 * 512), 0);
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 100000), 0);
+	H_REQUIRE_ERRNO(ENOSPC, rump_sys_pwrite(fd, buf, 512, 19 * 512));
+	ATF_REQUIRE_EQ(rump_sys_pwrite(fd, buf, 1024, 18 * 512), 512);
+	RL(rump_sys_close(fd));
+}
+
+H_TC(raw_character_device,
+    "a RUMP_ETFS_CHR disk is raw: writes reach the image at once, "
+    "unaligned transfers are EINVAL, injected errors are EIO")
+{
+	char buf[1024];
+	int fd;
+
+	mkimage(IMG, IMGSIZE);
+	RZ(rump_pub_etfs_register("/dev/rwd0", IMG, RUMP_ETFS_CHR));
+	RL(fd = rump_sys_open("/dev/rwd0", O_RDWR, 0));
+	memset(buf, 'r', sizeof(buf));
+	ATF_REQUIRE_EQ(rump_sys_pwrite(fd, buf, 1024, 2048), 1024);
+	ATF_REQUIRE(image_holds(2048, 1024, 'r'));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_pwrite(fd, buf, 100, 0));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_pread(fd, buf, 512, 3));
+	memset(buf, 0, sizeof(buf));
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, 1024, 2048), 1024);
+	ATF_REQUIRE(buf[0] == 'r' && buf[1023] == 'r');
+	RZ(rump_pub_etfs_inject("/dev/rwd0", 4, -1, EIO));
+	H_REQUIRE_ERRNO(EIO, rump_sys_pread(fd, buf, 1024, 2048));
+	RL(rump_sys_close(fd));
+}
+
+H_TC(many_disks,
+    "16 disks can be registered at once; the 17th is ENOSPC")
+{
+	char key[32];
+
+	mkimage(IMG, IMGSIZE);
+	for (int i = 0; i < 16; i++) {
+		snprintf(key, sizeof(key), "/dev/wd%d", i);
+		RZ(rump_pub_etfs_register(key, IMG, RUMP_ETFS_BLK));
+	}
+	ATF_REQUIRE_EQ(rump_pub_etfs_register("/dev/wd99", IMG,
+	    RUMP_ETFS_BLK), ENOSPC);
+	for (int i = 0; i < 16; i += 2) {
+		snprintf(key, sizeof(key), "/dev/wd%d", i);
+		RZ(rump_pub_etfs_remove(key));
+	}
+}
+
+H_TC(not_booted,
+    "the etfs calls without a kernel are ENXIO")
+{
+	RL(rump_sys_reboot(0, NULL));
+	ATF_REQUIRE_EQ(rump_pub_etfs_register(KEY, IMG, RUMP_ETFS_BLK), ENXIO);
+	ATF_REQUIRE_EQ(rump_pub_etfs_remove(KEY), ENXIO);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, node_is_block_device);
+	ATF_TP_ADD_TC(tp, read_sees_host_data);
+	ATF_TP_ADD_TC(tp, delayed_write_until_fsync);
+	ATF_TP_ADD_TC(tp, sync_writes_back);
+	ATF_TP_ADD_TC(tp, close_writes_back);
+	ATF_TP_ADD_TC(tp, shutdown_writes_back);
+	ATF_TP_ADD_TC(tp, cache_hits_skip_the_host);
+	ATF_TP_ADD_TC(tp, inject_read_at_block);
+	ATF_TP_ADD_TC(tp, inject_read_after_n);
+	ATF_TP_ADD_TC(tp, inject_writeback_fsync);
+	ATF_TP_ADD_TC(tp, inject_other_errno);
+	ATF_TP_ADD_TC(tp, remove_while_open_busy);
+	ATF_TP_ADD_TC(tp, register_errors);
+	ATF_TP_ADD_TC(tp, short_device_end);
+	ATF_TP_ADD_TC(tp, raw_character_device);
+	ATF_TP_ADD_TC(tp, many_disks);
+	ATF_TP_ADD_TC(tp, not_booted);
+	return atf_no_error();
+}
