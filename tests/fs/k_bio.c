@@ -551,7 +551,9 @@ rump_pub_ktest_bio_sync_all(void)
 	bdwrite(bp);
 	md.md_failblock = 30 * BLKS;
 	KTEST_CHECK((error = bio_sync_all()) == EIO, "%d", error);
-	error = 0;
+	/* the device's fsync still hears of it, once */
+	KTEST_CHECK((error = vflushbuf(&md.md_vn, 1)) == EIO, "%d", error);
+	KTEST_CHECK((error = vflushbuf(&md.md_vn, 1)) == 0, "%d", error);
 out:
 	md_teardown();
 	return KTEST_LEAVE(error);

@@ -100,7 +100,8 @@ H_TC(no_driver_bad_args,
 
 H_TC(sync_all,
     "sync of all devices writes back and waits; a failing write-back "
-    "makes it return EIO")
+    "makes it return EIO and is still reported by the device's next "
+    "fsync")
 {
 	RZ(rump_pub_ktest_bio_sync_all());
 }

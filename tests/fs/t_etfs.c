@@ -4,7 +4,9 @@
  * through rump system calls (the buffer cache) and checks the image
  * with plain host pread: delayed writes are not there before fsync,
  * sync or close and are there after.  Injected errors reach the
- * caller as EIO.  Registration errors are clear errnos.
+ * caller as EIO.  Registration errors are clear errnos.  The ext2_*
+ * cases do the same through a file system mounted on the disk (images
+ * made and checked by the host's mke2fs and e2fsck).
  */
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -21,6 +23,7 @@
 #include <rump/rump_syscalls.h>
 
 #include "harness.h"
+#include "h_ext2.h"
 
 #define IMG		"disk.img"
 #define KEY		"/dev/wd0"
@@ -368,6 +371,167 @@ H_TC(not_booted,
 	ATF_REQUIRE_EQ(rump_pub_etfs_remove(KEY), ENXIO);
 }
 
+/* ext2 on /dev/wd0 at /mnt: a fresh 4 MiB image, registered and mounted. */
+static void
+ext2_setup(void)
+{
+	h_ext2_require_tools();
+	h_ext2_mkfs(IMG, 4 * 1024 * 1024, NULL);
+	RZ(rump_pub_etfs_register(KEY, IMG, RUMP_ETFS_BLK));
+	RL(rump_sys_mkdir("/mnt", 0755));
+	RL(rump_sys_mount("ext2fs", "/mnt", 0, KEY, sizeof(KEY)));
+}
+
+/* Whether the host image contains len bytes of c somewhere. */
+static int
+image_contains(int c, size_t len)
+{
+	unsigned char buf[65536];
+	size_t run = 0;
+	ssize_t n;
+	int fd;
+
+	RL(fd = open(IMG, O_RDONLY));
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			run = buf[i] == (unsigned char)c ? run + 1 : 0;
+			if (run >= len) {
+				RL(close(fd));
+				return 1;
+			}
+		}
+	}
+	RL(n);
+	RL(close(fd));
+	return 0;
+}
+
+static void
+write_file(const char *path, int c, size_t len)
+{
+	char buf[8192];
+	int fd;
+
+	ATF_REQUIRE(len <= sizeof(buf));
+	memset(buf, c, len);
+	RL(fd = rump_sys_open(path, O_RDWR | O_CREAT | O_TRUNC, 0644));
+	ATF_REQUIRE_EQ(rump_sys_write(fd, buf, len), (ssize_t)len);
+	RL(rump_sys_close(fd));
+}
+
+H_TC(ext2_mounted_disk_busy,
+    "a disk with a mounted ext2 cannot be removed (EBUSY) or mounted "
+    "again (EBUSY); after the unmount it can, and the image is clean")
+{
+	ext2_setup();
+	ATF_REQUIRE_EQ(rump_pub_etfs_remove(KEY), EBUSY);
+	RL(rump_sys_mkdir("/mnt2", 0755));
+	H_REQUIRE_ERRNO(EBUSY,
+	    rump_sys_mount("ext2fs", "/mnt2", 0, KEY, sizeof(KEY)));
+	RL(rump_sys_unmount("/mnt", 0));
+	RZ(rump_pub_etfs_remove(KEY));
+	h_ext2_fsck(IMG);
+}
+
+H_TC(ext2_fsync_reaches_image,
+    "file data written on ext2 reaches the host image at fsync (not "
+    "before: it waits in the buffer cache), and e2fsck and debugfs "
+    "agree after the unmount")
+{
+	char buf[8192], out[8192];
+	int fd;
+
+	ext2_setup();
+	memset(buf, 'Q', 6000);
+	RL(fd = rump_sys_open("/mnt/f", O_RDWR | O_CREAT, 0644));
+	ATF_REQUIRE_EQ(rump_sys_write(fd, buf, 6000), 6000);
+	ATF_REQUIRE(!image_contains('Q', 1024));
+	RL(rump_sys_fsync(fd));
+	ATF_REQUIRE(image_contains('Q', 6000));
+	RL(rump_sys_close(fd));
+	RL(rump_sys_unmount("/mnt", 0));
+	RZ(rump_pub_etfs_remove(KEY));
+	h_ext2_fsck(IMG);
+	ATF_REQUIRE(h_ext2_debugfs(IMG, "stat /f", out, sizeof(out)) > 0);
+	ATF_REQUIRE_MSG(strstr(out, "Size: 6000") != NULL, "%s", out);
+}
+
+H_TC(ext2_read_eio,
+    "with every transfer of the disk failing, reading an ext2 file whose "
+    "data is not cached fails with EIO; when the disk heals the read "
+    "works and the image is clean")
+{
+	char buf[8192];
+	int fd;
+
+	ext2_setup();
+	write_file("/mnt/f", 'R', 8192);
+	RL(rump_sys_unmount("/mnt", 0));
+	RL(rump_sys_mount("ext2fs", "/mnt", 0, KEY, sizeof(KEY)));
+	RL(fd = rump_sys_open("/mnt/f", O_RDONLY, 0));
+	RZ(rump_pub_etfs_inject(KEY, -1, 0, EIO));
+	H_REQUIRE_ERRNO(EIO, rump_sys_read(fd, buf, sizeof(buf)));
+	RZ(rump_pub_etfs_inject(KEY, -1, -1, 0));
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 0), 8192);
+	ATF_REQUIRE(buf[0] == 'R' && buf[8191] == 'R');
+	RL(rump_sys_close(fd));
+	RL(rump_sys_unmount("/mnt", 0));
+	RZ(rump_pub_etfs_remove(KEY));
+	h_ext2_fsck(IMG);
+}
+
+H_TC(ext2_writeback_eio_fsync,
+    "an ext2 write-back that fails on the disk makes fsync fail with "
+    "EIO; unmounting afterwards neither crashes nor leaks")
+{
+	char buf[4096];
+	int fd;
+
+	ext2_setup();
+	memset(buf, 'W', sizeof(buf));
+	RL(fd = rump_sys_open("/mnt/f", O_RDWR | O_CREAT, 0644));
+	ATF_REQUIRE_EQ(rump_sys_write(fd, buf, sizeof(buf)),
+	    (ssize_t)sizeof(buf));
+	RZ(rump_pub_etfs_inject(KEY, -1, 0, EIO));
+	H_REQUIRE_ERRNO(EIO, rump_sys_fsync(fd));
+	RZ(rump_pub_etfs_inject(KEY, -1, -1, 0));
+	RL(rump_sys_close(fd));
+	(void)rump_sys_unmount("/mnt", 0);
+}
+
+H_TC(ext2_mount_eio,
+    "mounting ext2 from a disk whose superblock cannot be read fails "
+    "with EIO and leaves the disk free; healed, the mount works")
+{
+	h_ext2_require_tools();
+	h_ext2_mkfs(IMG, 4 * 1024 * 1024, NULL);
+	RZ(rump_pub_etfs_register(KEY, IMG, RUMP_ETFS_BLK));
+	RL(rump_sys_mkdir("/mnt", 0755));
+	/* the superblock is at byte 1024: sector 2 */
+	RZ(rump_pub_etfs_inject(KEY, 2, -1, EIO));
+	H_REQUIRE_ERRNO(EIO,
+	    rump_sys_mount("ext2fs", "/mnt", 0, KEY, sizeof(KEY)));
+	RZ(rump_pub_etfs_inject(KEY, -1, -1, 0));
+	RL(rump_sys_mount("ext2fs", "/mnt", 0, KEY, sizeof(KEY)));
+	RL(rump_sys_unmount("/mnt", 0));
+	RZ(rump_pub_etfs_remove(KEY));
+}
+
+H_TC(sync_error_reaches_fsync,
+    "a write-back that fails during sync(2) is reported by the next "
+    "fsync of the device, once")
+{
+	int fd;
+
+	fd = wd0_setup(O_RDWR);
+	fill_write(fd, 40 * 512, 512, 'f');
+	RZ(rump_pub_etfs_inject(KEY, 40, -1, EIO));
+	RL(rump_sys_sync());
+	H_REQUIRE_ERRNO(EIO, rump_sys_fsync(fd));
+	RL(rump_sys_fsync(fd));
+	RL(rump_sys_close(fd));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, node_is_block_device);
@@ -387,5 +551,11 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, raw_character_device);
 	ATF_TP_ADD_TC(tp, many_disks);
 	ATF_TP_ADD_TC(tp, not_booted);
+	ATF_TP_ADD_TC(tp, sync_error_reaches_fsync);
+	ATF_TP_ADD_TC(tp, ext2_mounted_disk_busy);
+	ATF_TP_ADD_TC(tp, ext2_fsync_reaches_image);
+	ATF_TP_ADD_TC(tp, ext2_read_eio);
+	ATF_TP_ADD_TC(tp, ext2_writeback_eio_fsync);
+	ATF_TP_ADD_TC(tp, ext2_mount_eio);
 	return atf_no_error();
 }

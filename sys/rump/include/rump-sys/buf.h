@@ -133,7 +133,11 @@ int	bdev_rw(struct vnode *devvp, struct uio *, int fflag);
 #define BIO_SYNCDELAY	5
 void	bio_syncer_kick(void);
 int	bio_setsyncdelay(int seconds);
-/* Write back every dirty buffer of every device and wait: sync(2). */
+/*
+ * Write back every dirty buffer of every device and wait: sync(2).
+ * Returns the first recorded write-back error but leaves the errors
+ * for each device's next vflushbuf (fsync) to report.
+ */
 int	bio_sync_all(void);
 
 /* Statistics (tests): counters since boot. */

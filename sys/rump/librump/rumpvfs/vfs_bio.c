@@ -586,7 +586,8 @@ vinvalbuf(struct vnode *devvp)
 
 /*
  * sync(2): every device.  Returns the first write-back error of any
- * device (and forgets all of them: sync itself returns void).
+ * device but leaves them recorded: sync(2) returns nothing, so the
+ * next fsync (vflushbuf) of each device reports its own.
  */
 int
 bio_sync_all(void)
@@ -598,12 +599,8 @@ bio_sync_all(void)
 	bio_flush_locked(NODEV, UINT64_MAX);
 	while (bio_writes_pending(NODEV))
 		cv_wait(&bio_cv, &bio_lock);
-	while ((de = LIST_FIRST(&bio_deverrs)) != NULL) {
-		if (error == 0)
-			error = de->de_error;
-		LIST_REMOVE(de, de_list);
-		kmem_free(de, sizeof(*de));
-	}
+	if ((de = LIST_FIRST(&bio_deverrs)) != NULL)
+		error = de->de_error;
 	mutex_exit(&bio_lock);
 	return error;
 }
@@ -708,6 +705,7 @@ RUMP_COMPONENT(RUMP_COMPONENT_KERN_VFS, rumpvfs_bio)
  */
 RUMP_COMPONENT_FINI(rumpvfs_bio)
 {
+	struct bio_deverr *de;
 	struct buf *bp;
 	int error;
 
@@ -722,6 +720,10 @@ RUMP_COMPONENT_FINI(rumpvfs_bio)
 	mutex_enter(&bio_lock);
 	while (bio_npending != 0)
 		cv_wait(&bio_cv, &bio_lock);
+	while ((de = LIST_FIRST(&bio_deverrs)) != NULL) {
+		LIST_REMOVE(de, de_list);
+		kmem_free(de, sizeof(*de));
+	}
 	for (size_t i = 0; i < BIO_HASHSIZE; i++) {
 		while ((bp = LIST_FIRST(&bio_hash[i])) != NULL) {
 			if (bp->b_flags & B_BUSY)
