@@ -128,3 +128,28 @@ h_ext2_debugfs(const char *img, const char *request, char *buf, size_t len)
 		return n;
 	}
 }
+
+void
+h_ext2_debugfs_w(const char *img, const char *request)
+{
+	char cmd[1024], out[4096], path[256];
+
+	snprintf(cmd, sizeof(cmd), "%s -w -R '%s' %s",
+	    tool("debugfs", path, sizeof(path)), request, img);
+	if (run(cmd, out, sizeof(out)) != 0)
+		atf_tc_fail("%s failed: %s", cmd, out);
+}
+
+unsigned long
+h_ext2_firstblock(const char *img, const char *path)
+{
+	char req[512], out[4096];
+	unsigned long b;
+
+	snprintf(req, sizeof(req), "blocks %s", path);
+	h_ext2_debugfs(img, req, out, sizeof(out));
+	b = strtoul(out, NULL, 10);
+	if (b == 0)
+		atf_tc_fail("debugfs lists no blocks for %s", path);
+	return b;
+}

@@ -26,4 +26,9 @@ int	h_ext2_fsck_status(const char *img);
 size_t	h_ext2_debugfs(const char *img, const char *request, char *buf,
 	    size_t len);
 
+/* The same with debugfs -w (changes the image); fails the case on error. */
+void	h_ext2_debugfs_w(const char *img, const char *request);
+/* The first device block debugfs lists for path ("blocks path"). */
+unsigned long h_ext2_firstblock(const char *img, const char *path);
+
 #endif /* _TESTS_FS_H_EXT2_H_ */

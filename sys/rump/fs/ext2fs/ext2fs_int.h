@@ -241,6 +241,9 @@ struct ext2_node {
 #define VTOUM(vp)	((struct ext2_mount *)(vp)->v_mount->mnt_data)
 #define VTOEN(vp)	((struct ext2_node *)(vp)->v_data)
 
+/* ext2fs_vfsops.c: write back and wait (not under um_lock): 0, EIO. */
+int	ext2_flush(struct ext2_mount *);
+
 /* ext2fs_vnops.c */
 extern const struct vnodeops ext2fs_vnodeops;
 struct vnode;

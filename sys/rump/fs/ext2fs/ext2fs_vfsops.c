@@ -333,16 +333,9 @@ ext2fs_unmount(struct mount *mp)
 	for (int i = 0; i < EXT2_NHASH; i++)
 		KASSERT(LIST_EMPTY(&um->um_hash[i]));
 	if (!um->um_ronly) {
-		rw_enter(&um->um_lock, RW_WRITER);
 		um->um_sb.s_state |= EXT2_VALID_FS;
 		um->um_sbdirty = 1;
-		error = ext2_writemeta(um);
-		rw_exit(&um->um_lock);
-		if (error == 0)
-			error = vflushbuf(um->um_devvp, 1);
-		if (error != 0)
-			printf("ext2fs: unmount: writing back failed (%d)\n",
-			    error);
+		error = ext2_flush(um);
 	}
 	bdev_close(um->um_devvp, um->um_fflags);
 	ext2_freemount(um);
@@ -381,10 +374,15 @@ ext2fs_statvfs(struct mount *mp, struct statvfs *sv)
 	return 0;
 }
 
-static int
-ext2fs_sync(struct mount *mp)
+/*
+ * Write everything back and wait: 0 or the first write error.  A
+ * failed write-back (the buffer cache drops what it could not write)
+ * leaves the disk out of step with the kernel: the superblock then
+ * records the error state, for fsck, and the console says so.
+ */
+int
+ext2_flush(struct ext2_mount *um)
 {
-	struct ext2_mount *um = mp->mnt_data;
 	int error;
 
 	if (um->um_ronly)
@@ -394,7 +392,23 @@ ext2fs_sync(struct mount *mp)
 	rw_exit(&um->um_lock);
 	if (error == 0)
 		error = vflushbuf(um->um_devvp, 1);
+	if (error != 0) {
+		printf("ext2fs: write-back failed (%d); marking the file "
+		    "system as having errors: run fsck\n", error);
+		rw_enter(&um->um_lock, RW_WRITER);
+		um->um_sb.s_state |= EXT2_ERROR_FS;
+		um->um_sbdirty = 1;
+		(void)ext2_writemeta(um);
+		rw_exit(&um->um_lock);
+		(void)vflushbuf(um->um_devvp, 1);
+	}
 	return error;
+}
+
+static int
+ext2fs_sync(struct mount *mp)
+{
+	return ext2_flush(mp->mnt_data);
 }
 
 static struct vfsops ext2fs_vfsops = {

@@ -879,16 +879,7 @@ ext2_readdir(struct vnode *vp, struct uio *uio, int *eofp)
 static int
 ext2_fsync(struct vnode *vp)
 {
-	struct ext2_mount *um = VTOUM(vp);
-	int error, error2;
-
-	if (um->um_ronly)
-		return 0;
-	rw_enter(&um->um_lock, RW_WRITER);
-	error = ext2_writemeta(um);
-	rw_exit(&um->um_lock);
-	error2 = vflushbuf(um->um_devvp, 1);
-	return error != 0 ? error : error2;
+	return ext2_flush(VTOUM(vp));
 }
 
 const struct vnodeops ext2fs_vnodeops = {
