@@ -532,6 +532,19 @@ H_TC(sync_error_reaches_fsync,
 	RL(rump_sys_close(fd));
 }
 
+H_TC_ENV(host_bio_failure, "RUMP_HYPERFAIL=bio:1",
+    "a transfer the host fails (the first rumpuser_bio completing with "
+    "EIO) reaches the reader as EIO; the next read of the block works")
+{
+	char buf[512];
+	int fd;
+
+	fd = wd0_setup(O_RDONLY);
+	H_REQUIRE_ERRNO(EIO, rump_sys_pread(fd, buf, sizeof(buf), 0));
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 0), 512);
+	RL(rump_sys_close(fd));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, node_is_block_device);
@@ -552,6 +565,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, many_disks);
 	ATF_TP_ADD_TC(tp, not_booted);
 	ATF_TP_ADD_TC(tp, sync_error_reaches_fsync);
+	ATF_TP_ADD_TC(tp, host_bio_failure);
 	ATF_TP_ADD_TC(tp, ext2_mounted_disk_busy);
 	ATF_TP_ADD_TC(tp, ext2_fsync_reaches_image);
 	ATF_TP_ADD_TC(tp, ext2_read_eio);
