@@ -9,6 +9,7 @@
  * errors reach the caller as EIO.
  */
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 
 #include <dirent.h>
@@ -437,6 +438,36 @@ H_TC(rename_dir_dotdot, "renaming a directory elsewhere updates its \"..\" and b
 	ATF_CHECK_MSG(strstr(out, "victim") != NULL, "%s", out);
 }
 
+H_TC(device_nodes, "character and block device nodes keep their numbers on disk (old and new encodings); e2fsck and debugfs agree")
+{
+	struct stat sb;
+	char out[4096];
+
+	h_ext2_mkfs(IMG, 1 << 20, NULL);
+	mountimg(NULL);
+	RL(rump_sys_mknod(MNT "/c", S_IFCHR | 0600, makedev(5, 7)));
+	RL(rump_sys_mknod(MNT "/b", S_IFBLK | 0640, makedev(300, 70000)));
+	RL(rump_sys_stat(MNT "/c", &sb));
+	ATF_CHECK(S_ISCHR(sb.st_mode));
+	ATF_CHECK_EQ(sb.st_rdev, makedev(5, 7));
+	unmountimg();
+	h_ext2_fsck(IMG);
+	mountimg(NULL);
+	RL(rump_sys_stat(MNT "/b", &sb));
+	ATF_CHECK(S_ISBLK(sb.st_mode));
+	ATF_CHECK_EQ(major(sb.st_rdev), 300);
+	ATF_CHECK_EQ(minor(sb.st_rdev), 70000);
+	RL(rump_sys_stat(MNT "/c", &sb));
+	ATF_CHECK_EQ(sb.st_rdev, makedev(5, 7));
+	unmountimg();
+	h_ext2_debugfs(IMG, "stat /c", out, sizeof(out));
+	ATF_CHECK_MSG(strstr(out, "Device major/minor number: 05:07") != NULL,
+	    "%s", out);
+	h_ext2_debugfs(IMG, "stat /b", out, sizeof(out));
+	ATF_CHECK_MSG(strstr(out, "Device major/minor number: 300:70000") !=
+	    NULL, "%s", out);
+}
+
 /* Corrupt images. */
 
 H_TC(corrupt_bad_magic, "an image with a bad magic number: mount EINVAL")
@@ -744,6 +775,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, enospc_blocks_consistent);
 	ATF_TP_ADD_TC(tp, dir_entries_reused);
 	ATF_TP_ADD_TC(tp, rename_dir_dotdot);
+	ATF_TP_ADD_TC(tp, device_nodes);
 	ATF_TP_ADD_TC(tp, corrupt_bad_magic);
 	ATF_TP_ADD_TC(tp, corrupt_superblock_geometry);
 	ATF_TP_ADD_TC(tp, unsupported_features);

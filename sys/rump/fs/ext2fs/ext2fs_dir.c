@@ -44,6 +44,8 @@ ext2_dircheck(struct ext2_mount *um, uint32_t dino, struct buf *bp,
 	if (d->d_namelen + EXT2_DIRHDR > d->d_reclen)
 		return ext2_corrupt(um, dino, "directory name overruns its "
 		    "record");
+	if (d->d_ino != 0 && d->d_namelen == 0)
+		return ext2_corrupt(um, dino, "directory entry without a name");
 	if (d->d_ino > um->um_sb.s_inodes_count)
 		return ext2_corrupt(um, dino, "directory entry names an inode "
 		    "beyond the table");
