@@ -558,3 +558,52 @@ out:
 	md_teardown();
 	return KTEST_LEAVE(error);
 }
+
+int
+rump_pub_ktest_bio_readahead(void)
+{
+	struct bio_stats bs0, bs;
+	struct buf *bp;
+	uint64_t deadline;
+	int error;
+
+	KTEST_ENTER();
+	if ((error = md_setup(true, 1)) != 0)
+		goto out;
+	memset(md.md_data + 40 * BSIZE, 'a', BSIZE);
+	bio_getstats(&bs0);
+	bio_readahead(&md.md_vn, 40 * BLKS, BSIZE);
+	/* a second one for the same block while it is in flight: nothing */
+	bio_readahead(&md.md_vn, 40 * BLKS, BSIZE);
+	deadline = rump_monotime_ns() + 10 * NSEC_PER_SEC;
+	while (ATOMIC_LOAD(&md.md_nreads) == 0 &&
+	    rump_monotime_ns() < deadline)
+		(void)kpause("ra", false, 1, NULL);
+	KTEST_CHECK((error = bread(&md.md_vn, 40 * BLKS, BSIZE, &bp)) == 0,
+	    "%d", error);
+	KTEST_CHECK(bp->b_flags & B_CACHE, "not read ahead");
+	KTEST_CHECK(buf_holds(bp, BSIZE, 'a'), "data");
+	brelse(bp);
+	KTEST_CHECK(ATOMIC_LOAD(&md.md_nreads) == 1, "%u", md.md_nreads);
+	bio_getstats(&bs);
+	KTEST_CHECK(bs.bs_readaheads - bs0.bs_readaheads == 1, "%llu",
+	    (unsigned long long)(bs.bs_readaheads - bs0.bs_readaheads));
+	/* a cached block is not read again */
+	bio_readahead(&md.md_vn, 40 * BLKS, BSIZE);
+	KTEST_CHECK(ATOMIC_LOAD(&md.md_nreads) == 1, "%u", md.md_nreads);
+	/* a failed read-ahead is forgotten: bread tries again, fails */
+	md.md_failblock = 41 * BLKS;
+	bio_readahead(&md.md_vn, 41 * BLKS, BSIZE);
+	error = bread(&md.md_vn, 41 * BLKS, BSIZE, &bp);
+	KTEST_CHECK(error == EIO && bp == NULL, "%d", error);
+	md.md_failblock = -1;
+	KTEST_CHECK((error = bread(&md.md_vn, 41 * BLKS, BSIZE, &bp)) == 0,
+	    "%d", error);
+	brelse(bp);
+	/* bad arguments are ignored */
+	bio_readahead(&md.md_vn, -1, BSIZE);
+	bio_readahead(&md.md_vn, 0, 0);
+out:
+	md_teardown();
+	return KTEST_LEAVE(error);
+}

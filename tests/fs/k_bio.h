@@ -42,4 +42,11 @@ int	rump_pub_ktest_bio_nodriver(void);
 /* bio_sync_all (sync(2)) writes back every device and waits. */
 int	rump_pub_ktest_bio_sync_all(void);
 
+/*
+ * bio_readahead brings a block in without waiting: the next bread is a
+ * hit; cached blocks are not read again; a failed read-ahead leaves
+ * nothing behind.
+ */
+int	rump_pub_ktest_bio_readahead(void);
+
 #endif /* _K_BIO_H_ */

@@ -106,6 +106,13 @@ H_TC(sync_all,
 	RZ(rump_pub_ktest_bio_sync_all());
 }
 
+H_TC(readahead,
+    "a read-ahead brings a block into the cache without waiting; the "
+    "next bread is a hit; a failed read-ahead leaves nothing behind")
+{
+	RZ(rump_pub_ktest_bio_readahead());
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, writeback_async);
@@ -122,5 +129,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, resize);
 	ATF_TP_ADD_TC(tp, no_driver_bad_args);
 	ATF_TP_ADD_TC(tp, sync_all);
+	ATF_TP_ADD_TC(tp, readahead);
 	return atf_no_error();
 }

@@ -226,9 +226,10 @@ H_TC(inject_read_after_n,
 
 	fd = wd0_setup(O_RDONLY);
 	RZ(rump_pub_etfs_inject(KEY, -1, 2, EIO));
+	/* far apart: separate buffers, and no read-ahead */
 	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 0), 512);
-	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 65536), 512);
-	H_REQUIRE_ERRNO(EIO, rump_sys_pread(fd, buf, sizeof(buf), 2 * 65536));
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 3 * 65536), 512);
+	H_REQUIRE_ERRNO(EIO, rump_sys_pread(fd, buf, sizeof(buf), 7 * 65536));
 	/* cached blocks still read */
 	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 0), 512);
 	RL(rump_sys_close(fd));
@@ -545,6 +546,34 @@ H_TC_ENV(host_bio_failure, "RUMP_HYPERFAIL=bio:1",
 	RL(rump_sys_close(fd));
 }
 
+H_TC(sequential_read_ahead,
+    "reading the block device sequentially reads the next two 64 KiB "
+    "buffers ahead; a random read does not")
+{
+	static char buf[65536];
+	uint64_t r, w;
+	int fd;
+
+	fd = wd0_setup(O_RDONLY);
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, 512, 10 * 65536), 512);
+	RZ(rump_pub_etfs_iocount(KEY, &r, &w));
+	ATF_REQUIRE_EQ(r, 1);
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 0), 65536);
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 65536), 65536);
+	/* 0 and 1 on demand, 2 and 3 ahead (asynchronously) */
+	for (int i = 0; i < 2000; i++) {
+		RZ(rump_pub_etfs_iocount(KEY, &r, &w));
+		if (r >= 5)
+			break;
+		usleep(1000);
+	}
+	ATF_REQUIRE_EQ(r, 5);
+	usleep(50000);
+	RZ(rump_pub_etfs_iocount(KEY, &r, &w));
+	ATF_REQUIRE_EQ(r, 5);
+	RL(rump_sys_close(fd));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, node_is_block_device);
@@ -566,6 +595,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, not_booted);
 	ATF_TP_ADD_TC(tp, sync_error_reaches_fsync);
 	ATF_TP_ADD_TC(tp, host_bio_failure);
+	ATF_TP_ADD_TC(tp, sequential_read_ahead);
 	ATF_TP_ADD_TC(tp, ext2_mounted_disk_busy);
 	ATF_TP_ADD_TC(tp, ext2_fsync_reaches_image);
 	ATF_TP_ADD_TC(tp, ext2_read_eio);

@@ -77,6 +77,12 @@ int	bread(struct vnode *devvp, daddr_t blkno, int size, struct buf **bpp);
  * memory and for the busy buffer).
  */
 struct buf *getblk(struct vnode *devvp, daddr_t blkno, int size);
+/*
+ * Read-ahead: start reading (devvp, blkno) into the cache unless it is
+ * there, and return at once.  A failure is forgotten (the later bread
+ * reads again and reports it).
+ */
+void	bio_readahead(struct vnode *devvp, daddr_t blkno, int size);
 /* Write synchronously and release; 0 or the transfer's errno. */
 int	bwrite(struct buf *);
 /* Start the write and release at once; errors are reported at fsync. */
@@ -147,6 +153,7 @@ struct bio_stats {
 	uint64_t	bs_reads;	/* transfers started */
 	uint64_t	bs_writes;
 	uint64_t	bs_evictions;	/* buffers freed for memory */
+	uint64_t	bs_readaheads;	/* bio_readahead transfers */
 	uint64_t	bs_delwri;	/* dirty buffers now */
 	uint64_t	bs_bytes;	/* buffer memory now */
 	uint64_t	bs_maxbytes;	/* the memory bound */

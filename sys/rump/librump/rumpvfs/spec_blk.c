@@ -14,13 +14,26 @@
 #include <rump-sys/vnode.h>
 #include <rump-sys/buf.h>
 
-#define BDEV_IOSIZE	4096		/* buffer size of raw block I/O */
+#define BDEV_IOSIZE	(64 * 1024)	/* buffer size of raw block I/O */
 #define BDEV_MAXOPEN	32
+#define BDEV_RAHEAD	2		/* buffers read ahead */
 
 /* Devices opened for mounts, so a second mount of one is EBUSY. */
 static kmutex_t bdev_lock;
 static dev_t bdev_inuse[BDEV_MAXOPEN];
 static unsigned int bdev_ninuse;
+
+/*
+ * Sequential read detection for bdev_rw, per device (a few slots,
+ * replaced round robin): the buffer a sequential reader reads next.
+ * Under bdev_lock.
+ */
+#define BDEV_RASLOTS	8
+static struct bdev_ra {
+	dev_t		ra_dev;
+	daddr_t		ra_next;
+} bdev_ra[BDEV_RASLOTS];
+static unsigned int bdev_ranext;
 
 /* Claim dev for a mount: 0, EBUSY (claimed), ENFILE (table full). */
 static int
@@ -97,6 +110,44 @@ bdev_close(struct vnode *devvp, int fflags)
 	vrele(devvp);
 }
 
+/*
+ * Note that vp's buffer at blkno is being read: whether it continues
+ * a sequential read (the last read ended right before it).
+ */
+static bool
+bdev_sequential(struct vnode *vp, daddr_t blkno, daddr_t nextblkno)
+{
+	struct bdev_ra *ra = NULL;
+	bool seq;
+
+	mutex_enter(&bdev_lock);
+	for (unsigned int i = 0; i < BDEV_RASLOTS; i++) {
+		if (bdev_ra[i].ra_dev == vp->v_rdev)
+			ra = &bdev_ra[i];
+	}
+	if (ra == NULL) {
+		ra = &bdev_ra[bdev_ranext++ % BDEV_RASLOTS];
+		ra->ra_dev = vp->v_rdev;
+		ra->ra_next = -1;
+	}
+	seq = ra->ra_next == blkno;
+	ra->ra_next = nextblkno;
+	mutex_exit(&bdev_lock);
+	return seq;
+}
+
+/* Start reading the BDEV_RAHEAD whole buffers after base. */
+static void
+bdev_readahead(struct vnode *vp, int64_t base, int64_t devsize)
+{
+	for (int i = 1; i <= BDEV_RAHEAD; i++) {
+		if (base + (i + 1) * BDEV_IOSIZE > devsize)
+			break;
+		bio_readahead(vp, (base + i * BDEV_IOSIZE) / DEV_BSIZE,
+		    BDEV_IOSIZE);
+	}
+}
+
 /* The device's size in bytes, or INT64_MAX if it does not say. */
 static int64_t
 bdev_size(struct vnode *vp)
@@ -112,7 +163,8 @@ bdev_size(struct vnode *vp)
 
 /*
  * Read or write the open block device vp through the buffer cache in
- * BDEV_IOSIZE buffers (the last one of the device shorter).  Reads end
+ * BDEV_IOSIZE buffers (the last one of the device shorter), reading
+ * the next buffer ahead when reads are sequential.  Reads end
  * at the device's end; a write there is ENOSPC.  Writes are delayed
  * (fsync, sync, close or the syncer write them back); a partial buffer
  * is read first.  0 or an errno (EIO from the device).
@@ -142,9 +194,15 @@ bdev_rw(struct vnode *vp, struct uio *uio, int fflag)
 		n = MIN(size - on, uio->uio_resid);
 		if (wr && on == 0 && n == size) {
 			bp = getblk(vp, base / DEV_BSIZE, (int)size);
-		} else if ((error = bread(vp, base / DEV_BSIZE, (int)size,
-		    &bp)) != 0)
-			break;
+		} else {
+			if ((error = bread(vp, base / DEV_BSIZE, (int)size,
+			    &bp)) != 0)
+				break;
+			/* the next ones come while this one is copied out */
+			if (!wr && bdev_sequential(vp, base / DEV_BSIZE,
+			    (base + BDEV_IOSIZE) / DEV_BSIZE))
+				bdev_readahead(vp, base, devsize);
+		}
 		valid = (bp->b_flags & B_DONE) != 0;
 		error = uiomove((char *)bp->b_data + on, n, uio);
 		if (wr && (error == 0 || valid))
@@ -159,6 +217,8 @@ RUMP_COMPONENT(RUMP_COMPONENT_KERN_VFS, rumpvfs_bdev)
 {
 	mutex_init(&bdev_lock, MUTEX_DEFAULT, IPL_NONE);
 	bdev_ninuse = 0;
+	memset(bdev_ra, 0, sizeof(bdev_ra));
+	bdev_ranext = 0;
 	return 0;
 }
 

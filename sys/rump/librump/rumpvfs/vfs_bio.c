@@ -477,6 +477,31 @@ bread(struct vnode *devvp, daddr_t blkno, int size, struct buf **bpp)
 	return 0;
 }
 
+void
+bio_readahead(struct vnode *devvp, daddr_t blkno, int size)
+{
+	dev_t dev = devvp->v_rdev;
+	struct buf *bp;
+
+	if (!bio_size_ok(size) || blkno < 0)
+		return;
+	mutex_enter(&bio_lock);
+	if (bio_lookup(dev, blkno) != NULL) {
+		mutex_exit(&bio_lock);
+		return;		/* cached or on its way */
+	}
+	bp = bio_getblk_locked(devvp, dev, blkno, size);
+	if (bp->b_flags & B_DONE) {	/* raced with another reader */
+		bio_release_locked(bp);
+		mutex_exit(&bio_lock);
+		return;
+	}
+	bio_stats.bs_readaheads++;
+	bp->b_flags |= B_READ | B_ASYNC;
+	mutex_exit(&bio_lock);
+	bio_strategy(bp);
+}
+
 /* Whether a write of dev (all devices: NODEV) is in flight. */
 static bool
 bio_writes_pending(dev_t dev)
