@@ -574,6 +574,25 @@ H_TC(sequential_read_ahead,
 	RL(rump_sys_close(fd));
 }
 
+H_TC(ext2_mount_needs_block_device,
+    "mounting from a character device or a regular file is ENOTBLK, "
+    "from a missing node ENOENT")
+{
+	h_ext2_require_tools();
+	h_ext2_mkfs(IMG, 4 * 1024 * 1024, NULL);
+	RZ(rump_pub_etfs_register("/dev/rwd0", IMG, RUMP_ETFS_CHR));
+	RL(rump_sys_mkdir("/mnt", 0755));
+	H_REQUIRE_ERRNO(ENOTBLK, rump_sys_mount("ext2fs", "/mnt", 0,
+	    "/dev/rwd0", sizeof("/dev/rwd0")));
+	RL(rump_sys_mknod("/file", S_IFREG | 0644, 0));
+	H_REQUIRE_ERRNO(ENOTBLK, rump_sys_mount("ext2fs", "/mnt", 0,
+	    "/file", sizeof("/file")));
+	H_REQUIRE_ERRNO(ENOENT, rump_sys_mount("ext2fs", "/mnt", 0,
+	    "/dev/nowhere", sizeof("/dev/nowhere")));
+	/* the failed mounts left the raw disk free */
+	RZ(rump_pub_etfs_remove("/dev/rwd0"));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, node_is_block_device);
@@ -601,5 +620,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, ext2_read_eio);
 	ATF_TP_ADD_TC(tp, ext2_writeback_eio_fsync);
 	ATF_TP_ADD_TC(tp, ext2_mount_eio);
+	ATF_TP_ADD_TC(tp, ext2_mount_needs_block_device);
 	return atf_no_error();
 }
