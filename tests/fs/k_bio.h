@@ -49,4 +49,11 @@ int	rump_pub_ktest_bio_sync_all(void);
  */
 int	rump_pub_ktest_bio_readahead(void);
 
+/*
+ * One owner holding more busy buffers than the bound does not wait for
+ * itself: the cache exceeds the bound, and returns under it (writing
+ * the dirty ones first) once they are released.
+ */
+int	rump_pub_ktest_bio_bound_all_busy(void);
+
 #endif /* _K_BIO_H_ */

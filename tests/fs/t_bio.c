@@ -113,6 +113,14 @@ H_TC(readahead,
 	RZ(rump_pub_ktest_bio_readahead());
 }
 
+H_TC(bound_all_busy,
+    "one owner holding more busy buffers than the memory bound does not "
+    "deadlock; once released, the next allocation evicts back under "
+    "the bound, writing the dirty buffers first")
+{
+	RZ(rump_pub_ktest_bio_bound_all_busy());
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, writeback_async);
@@ -130,5 +138,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, no_driver_bad_args);
 	ATF_TP_ADD_TC(tp, sync_all);
 	ATF_TP_ADD_TC(tp, readahead);
+	ATF_TP_ADD_TC(tp, bound_all_busy);
 	return atf_no_error();
 }

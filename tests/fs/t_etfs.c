@@ -12,11 +12,13 @@
 #include <sys/sysmacros.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rump/rump.h>
@@ -593,6 +595,136 @@ H_TC(ext2_mount_needs_block_device,
 	RZ(rump_pub_etfs_remove("/dev/rwd0"));
 }
 
+/*
+ * Threads hammering one block device: each owns a 4 MiB region (four
+ * of them: twice the cache), writes random 4 KiB pieces of it with a
+ * pattern it remembers, reads pieces back and checks them; one more
+ * thread calls fsync and sync.  At the end the image must equal what
+ * the threads remember.
+ */
+#define HAMMER_THREADS	4
+#define HAMMER_REGION	(4u << 20)
+#define HAMMER_PIECE	4096u
+#define HAMMER_SECONDS	3
+
+struct hammer {
+	int		 fd;
+	unsigned	 idx;
+	unsigned	 seed;
+	unsigned char	*shadow;	/* HAMMER_REGION bytes */
+	volatile int	*stop;
+	int		 bad;		/* errno, or -1 for a mismatch */
+	unsigned long	 ops;
+};
+
+static void *
+hammer_main(void *arg)
+{
+	struct hammer *h = arg;
+	unsigned char buf[HAMMER_PIECE];
+	off_t base = (off_t)h->idx * HAMMER_REGION;
+
+	while (!*h->stop && h->bad == 0) {
+		unsigned piece = (unsigned)rand_r(&h->seed) %
+		    (HAMMER_REGION / HAMMER_PIECE);
+		size_t off = (size_t)piece * HAMMER_PIECE;
+
+		if (rand_r(&h->seed) % 2 == 0) {
+			memset(buf, (int)(h->ops % 251) + 1, sizeof(buf));
+			if (rump_sys_pwrite(h->fd, buf, sizeof(buf),
+			    base + (off_t)off) != (ssize_t)sizeof(buf)) {
+				h->bad = errno;
+				break;
+			}
+			memcpy(h->shadow + off, buf, sizeof(buf));
+		} else {
+			if (rump_sys_pread(h->fd, buf, sizeof(buf),
+			    base + (off_t)off) != (ssize_t)sizeof(buf)) {
+				h->bad = errno;
+				break;
+			}
+			if (memcmp(buf, h->shadow + off, sizeof(buf)) != 0)
+				h->bad = -1;
+		}
+		h->ops++;
+	}
+	return NULL;
+}
+
+static void *
+syncer_main(void *arg)
+{
+	struct hammer *h = arg;
+
+	while (!*h->stop && h->bad == 0) {
+		if (rump_sys_fsync(h->fd) == -1)
+			h->bad = errno;
+		usleep(20000);
+		rump_sys_sync();
+		h->ops++;
+	}
+	return NULL;
+}
+
+H_TC_ENV(concurrent_writers_readers, "RUMP_NCPU=2",
+    "4 threads write and read back random pieces of their own 4 MiB "
+    "of one block device (twice the cache) while another fsyncs and "
+    "syncs, for 3 s: every read sees the last write, and the image "
+    "holds them all at the end")
+{
+	struct hammer h[HAMMER_THREADS + 1];
+	pthread_t t[HAMMER_THREADS + 1];
+	volatile int stop = 0;
+	time_t start = time(NULL);
+	unsigned long total = 0;
+	unsigned char *img;
+	int fd, hfd;
+
+	mkimage(IMG, HAMMER_THREADS * HAMMER_REGION);
+	RZ(rump_pub_etfs_register(KEY, IMG, RUMP_ETFS_BLK));
+	RL(fd = rump_sys_open(KEY, O_RDWR, 0));
+	memset(h, 0, sizeof(h));
+	for (unsigned i = 0; i <= HAMMER_THREADS; i++) {
+		h[i].fd = fd;
+		h[i].idx = i;
+		h[i].seed = (unsigned)start + i;
+		h[i].stop = &stop;
+		if (i < HAMMER_THREADS) {
+			h[i].shadow = calloc(1, HAMMER_REGION);
+			ATF_REQUIRE(h[i].shadow != NULL);
+		}
+		ATF_REQUIRE(pthread_create(&t[i], NULL, i < HAMMER_THREADS ?
+		    hammer_main : syncer_main, &h[i]) == 0);
+	}
+	while (time(NULL) - start < HAMMER_SECONDS)
+		usleep(50000);
+	stop = 1;
+	for (unsigned i = 0; i <= HAMMER_THREADS; i++) {
+		ATF_REQUIRE(pthread_join(t[i], NULL) == 0);
+		ATF_CHECK_MSG(h[i].bad == 0, "thread %u: %s", i,
+		    h[i].bad == -1 ? "read a stale piece" :
+		    strerror(h[i].bad));
+		total += h[i].ops;
+	}
+	printf("%lu operations (seed %ld)\n", total, (long)start);
+	RL(rump_sys_fsync(fd));
+	RL(rump_sys_close(fd));
+
+	img = malloc(HAMMER_REGION);
+	ATF_REQUIRE(img != NULL);
+	RL(hfd = open(IMG, O_RDONLY));
+	for (unsigned i = 0; i < HAMMER_THREADS; i++) {
+		ATF_REQUIRE_EQ(pread(hfd, img, HAMMER_REGION,
+		    (off_t)i * HAMMER_REGION), (ssize_t)HAMMER_REGION);
+		ATF_CHECK_MSG(memcmp(img, h[i].shadow, HAMMER_REGION) == 0,
+		    "region %u of the image differs from what was written",
+		    i);
+		free(h[i].shadow);
+	}
+	RL(close(hfd));
+	free(img);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, node_is_block_device);
@@ -615,6 +747,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, sync_error_reaches_fsync);
 	ATF_TP_ADD_TC(tp, host_bio_failure);
 	ATF_TP_ADD_TC(tp, sequential_read_ahead);
+	ATF_TP_ADD_TC(tp, concurrent_writers_readers);
 	ATF_TP_ADD_TC(tp, ext2_mounted_disk_busy);
 	ATF_TP_ADD_TC(tp, ext2_fsync_reaches_image);
 	ATF_TP_ADD_TC(tp, ext2_read_eio);
