@@ -39,14 +39,20 @@ struct buf {
 	int		 b_flags;	/* B_* below */
 	dev_t		 b_dev;		/* the device (d_strategy reads it) */
 	struct vnode	*b_vp;		/* the device vnode, NULL: private */
-	void		(*b_iodone)(struct buf *); /* B_CALL: biodone calls */
+	/*
+	 * With B_CALL, biodone calls b_iodone instead of releasing the
+	 * buffer or waking a biowait: the callback gets it still busy,
+	 * with b_error set, and must release it.
+	 */
+	void		(*b_iodone)(struct buf *);
 	void		*b_private;	/* for b_iodone's owner */
 
 	/* Private to vfs_bio.c. */
 	size_t		 b_bufsize;	/* allocated size of b_data */
 	uint64_t	 b_dirtytime;	/* monotonic ns, when made dirty */
 	LIST_ENTRY(buf)	 b_hash;	/* the (b_dev, b_blkno) hash chain */
-	TAILQ_ENTRY(buf) b_lru;		/* not busy buffers, oldest first */
+	TAILQ_ENTRY(buf) b_lru;		/* not busy: LRU; writing: writeq */
+	TAILQ_ENTRY(buf) b_all;		/* every buffer */
 	TAILQ_ENTRY(buf) b_dirty;	/* B_DELWRI ones, oldest first */
 };
 

@@ -33,7 +33,7 @@
 #include <rump-sys/vnode.h>
 #include <rump-sys/buf.h>
 
-#define BIO_HASHSIZE	1024		/* chains; a power of two */
+#define BIO_HASHSIZE	16384		/* chains; a power of two */
 #define BIO_MAXBYTES	(8ULL << 20)	/* default memory bound */
 #define BIO_MAXBSIZE	(64 * 1024)	/* largest buffer */
 
@@ -43,6 +43,8 @@ static kcondvar_t bio_syncer_cv;	/* the syncer's alarm clock */
 static LIST_HEAD(, buf) bio_hash[BIO_HASHSIZE];
 static TAILQ_HEAD(, buf) bio_lruq;	/* not busy, least recent first */
 static TAILQ_HEAD(, buf) bio_dirtyq;	/* B_DELWRI, oldest first */
+static TAILQ_HEAD(, buf) bio_writeq;	/* writes in flight (b_lru) */
+static TAILQ_HEAD(, buf) bio_allq;	/* every buffer (b_all) */
 static struct bio_stats bio_stats;
 static unsigned int bio_npending;	/* transfers in flight */
 static int bio_syncdelay;		/* seconds */
@@ -57,12 +59,18 @@ struct bio_deverr {
 };
 static LIST_HEAD(, bio_deverr) bio_deverrs;
 
+/* A 64-bit mix (murmur3's finaliser): neighbouring blocks spread. */
 static inline size_t
 bio_hashidx(dev_t dev, daddr_t blkno)
 {
-	uint64_t h = (uint64_t)blkno * 0x9e3779b97f4a7c15ULL ^ dev;
+	uint64_t h = (uint64_t)blkno ^ (dev * 0x9e3779b97f4a7c15ULL);
 
-	return (size_t)(h ^ (h >> 29)) & (BIO_HASHSIZE - 1);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return (size_t)h & (BIO_HASHSIZE - 1);
 }
 
 static struct buf *
@@ -108,6 +116,7 @@ bio_free(struct buf *bp)
 	KASSERT(mutex_owned(&bio_lock));
 	KASSERT(!(bp->b_flags & (B_DELWRI | B_IOPEND)));
 	LIST_REMOVE(bp, b_hash);
+	TAILQ_REMOVE(&bio_allq, bp, b_all);
 	bio_stats.bs_bytes -= bp->b_bufsize;
 	kmem_free(bp->b_data, bp->b_bufsize);
 	kmem_free(bp, sizeof(*bp));
@@ -202,10 +211,12 @@ bio_strategy(struct buf *bp)
 	bp->b_error = 0;
 	bp->b_resid = 0;
 	bio_npending++;
-	if (bp->b_flags & B_READ)
+	if (bp->b_flags & B_READ) {
 		bio_stats.bs_reads++;
-	else
+	} else {
 		bio_stats.bs_writes++;
+		TAILQ_INSERT_TAIL(&bio_writeq, bp, b_lru);
+	}
 	mutex_exit(&bio_lock);
 
 	if ((bdev = bdevsw_lookup(bp->b_dev)) == NULL ||
@@ -237,6 +248,8 @@ biodone(struct buf *bp)
 	bp->b_flags &= ~B_IOPEND;
 	bp->b_flags |= B_DONE;
 	bio_npending--;
+	if (!(bp->b_flags & B_READ))
+		TAILQ_REMOVE(&bio_writeq, bp, b_lru);
 	iodone = (bp->b_flags & B_CALL) ? bp->b_iodone : NULL;
 	if (iodone != NULL) {
 		mutex_exit(&bio_lock);
@@ -430,6 +443,7 @@ bio_getblk_locked(struct vnode *vp, dev_t dev, daddr_t blkno, int size)
 	bp->b_vp = vp;
 	bp->b_flags = B_BUSY;
 	LIST_INSERT_HEAD(&bio_hash[bio_hashidx(dev, blkno)], bp, b_hash);
+	TAILQ_INSERT_TAIL(&bio_allq, bp, b_all);
 	bio_stats.bs_bytes += (size_t)size;
 	return bp;
 }
@@ -509,14 +523,9 @@ bio_writes_pending(dev_t dev)
 	struct buf *bp;
 
 	KASSERT(mutex_owned(&bio_lock));
-	if (bio_npending == 0)
-		return false;
-	for (size_t i = 0; i < BIO_HASHSIZE; i++) {
-		LIST_FOREACH(bp, &bio_hash[i], b_hash) {
-			if ((bp->b_flags & (B_IOPEND | B_READ)) == B_IOPEND &&
-			    (dev == NODEV || bp->b_dev == dev))
-				return true;
-		}
+	TAILQ_FOREACH(bp, &bio_writeq, b_lru) {
+		if (dev == NODEV || bp->b_dev == dev)
+			return true;
 	}
 	return false;
 }
@@ -571,7 +580,7 @@ vflushbuf(struct vnode *devvp, int sync)
 void
 vinvalbuf_dev(dev_t dev)
 {
-	struct buf *bp;
+	struct buf *bp, *nbp;
 	int error;
 
 	if ((error = vflushbuf_dev(dev, 1)) != 0)
@@ -579,25 +588,23 @@ vinvalbuf_dev(dev_t dev)
 		    "invalidation\n", (unsigned long long)dev, error);
 	mutex_enter(&bio_lock);
 again:
-	for (size_t i = 0; i < BIO_HASHSIZE; i++) {
-		LIST_FOREACH(bp, &bio_hash[i], b_hash) {
-			if (bp->b_dev != dev)
-				continue;
-			if (bp->b_flags & B_BUSY) {
-				cv_wait(&bio_cv, &bio_lock);
-				goto again;
-			}
-			if (bp->b_flags & B_DELWRI) {
-				/* dirtied again meanwhile */
-				mutex_exit(&bio_lock);
-				(void)vflushbuf_dev(dev, 1);
-				mutex_enter(&bio_lock);
-				goto again;
-			}
-			bio_take(bp);
-			bio_free(bp);
+	/* nbp stays valid while the lock is held */
+	TAILQ_FOREACH_SAFE(bp, &bio_allq, b_all, nbp) {
+		if (bp->b_dev != dev)
+			continue;
+		if (bp->b_flags & B_BUSY) {
+			cv_wait(&bio_cv, &bio_lock);
 			goto again;
 		}
+		if (bp->b_flags & B_DELWRI) {
+			/* dirtied again meanwhile */
+			mutex_exit(&bio_lock);
+			(void)vflushbuf_dev(dev, 1);
+			mutex_enter(&bio_lock);
+			goto again;
+		}
+		bio_take(bp);
+		bio_free(bp);
 	}
 	(void)bio_deverr_take(dev);
 	mutex_exit(&bio_lock);
@@ -706,6 +713,8 @@ RUMP_COMPONENT(RUMP_COMPONENT_KERN_VFS, rumpvfs_bio)
 		LIST_INIT(&bio_hash[i]);
 	TAILQ_INIT(&bio_lruq);
 	TAILQ_INIT(&bio_dirtyq);
+	TAILQ_INIT(&bio_writeq);
+	TAILQ_INIT(&bio_allq);
 	LIST_INIT(&bio_deverrs);
 	memset(&bio_stats, 0, sizeof(bio_stats));
 	bio_stats.bs_maxbytes = BIO_MAXBYTES;
@@ -749,17 +758,14 @@ RUMP_COMPONENT_FINI(rumpvfs_bio)
 		LIST_REMOVE(de, de_list);
 		kmem_free(de, sizeof(*de));
 	}
-	for (size_t i = 0; i < BIO_HASHSIZE; i++) {
-		while ((bp = LIST_FIRST(&bio_hash[i])) != NULL) {
-			if (bp->b_flags & B_BUSY)
-				panic("%s: buffer dev %#llx blkno %lld still "
-				    "busy at shutdown", __func__,
-				    (unsigned long long)bp->b_dev,
-				    (long long)bp->b_blkno);
-			bio_take(bp);
-			bio_clrdirty(bp);	/* its write failed: lost */
-			bio_free(bp);
-		}
+	while ((bp = TAILQ_FIRST(&bio_allq)) != NULL) {
+		if (bp->b_flags & B_BUSY)
+			panic("%s: buffer dev %#llx blkno %lld still busy at "
+			    "shutdown", __func__, (unsigned long long)bp->b_dev,
+			    (long long)bp->b_blkno);
+		bio_take(bp);
+		bio_clrdirty(bp);	/* its write failed: lost */
+		bio_free(bp);
 	}
 	mutex_exit(&bio_lock);
 	cv_destroy(&bio_syncer_cv);
