@@ -416,6 +416,97 @@ H_TC(dir_entries_reused, "removed directory entries are merged and their space r
 	h_ext2_fsck(IMG);
 }
 
+/*
+ * A large directory (indexed in memory once it has 16 blocks) under
+ * random creates, removes and renames, checked against a model after
+ * every step, then read back whole and judged by e2fsck.
+ */
+H_TC(big_dir_random_ops, "a large directory stays right under random create, unlink and rename (the in-memory index against a model)")
+{
+	enum { N = 3000, STEPS = 20000 };
+	static char exists[N];
+	char name[64], name2[64], buf[4096];
+	unsigned int seed = 12345;
+	struct stat sb;
+	int fd, count = 0;
+	ssize_t n;
+
+	h_ext2_mkfs(IMG, 8 << 20, "-N 4096");
+	mountimg(NULL);
+	RL(rump_sys_mkdir(MNT "/d", 0755));
+	memset(exists, 0, sizeof(exists));
+	for (int step = 0; step < STEPS; step++) {
+		int i = rand_r(&seed) % N, j = rand_r(&seed) % N;
+
+		/* names of varied length so records of every size move */
+		snprintf(name, sizeof(name), MNT "/d/%d%.*s", i, i % 40,
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmn");
+		snprintf(name2, sizeof(name2), MNT "/d/%d%.*s", j, j % 40,
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmn");
+		switch (rand_r(&seed) % 3) {
+		case 0:
+			fd = rump_sys_open(name, O_RDWR | O_CREAT | O_EXCL,
+			    0644);
+			if (exists[i]) {
+				ATF_REQUIRE_EQ(fd, -1);
+				ATF_REQUIRE_EQ(errno, EEXIST);
+			} else {
+				ATF_REQUIRE(fd != -1);
+				RL(rump_sys_close(fd));
+				exists[i] = 1;
+			}
+			break;
+		case 1:
+			if (exists[i])
+				RL(rump_sys_unlink(name));
+			else
+				H_REQUIRE_ERRNO(ENOENT, rump_sys_unlink(name));
+			exists[i] = 0;
+			break;
+		default:
+			if (!exists[i]) {
+				H_REQUIRE_ERRNO(ENOENT, rump_sys_rename(name,
+				    name2));
+				break;
+			}
+			RL(rump_sys_rename(name, name2));
+			exists[i] = 0;
+			exists[j] = 1;
+			break;
+		}
+		if (step % 97 == 0) {
+			for (int k = 0; k < N; k += 7) {
+				snprintf(name, sizeof(name), MNT "/d/%d%.*s", k,
+				    k % 40, "abcdefghijklmnopqrstuvwxyzabcdefg"
+				    "hijklmn");
+				ATF_REQUIRE_EQ(rump_sys_stat(name, &sb) == 0,
+				    exists[k]);
+			}
+		}
+	}
+	RL(fd = rump_sys_open(MNT "/d", O_RDONLY | O_DIRECTORY, 0));
+	while ((n = RL(rump_sys_getdents(fd, buf, sizeof(buf)))) > 0) {
+		for (ssize_t off = 0; off < n;) {
+			struct dirent *d = (struct dirent *)(buf + off);
+
+			if (d->d_name[0] != '.') {
+				int k = atoi(d->d_name);
+
+				ATF_REQUIRE_MSG(exists[k] == 1, "%s", d->d_name);
+				exists[k] = 2;
+				count++;
+			}
+			off += d->d_reclen;
+		}
+	}
+	RL(rump_sys_close(fd));
+	for (int k = 0; k < N; k++)
+		ATF_REQUIRE_MSG(exists[k] != 1, "%d missing from getdents", k);
+	ATF_CHECK(count > N / 4);
+	unmountimg();
+	h_ext2_fsck(IMG);
+}
+
 H_TC(rename_dir_dotdot, "renaming a directory elsewhere updates its \"..\" and both parents' link counts on disk")
 {
 	char out[4096];
@@ -774,6 +865,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, enospc_inodes);
 	ATF_TP_ADD_TC(tp, enospc_blocks_consistent);
 	ATF_TP_ADD_TC(tp, dir_entries_reused);
+	ATF_TP_ADD_TC(tp, big_dir_random_ops);
 	ATF_TP_ADD_TC(tp, rename_dir_dotdot);
 	ATF_TP_ADD_TC(tp, device_nodes);
 	ATF_TP_ADD_TC(tp, corrupt_bad_magic);

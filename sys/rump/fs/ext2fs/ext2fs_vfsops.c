@@ -235,6 +235,7 @@ ext2_readgd(struct ext2_mount *um)
 static void
 ext2_freemount(struct ext2_mount *um)
 {
+	ext2_dh_purge(um);
 	if (um->um_gd != NULL)
 		kmem_free(um->um_gd, um->um_ngroups * sizeof(struct ext2_gd));
 	rw_destroy(&um->um_lock);
@@ -309,6 +310,7 @@ ext2fs_mount(struct mount *mp, const char *data)
 	um->um_fflags = FREAD | (ronly ? 0 : FWRITE);
 	for (int i = 0; i < EXT2_NHASH; i++)
 		LIST_INIT(&um->um_hash[i]);
+	TAILQ_INIT(&um->um_dhcache);
 	if ((error = bdev_open(dev, um->um_fflags, &um->um_devvp)) != 0) {
 		ext2_freemount(um);
 		goto out;
