@@ -171,6 +171,52 @@ H_TC(write_read_by_host, "files, directories, links and symlinks written through
 	free(wbuf);
 }
 
+H_TC(other_block_sizes, "2 KiB and 4 KiB blocks: files through the indirect levels, a large directory, symlinks and truncation; e2fsck and debugfs agree")
+{
+	const size_t big = 5 * 1024 * 1024 + 77;
+	char *wbuf = malloc(big), name[64], out[256];
+	struct stat sb;
+	int fd;
+
+	ATF_REQUIRE(wbuf != NULL);
+	pattern(wbuf, big, 11);
+	for (int bs = 2048; bs <= 4096; bs *= 2) {
+		char opt[32];
+
+		snprintf(opt, sizeof(opt), "-b %d", bs);
+		h_ext2_mkfs(IMG, 32 << 20, opt);
+		mountimg(NULL);
+		mkfile(MNT "/big", wbuf, big);
+		RL(fd = rump_sys_open(MNT "/sparse", O_RDWR | O_CREAT, 0644));
+		ATF_REQUIRE_EQ(RL(rump_sys_pwrite(fd, "s", 1, 3LL << 30)), 1);
+		RL(rump_sys_close(fd));
+		RL(rump_sys_mkdir(MNT "/d", 0755));
+		for (int i = 0; i < 1500; i++) {
+			snprintf(name, sizeof(name), MNT "/d/entry-%d", i);
+			mkfile(name, "", 0);
+		}
+		for (int i = 0; i < 1500; i += 3) {
+			snprintf(name, sizeof(name), MNT "/d/entry-%d", i);
+			RL(rump_sys_unlink(name));
+		}
+		RL(rump_sys_symlink("big", MNT "/short"));
+		RL(rump_sys_truncate(MNT "/big", big - 4096 * 300));
+		RL(rump_sys_stat(MNT "/big", &sb));
+		ATF_CHECK_EQ(sb.st_blksize, bs);
+		unmountimg();
+		h_ext2_fsck(IMG);
+		h_ext2_debugfs(IMG, "dump /big host_big", out, sizeof(out));
+		ATF_CHECK(host_file_is("host_big", wbuf, big - 4096 * 300));
+		mountimg("ro");
+		snprintf(name, sizeof(name), MNT "/d/entry-%d", 1499);
+		RL(rump_sys_stat(name, &sb));
+		snprintf(name, sizeof(name), MNT "/d/entry-%d", 1497);
+		H_REQUIRE_ERRNO(ENOENT, rump_sys_stat(name, &sb));
+		unmountimg();
+	}
+	free(wbuf);
+}
+
 H_TC(read_host_image, "an image populated by the host (mke2fs -d) reads back through the kernel, read-only and read-write")
 {
 	const size_t big = 600 * 1024;
@@ -859,6 +905,7 @@ H_TC(inject_write_error, "write-back failing on the disk gives EIO to fsync; the
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, write_read_by_host);
+	ATF_TP_ADD_TC(tp, other_block_sizes);
 	ATF_TP_ADD_TC(tp, read_host_image);
 	ATF_TP_ADD_TC(tp, readonly_mount);
 	ATF_TP_ADD_TC(tp, truncate_frees_indirect);

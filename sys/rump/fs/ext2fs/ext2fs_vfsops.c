@@ -134,8 +134,9 @@ ext2_checksb(struct ext2_mount *um, int64_t devblocks)
 		return ext2_badsb("bad magic number");
 	if (sb->s_rev_level > 1)
 		return ext2_badsb("revision newer than 1");
-	if (sb->s_log_block_size > 6)
-		return ext2_badsb("block size over 64 KiB");
+	/* rec_len, 16 bits, must span an empty directory block */
+	if (sb->s_log_block_size > 5)
+		return ext2_badsb("block size over 32 KiB");
 	um->um_bshift = 10 + sb->s_log_block_size;
 	um->um_bsize = 1u << um->um_bshift;
 	um->um_nindir = um->um_bsize / 4;
