@@ -18,6 +18,7 @@
 #include <rump/rumpdefs.h>
 #include <rump/rumpuser.h>
 #include <rump/audiocard.h>
+#include <rump-sys/rumpcomp_intr.h>
 
 #include "audio_user.h"
 
@@ -39,8 +40,7 @@ struct card {
 	int		c_quit;
 	int		c_stuck;
 	int		c_playing, c_recording;
-	void		(*c_intr)(void *);
-	void		*c_intrarg;
+	void		*c_intr;		/* rumpdev's host cookie */
 	uint64_t	c_intrs, c_intrs_done;
 	unsigned int	c_vframes;	/* virtual clock: frames carried */
 
@@ -190,13 +190,12 @@ rumpcomp_audio_detach(void *card)
 }
 
 void
-rumpcomp_audio_setintr(void *card, void (*fn)(void *), void *arg)
+rumpcomp_audio_setintr(void *card, void *hostcookie)
 {
 	struct card *c = card;
 
 	pthread_mutex_lock(c->c_mtx);
-	c->c_intr = fn;
-	c->c_intrarg = arg;
+	c->c_intr = hostcookie;
 	pthread_mutex_unlock(c->c_mtx);
 }
 
@@ -294,16 +293,13 @@ tick_locked(struct card *c)
 	return 0;
 }
 
+/* The trigger only marks the interrupt pending; it never blocks. */
 static void
 raise_intr(struct card *c)
 {
-	void (*fn)(void *) = c->c_intr;
-	void *arg = c->c_intrarg;
-
-	pthread_mutex_unlock(c->c_mtx);
-	if (fn != NULL)
-		fn(arg);
-	pthread_mutex_lock(c->c_mtx);
+	if (c->c_intr != NULL &&
+	    rumpcomp_intr_trigger(c->c_intr) != 0)
+		c->c_intrs_done = c->c_intrs;	/* gone: nobody will ack */
 }
 
 static void
@@ -461,13 +457,26 @@ rumpcomp_audio_rec_putblock(void *card)
 	pthread_mutex_unlock(c->c_mtx);
 }
 
+uint64_t
+rumpcomp_audio_intr_begin(void *card)
+{
+	struct card *c = card;
+	uint64_t seq;
+
+	pthread_mutex_lock(c->c_mtx);
+	seq = c->c_intrs;
+	pthread_mutex_unlock(c->c_mtx);
+	return seq;
+}
+
 void
-rumpcomp_audio_intr_done(void *card)
+rumpcomp_audio_intr_done(void *card, uint64_t seq)
 {
 	struct card *c = card;
 
 	pthread_mutex_lock(c->c_mtx);
-	c->c_intrs_done++;
+	if (seq > c->c_intrs_done)
+		c->c_intrs_done = seq;
 	pthread_cond_broadcast(c->c_cv);
 	pthread_mutex_unlock(c->c_mtx);
 }

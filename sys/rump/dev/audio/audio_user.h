@@ -49,10 +49,10 @@ int	rumpcomp_audio_attach(unsigned int unit, struct rumpcomp_audio_hw *hw,
 /* Forget the card; its clock thread must have been joined. */
 void	rumpcomp_audio_detach(void *card);
 /*
- * The interrupt: fn(arg) is called from the clock's thread after every
- * block period, without the card's lock.  fn must not block for long.
+ * The interrupt: after every block period the clock's thread raises it
+ * with rumpcomp_intr_trigger(hostcookie) (rumpdev, rumpcomp_intr.h).
  */
-void	rumpcomp_audio_setintr(void *card, void (*fn)(void *), void *arg);
+void	rumpcomp_audio_setintr(void *card, void *hostcookie);
 /* The real-time clock thread's body; returns after rumpcomp_audio_quit. */
 void	*rumpcomp_audio_clock(void *card);
 void	rumpcomp_audio_quit(void *card);
@@ -67,7 +67,12 @@ void	rumpcomp_audio_play_putblock(void *card);
 /* The oldest recorded block, or NULL. */
 void	*rumpcomp_audio_rec_getblock(void *card);
 void	rumpcomp_audio_rec_putblock(void *card);
-/* The kernel's handler finished with one interrupt (virtual clock). */
-void	rumpcomp_audio_intr_done(void *card);
+/*
+ * The kernel's handler brackets its work with these, so the virtual
+ * clock knows which interrupts were handled: begin returns the number
+ * raised so far, done(seq) says all of those are.
+ */
+uint64_t rumpcomp_audio_intr_begin(void *card);
+void	rumpcomp_audio_intr_done(void *card, uint64_t seq);
 
 #endif /* _AUDIO_USER_H_ */
