@@ -62,6 +62,8 @@ include tests/kernel/Makefile.inc
 include sys/rump/librump/rumpvfs/Makefile.inc
 include sys/rump/fs/tmpfs/Makefile.inc
 include tests/fs/Makefile.inc
+include sys/rump/librump/rumpdev/Makefile.inc
+include tests/dev/rumpdev/Makefile.inc
 include tests/tooling/Makefile.inc
 include sys/rump/dev/audio/Makefile.inc
 include tests/dev/audio/Makefile.inc

@@ -90,6 +90,12 @@ device_t config_attach_pseudo(struct cfattach *ca);
 int	config_detach(device_t dev, int flags);
 /* Detach the children of dev only; as config_detach. */
 int	config_detach_children(device_t dev, int flags);
+/*
+ * Detach every device of driver ca (with its subtree), as config_detach:
+ * for a driver's shutdown hook, before devsw_detach and unregistering.
+ * EINVAL for NULL.
+ */
+int	config_detach_all(struct cfattach *ca, int flags);
 
 device_t	 config_rootdev(void);		/* mainbus0 */
 device_t	 device_parent(device_t);	/* NULL for mainbus0 */
