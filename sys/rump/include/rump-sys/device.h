@@ -35,11 +35,15 @@
  * So detaching a card while a file is open is EIO/ENXIO for the file,
  * never a use after free.
  *
- * Locking.  Autoconfiguration (register, found, attach, detach, lookups
- * by name) is serialised by one configuration lock, recursive for the
- * thread holding it, so ca_attach may call config_found and ca_detach
+ * Locking.  Autoconfiguration (register, found, attach, detach) is
+ * serialised by one configuration lock, recursive for the thread
+ * holding it, so ca_attach may call config_found and ca_detach
  * config_detach.  Driver entry points are called with it held, on a
- * virtual CPU, and may sleep.
+ * virtual CPU, and may sleep.  Lookups (device_find_by_xname,
+ * device_lookup_acquire, device_count) do not take it.  Two rules keep
+ * detach from deadlocking: an interrupt handler, and a thread holding a
+ * device reference, must not call the config_* functions (a detach
+ * holding the configuration lock may be waiting for them).
  */
 #ifndef _RUMP_SYS_DEVICE_H_
 #define _RUMP_SYS_DEVICE_H_
