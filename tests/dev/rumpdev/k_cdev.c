@@ -18,6 +18,7 @@
 #include <rump-sys/file.h>
 #include <rump-sys/kmem.h>
 #include <rump-sys/mutex.h>
+#include <rump-sys/select.h>
 #include <rump-sys/uio.h>
 
 #include "ktest_int.h"
@@ -29,6 +30,7 @@ struct tcdev_softc {
 	device_t	 sc_dev;
 	kmutex_t	 sc_mtx;
 	kcondvar_t	 sc_cv;
+	struct selinfo	 sc_rsel;	/* pollers waiting for data */
 	unsigned	 sc_nopen;
 	unsigned	 sc_sleepers;
 	int		 sc_dying;
@@ -146,6 +148,7 @@ tcdev_write(dev_t dev, struct uio *uio, int flag)
 	else if ((error = uiomove(sc->sc_buf + sc->sc_len, n, uio)) == 0) {
 		sc->sc_len += n;
 		cv_broadcast(&sc->sc_cv);
+		selnotify(&sc->sc_rsel, POLLIN | POLLRDNORM);
 	}
 	mutex_exit(&sc->sc_mtx);
 	tcdev_put(sc);
@@ -170,10 +173,35 @@ tcdev_ioctl(dev_t dev, u_long cmd, void *data, int flag)
 	return error;
 }
 
+/* A detached unit hangs up: the poller learns at once. */
+static int
+tcdev_poll(dev_t dev, int events)
+{
+	struct tcdev_softc *sc;
+	int revents = 0;
+
+	if ((sc = tcdev_get(dev)) == NULL)
+		return POLLHUP | POLLERR;
+	mutex_enter(&sc->sc_mtx);
+	if (sc->sc_dying)
+		revents |= POLLHUP;
+	else {
+		if (sc->sc_len > 0)
+			revents |= events & (POLLIN | POLLRDNORM);
+		if (sc->sc_len < TCDEV_BUFLEN)
+			revents |= events & (POLLOUT | POLLWRNORM);
+		if (revents == 0)
+			selrecord(&sc->sc_rsel);
+	}
+	mutex_exit(&sc->sc_mtx);
+	tcdev_put(sc);
+	return revents;
+}
+
 static const struct cdevsw tcdev_cdevsw = {
 	.d_open = tcdev_open, .d_close = tcdev_close,
 	.d_read = tcdev_read, .d_write = tcdev_write,
-	.d_ioctl = tcdev_ioctl,
+	.d_ioctl = tcdev_ioctl, .d_poll = tcdev_poll,
 };
 
 static void
@@ -185,6 +213,7 @@ tcdev_attach(device_t parent, device_t self, void *aux)
 	sc->sc_dev = self;
 	mutex_init(&sc->sc_mtx, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&sc->sc_cv, "tcdev");
+	selinit(&sc->sc_rsel);
 	sc->sc_buf = kmem_alloc(TCDEV_BUFLEN, KM_SLEEP);
 	snprintf(sc->sc_path, sizeof(sc->sc_path), "/dev/%s",
 	    device_xname(self));
@@ -207,8 +236,10 @@ tcdev_detach(device_t self, int flags)
 	/* Revoke: sleepers wake with EIO, new calls find no unit (ENXIO). */
 	sc->sc_dying = 1;
 	cv_broadcast(&sc->sc_cv);
+	selnotify(&sc->sc_rsel, POLLHUP);
 	mutex_exit(&sc->sc_mtx);
 	device_drain(self);
+	seldestroy(&sc->sc_rsel);
 	(void)devnode_remove(sc->sc_path);
 	kmem_free(sc->sc_buf, TCDEV_BUFLEN);
 	cv_destroy(&sc->sc_cv);

@@ -6,10 +6,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rump/rump.h>
@@ -136,6 +138,81 @@ H_TC(shutdown_with_open_device,
 	RL(rump_sys_open("/dev/tcdev1", O_RDONLY, 0));
 }
 
+struct poller {
+	int		p_fd;
+	int		p_ret;
+	short		p_revents;
+	double		p_secs;
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void *
+poll_thread(void *arg)
+{
+	struct poller *p = arg;
+	struct pollfd pfd = { p->p_fd, POLLIN, 0 };
+	double t0 = now();
+
+	p->p_ret = rump_sys_poll(&pfd, 1, 20 * 1000);
+	p->p_revents = pfd.revents;
+	p->p_secs = now() - t0;
+	return NULL;
+}
+
+H_TC(poll_wakes_on_write,
+    "poll on the empty device sleeps until another file writes to it, "
+    "then reports POLLIN")
+{
+	struct poller p = { -1, -2, 0, 0 };
+	pthread_t pt;
+	int wfd;
+
+	RL(p.p_fd = rump_sys_open("/dev/tcdev0", O_RDONLY, 0));
+	RL(wfd = rump_sys_open("/dev/tcdev0", O_WRONLY, 0));
+	RZ(pthread_create(&pt, NULL, poll_thread, &p));
+	usleep(100 * 1000);
+	ATF_REQUIRE_EQ(rump_sys_write(wfd, "z", 1), 1);
+	RZ(pthread_join(pt, NULL));
+	ATF_REQUIRE_EQ_MSG(p.p_ret, 1, "poll returned %d", p.p_ret);
+	ATF_REQUIRE(p.p_revents & POLLIN);
+	ATF_REQUIRE_MSG(p.p_secs < 10, "took %.1fs", p.p_secs);
+	RL(rump_sys_close(wfd));
+	RL(rump_sys_close(p.p_fd));
+}
+
+H_TC(poll_hangs_up_on_forced_detach,
+    "a poller asleep on the device wakes with POLLHUP when the device "
+    "is force-detached, well before its timeout; polling again says "
+    "POLLHUP at once")
+{
+	struct poller p = { -1, -2, 0, 0 };
+	struct pollfd pfd;
+	pthread_t pt;
+
+	RL(p.p_fd = rump_sys_open("/dev/tcdev0", O_RDONLY, 0));
+	RZ(pthread_create(&pt, NULL, poll_thread, &p));
+	usleep(100 * 1000);
+	RZ(rump_pub_ktest_cdev_detach(0, 1));
+	RZ(pthread_join(pt, NULL));
+	ATF_REQUIRE_EQ_MSG(p.p_ret, 1, "poll returned %d", p.p_ret);
+	ATF_REQUIRE(p.p_revents & POLLHUP);
+	ATF_REQUIRE_MSG(p.p_secs < 10, "took %.1fs", p.p_secs);
+	pfd.fd = p.p_fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	ATF_REQUIRE_EQ(rump_sys_poll(&pfd, 1, 0), 1);
+	ATF_REQUIRE(pfd.revents & POLLHUP);
+	RL(rump_sys_close(p.p_fd));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, node_read_write_ioctl);
@@ -143,5 +220,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, forced_detach_under_open_file);
 	ATF_TP_ADD_TC(tp, forced_detach_wakes_blocked_reader);
 	ATF_TP_ADD_TC(tp, shutdown_with_open_device);
+	ATF_TP_ADD_TC(tp, poll_wakes_on_write);
+	ATF_TP_ADD_TC(tp, poll_hangs_up_on_forced_detach);
 	return atf_no_error();
 }
