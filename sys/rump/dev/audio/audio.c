@@ -164,12 +164,15 @@ dir_setparams(struct audio_softc *sc, struct audio_dir *ad,
     const struct audio_params *p, bool play)
 {
 	const struct audio_hw *hw = sc->sc_hw;
-	u_int ch = play ? hw->ah_channels : p->ap_channels;
+	u_int ch = hw->ah_channels;
 
 	ad->ad_par = *p;
 	ad->ad_enc = audio_enc(p->ap_encoding, p->ap_precision);
 	ad->ad_ufs = p->ap_channels * auconv_bps(ad->ad_enc);
-	/* The rate converter runs after the channel map when playing. */
+	/*
+	 * The rate converter works at the card's channel count: after the
+	 * channel map when playing, before it when recording.
+	 */
 	if (play)
 		auconv_rs_init(&ad->ad_rs, p->ap_rate, hw->ah_rate, ch);
 	else
@@ -685,7 +688,11 @@ audiowrite(dev_t dev, struct uio *uio, int flag)
 					error = EAGAIN;
 				break;
 			}
-			output_kick(sc);
+			if (!sc->sc_playing && output_needed(sc)) {
+				/* the prefill makes room: look again */
+				output_kick(sc);
+				continue;
+			}
 			error = io_wait(sc, ad->ad_paused);
 			continue;
 		}
@@ -701,8 +708,9 @@ audiowrite(dev_t dev, struct uio *uio, int flag)
 		play_convert(sc, ac, n);
 		ad->ad_bytes += n * ad->ad_ufs;
 		ad->ad_started = true;
-		output_kick(sc);
 	}
+	/* Start the card once the write is buffered (or could not be). */
+	output_kick(sc);
 	ac->ac_busy = false;
 	cv_broadcast(&sc->sc_cv);
  out:
