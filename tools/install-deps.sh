@@ -13,6 +13,7 @@ have_cmd gdb || need="$need gdb"
 have_cmd valgrind || need="$need valgrind"
 have_cmd gcovr || need="$need gcovr"
 have_cmd objcopy || need="$need binutils"
+have_cmd sox || need="$need sox"	# the audio tests' oracle
 pkg-config --exists atf-c 2>/dev/null || need="$need libatf-dev"
 [ -z "$need" ] && exit 0
 echo "install-deps: installing:$need"

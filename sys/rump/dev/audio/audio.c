@@ -310,6 +310,11 @@ mix_block(struct audio_softc *sc, uint8_t *blk)
 		}
 	}
 	/* Master volume per channel: left is channel 0, right the rest. */
+	if (sc->sc_vol[0] == sc->sc_vol[1] || ch == 1) {
+		auconv_mixdown(sc->sc_acc, sc->sc_mix, sc->sc_blksamples,
+		    sc->sc_vol[0], sc->sc_mute);
+		goto encode;
+	}
 	for (i = 0; i < sc->sc_blksamples; i += ch) {
 		for (c = 0; c < ch; c++) {
 			u_int v = sc->sc_vol[c == 0 ? 0 : 1];
@@ -317,6 +322,7 @@ mix_block(struct audio_softc *sc, uint8_t *blk)
 			    v, sc->sc_mute);
 		}
 	}
+ encode:
 	auconv_encode(AUCONV_S16LE, sc->sc_mix, blk, sc->sc_blksamples);
 }
 
