@@ -887,6 +887,33 @@ H_TC_ENV(poll_play_and_record, VIRTUAL, "poll: POLLOUT while there is "
 	RL(rump_sys_close(fd));
 }
 
+H_TC_ENV(poll_sleeps_until_room, FAST, "poll on a full player sleeps "
+    "until the card's interrupt makes room, then says POLLOUT")
+{
+	int16_t *x = dc_s16(HWCH, 100, HWRATE);
+	struct pollfd pfd;
+	uint64_t t0, dt;
+	int fd;
+
+	fd = RL(rump_sys_open("/dev/sound", O_WRONLY | O_NONBLOCK, 0));
+	set_format(fd, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
+	RZ(rump_pub_audiocard_set_stuck(0, 1));
+	while (rump_sys_write(fd, x, HWRATE * HWCH * 2) > 0)
+		continue;
+	ATF_REQUIRE_EQ(errno, EAGAIN);
+	pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
+	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 100)), 0);	/* stuck: no */
+	RZ(rump_pub_audiocard_set_stuck(0, 0));
+	t0 = now_ms();
+	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 10000)), 1);
+	dt = now_ms() - t0;
+	ATF_CHECK_EQ(pfd.revents, POLLOUT);
+	ATF_CHECK_MSG(dt < 2000, "POLLOUT after %ju ms", (uintmax_t)dt);
+	RL(rump_sys_ioctl(fd, AUDIO_FLUSH, NULL));
+	RL(rump_sys_close(fd));
+	free(x);
+}
+
 struct writer {
 	int	fd;
 	void	*buf;
@@ -1046,6 +1073,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, record_from_wav);
 	ATF_TP_ADD_TC(tp, record_overrun_counted);
 	ATF_TP_ADD_TC(tp, poll_play_and_record);
+	ATF_TP_ADD_TC(tp, poll_sleeps_until_room);
 	ATF_TP_ADD_TC(tp, drain_stuck_hardware_fails);
 	ATF_TP_ADD_TC(tp, close_during_playback);
 	ATF_TP_ADD_TC(tp, detach_while_open);
