@@ -384,6 +384,27 @@ rec_intr(struct audio_softc *sc)
 	}
 }
 
+/*
+ * Whether a sleeper may have something to do: a writer once half its
+ * buffer is free (waking it every block would cost a context switch
+ * per block for a few bytes of room), a drain, any reader.
+ */
+static bool
+wakeup_due(struct audio_softc *sc)
+{
+	struct audio_ctx *ac;
+
+	if (sc->sc_recording)
+		return true;
+	LIST_FOREACH(ac, &sc->sc_ctxs, ac_list) {
+		if (ac->ac_play.ad_draining || ac->ac_busy ||
+		    auring_space(&ac->ac_play.ad_ring) >=
+		    ac->ac_play.ad_ring.r_size / 2)
+			return true;
+	}
+	return false;
+}
+
 void
 audio_intr(struct audio_softc *sc)
 {
@@ -401,7 +422,8 @@ audio_intr(struct audio_softc *sc)
 		rec_intr(sc);
 		selnotify(&sc->sc_rsel, POLLIN | POLLRDNORM);
 	}
-	cv_broadcast(&sc->sc_cv);
+	if (wakeup_due(sc))
+		cv_broadcast(&sc->sc_cv);
 	mutex_exit(&sc->sc_lock);
 }
 
