@@ -851,6 +851,124 @@ H_TC_ENV(record_from_wav, FAST, "a 48 kHz stereo WAV made by sox and "
 	free(buf);
 }
 
+/* A 48 kHz stereo s16 WAV of frames x, written without sox. */
+static void
+write_wav(const char *path, const int16_t *x, size_t frames)
+{
+	uint32_t len = (uint32_t)(frames * HWCH * 2), v;
+	unsigned char h[44];
+	FILE *f;
+
+	memcpy(h, "RIFF", 4);
+	v = 36 + len;
+	memcpy(h + 4, &v, 4);
+	memcpy(h + 8, "WAVEfmt ", 8);
+	v = 16;
+	memcpy(h + 16, &v, 4);
+	h[20] = 1; h[21] = 0; h[22] = HWCH; h[23] = 0;
+	v = HWRATE;
+	memcpy(h + 24, &v, 4);
+	v = HWRATE * HWCH * 2;
+	memcpy(h + 28, &v, 4);
+	h[32] = HWCH * 2; h[33] = 0; h[34] = 16; h[35] = 0;
+	memcpy(h + 36, "data", 4);
+	memcpy(h + 40, &len, 4);
+	ATF_REQUIRE((f = fopen(path, "wb")) != NULL);
+	ATF_REQUIRE(fwrite(h, 1, 44, f) == 44);
+	ATF_REQUIRE(fwrite(x, 1, len, f) == len);
+	ATF_REQUIRE(fclose(f) == 0);
+}
+
+/* Read exactly len bytes (non-blocking fd: what is there must do). */
+static void
+read_exact(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = rump_sys_read(fd, (char *)buf + got, len - got);
+		ATF_REQUIRE_MSG(n > 0, "read: %zd after %zu of %zu bytes (%s)",
+		    n, got, len, strerror(errno));
+		got += (size_t)n;
+	}
+}
+
+H_TC_ENV(two_recorders_same_stream, VIRTUAL, "two processes recording at "
+    "once both get the card's stream: one bit for bit in the card's "
+    "format, the other converted to 16 kHz mono; a record source that "
+    "is missing or not a matching WAV is refused")
+{
+	enum { N = 10 * BLOCK };
+	int16_t *x = sine_s16(HWRATE, HWCH, 1000, 9000, N), *a, *b;
+	FILE *f;
+	int fa, fb;
+
+	for (size_t i = 0; i < N; i++)
+		x[i * HWCH + 1] = (int16_t)(i % 30000);	/* right: a ramp */
+	write_wav("src.wav", x, N);
+	ATF_REQUIRE((f = fopen("junk.wav", "w")) != NULL);
+	fputs("RIFF....WAVEjunk", f);
+	fclose(f);
+	ATF_CHECK_EQ(rump_pub_audiocard_set_record(0, "nonexistent.wav"),
+	    ENOENT);
+	ATF_CHECK_EQ(rump_pub_audiocard_set_record(0, "junk.wav"), EINVAL);
+	RZ(rump_pub_audiocard_set_record(0, "src.wav"));
+	fa = RL(rump_sys_open("/dev/sound", O_RDONLY | O_NONBLOCK, 0));
+	set_format(fa, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
+	RL(rump_pub_lwproc_newproc());
+	fb = RL(rump_sys_open("/dev/sound", O_RDONLY | O_NONBLOCK, 0));
+	set_format(fb, 16000, 1, AUDIO_ENCODING_SLINEAR_LE, 16);
+	RZ(rump_pub_lwproc_switch(1));
+	ATF_REQUIRE((a = malloc(N * HWCH * 2)) != NULL);
+	ATF_REQUIRE((b = malloc(N / 3 * 2)) != NULL);
+	advance(N);
+	read_exact(fa, a, N * HWCH * 2);
+	ATF_CHECK(memcmp(a, x, N * HWCH * 2) == 0);
+	RZ(rump_pub_lwproc_switch(2));
+	read_exact(fb, b, (N / 3 - 1) * 2);
+	/* mono is the average of the sine and the ramp: check the sine */
+	double amp = tone_amp(b + 100, N / 3 - 200, 1, 0, 1000, 16000);
+	ATF_CHECK_MSG(fabs(amp - 4500) < 300, "1 kHz at %.0f", amp);
+	RL(rump_sys_close(fb));
+	RZ(rump_pub_lwproc_switch(1));
+	RL(rump_sys_close(fa));
+	free(a);
+	free(b);
+	free(x);
+}
+
+H_TC_ENV(flush_discards_buffered, VIRTUAL, "AUDIO_FLUSH drops what was "
+    "buffered, the card stops, no underrun is counted")
+{
+	int16_t *x = dc_s16(HWCH, 1234, 20 * BLOCK), *out;
+	struct audiocard_info ci;
+	struct audio_info ai;
+	size_t n;
+	int fd;
+
+	fd = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
+	set_format(fd, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
+	write_all(fd, x, 20 * BLOCK * HWCH * 2);
+	RL(rump_sys_ioctl(fd, AUDIO_FLUSH, NULL));
+	get_info(fd, &ai);
+	ATF_CHECK_EQ(ai.play.seek, 0);
+	advance(20 * BLOCK);
+	/* the card played the block it had started on, then stopped */
+	card_output(&out, &n);
+	ATF_CHECK_MSG(n <= BLOCK, "%zu frames played after a flush", n);
+	RZ(rump_pub_audiocard_info(0, &ci));
+	ATF_CHECK(!ci.ai_playing);
+	ATF_CHECK_EQ(get_stats(fd).as_underruns, 0);
+	/* and plays again on the next write */
+	write_all(fd, x, 5 * BLOCK * HWCH * 2);
+	advance(BLOCK);
+	RZ(rump_pub_audiocard_info(0, &ci));
+	ATF_CHECK(ci.ai_playing);
+	free(out);
+	free(x);
+	RL(rump_sys_close(fd));
+}
+
 H_TC_ENV(record_overrun_counted, VIRTUAL, "a recorder that does not read "
     "loses blocks and counts each as an overrun; what it reads is whole")
 {
@@ -1071,6 +1189,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, two_players_mixed);
 	ATF_TP_ADD_TC(tp, sox_oracle_mulaw_to_card);
 	ATF_TP_ADD_TC(tp, record_from_wav);
+	ATF_TP_ADD_TC(tp, two_recorders_same_stream);
+	ATF_TP_ADD_TC(tp, flush_discards_buffered);
 	ATF_TP_ADD_TC(tp, record_overrun_counted);
 	ATF_TP_ADD_TC(tp, poll_play_and_record);
 	ATF_TP_ADD_TC(tp, poll_sleeps_until_room);

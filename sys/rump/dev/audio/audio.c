@@ -25,9 +25,16 @@
  *    while the buffer is full, or returns what fitted (EAGAIN if
  *    nothing) with O_NONBLOCK.  A write blocked while the card does not
  *    move (stuck) gives up with EIO after AUDIO_HWTIMEOUT_NS.
+ *  - The card starts playing when a write is buffered and stops when
+ *    no started, unpaused player is left; it records while any
+ *    recorder is open and unpaused (from open on, so a recorder that
+ *    does not read overruns).  AUDIO_GETINFO's play.samples counts the
+ *    bytes handed to the card.
  *  - AUDIO_DRAIN and close wait until the context's data has been
  *    played, at most the buffered time plus AUDIO_HWTIMEOUT_NS; past
- *    that drain fails with EIO (close discards the rest).
+ *    that drain fails with EIO (close discards the rest).  AUDIO_FLUSH
+ *    drops what is buffered, both directions.  A format change by
+ *    SETINFO drops what that direction had buffered.
  *  - Underruns: a started, unpaused player with too little data for a
  *    hardware block counts one underrun per episode (the gap is
  *    silence); overruns: recorded data dropped because the reader's
@@ -943,67 +950,87 @@ set_info(struct audio_softc *sc, struct audio_ctx *ac,
 }
 
 static int
+mixer_devinfo(struct audio_softc *sc, mixer_devinfo_t *di)
+{
+	int i = di->index;
+
+	if (i < 0 || i >= AUDIO_MIXER_NDEVS)
+		return ENXIO;
+	memset(di, 0, sizeof(*di));
+	di->index = i;
+	if (i == AUDIO_MIXER_MASTER) {
+		di->type = AUDIO_MIXER_VALUE;
+		strlcpy(di->name, "master", sizeof(di->name));
+		di->num_channels = sc->sc_hw->ah_channels == 1 ? 1 : 2;
+	} else {
+		di->type = AUDIO_MIXER_ENUM;
+		strlcpy(di->name, "mute", sizeof(di->name));
+		di->num_ords = 2;
+	}
+	return 0;
+}
+
+/* 0 if mc names a control with its type and channels; ENXIO, EINVAL. */
+static int
+mixer_check(const mixer_ctrl_t *mc)
+{
+	if (mc->dev < 0 || mc->dev >= AUDIO_MIXER_NDEVS)
+		return ENXIO;
+	if ((mc->dev == AUDIO_MIXER_MASTER && mc->type != AUDIO_MIXER_VALUE) ||
+	    (mc->dev == AUDIO_MIXER_MUTE && mc->type != AUDIO_MIXER_ENUM))
+		return EINVAL;
+	if (mc->dev == AUDIO_MIXER_MASTER && (mc->un.value.num_channels < 1 ||
+	    mc->un.value.num_channels > 2))
+		return EINVAL;
+	return 0;
+}
+
+static int
+mixer_read(struct audio_softc *sc, mixer_ctrl_t *mc)
+{
+	int i, error;
+
+	if ((error = mixer_check(mc)) != 0)
+		return error;
+	if (mc->dev == AUDIO_MIXER_MUTE) {
+		mc->un.ord = sc->sc_mute;
+		return 0;
+	}
+	for (i = 0; i < mc->un.value.num_channels; i++)
+		mc->un.value.level[i] = (unsigned char)sc->sc_vol[i];
+	return 0;
+}
+
+static int
+mixer_write(struct audio_softc *sc, const mixer_ctrl_t *mc)
+{
+	int error;
+
+	if ((error = mixer_check(mc)) != 0)
+		return error;
+	if (mc->dev == AUDIO_MIXER_MUTE) {
+		if (mc->un.ord != 0 && mc->un.ord != 1)
+			return EINVAL;
+		sc->sc_mute = mc->un.ord;
+	} else if (mc->un.value.num_channels == 1) {
+		sc->sc_vol[0] = sc->sc_vol[1] = mc->un.value.level[0];
+	} else {
+		sc->sc_vol[0] = mc->un.value.level[0];
+		sc->sc_vol[1] = mc->un.value.level[1];
+	}
+	return 0;
+}
+
+static int
 mixer_ioctl(struct audio_softc *sc, u_long cmd, void *data)
 {
-	mixer_ctrl_t *mc = data;
-	mixer_devinfo_t *di = data;
-	int i;
-
 	switch (cmd) {
 	case AUDIO_MIXER_DEVINFO:
-		if (di->index < 0 || di->index >= AUDIO_MIXER_NDEVS)
-			return ENXIO;
-		i = di->index;
-		memset(di, 0, sizeof(*di));
-		di->index = i;
-		if (i == AUDIO_MIXER_MASTER) {
-			di->type = AUDIO_MIXER_VALUE;
-			strlcpy(di->name, "master", sizeof(di->name));
-			di->num_channels = sc->sc_hw->ah_channels == 1 ? 1 : 2;
-		} else {
-			di->type = AUDIO_MIXER_ENUM;
-			strlcpy(di->name, "mute", sizeof(di->name));
-			di->num_ords = 2;
-		}
-		return 0;
+		return mixer_devinfo(sc, data);
 	case AUDIO_MIXER_READ:
-		if (mc->dev == AUDIO_MIXER_MASTER &&
-		    mc->type == AUDIO_MIXER_VALUE) {
-			if (mc->un.value.num_channels < 1 ||
-			    mc->un.value.num_channels > 2)
-				return EINVAL;
-			for (i = 0; i < mc->un.value.num_channels; i++)
-				mc->un.value.level[i] = (unsigned char)sc->sc_vol[i];
-			return 0;
-		}
-		if (mc->dev == AUDIO_MIXER_MUTE && mc->type == AUDIO_MIXER_ENUM) {
-			mc->un.ord = sc->sc_mute;
-			return 0;
-		}
-		return mc->dev < 0 || mc->dev >= AUDIO_MIXER_NDEVS ? ENXIO :
-		    EINVAL;
+		return mixer_read(sc, data);
 	case AUDIO_MIXER_WRITE:
-		if (mc->dev == AUDIO_MIXER_MASTER &&
-		    mc->type == AUDIO_MIXER_VALUE) {
-			if (mc->un.value.num_channels == 1) {
-				sc->sc_vol[0] = sc->sc_vol[1] =
-				    mc->un.value.level[0];
-			} else if (mc->un.value.num_channels == 2) {
-				sc->sc_vol[0] = mc->un.value.level[0];
-				sc->sc_vol[1] = mc->un.value.level[1];
-			} else {
-				return EINVAL;
-			}
-			return 0;
-		}
-		if (mc->dev == AUDIO_MIXER_MUTE && mc->type == AUDIO_MIXER_ENUM) {
-			if (mc->un.ord != 0 && mc->un.ord != 1)
-				return EINVAL;
-			sc->sc_mute = mc->un.ord;
-			return 0;
-		}
-		return mc->dev < 0 || mc->dev >= AUDIO_MIXER_NDEVS ? ENXIO :
-		    EINVAL;
+		return mixer_write(sc, data);
 	default:
 		return ENOTTY;
 	}
