@@ -1138,6 +1138,29 @@ H_TC_ENV(detach_while_open, VIRTUAL, "unplugging the card wakes a blocked "
 	free(x);
 }
 
+H_TC_ENV(second_boot_same_process, VIRTUAL, "after a shutdown the "
+    "component comes back in the next kernel of the same process, with "
+    "a fresh card")
+{
+	unsigned char u[800];
+	struct audiocard_info ci;
+	int fd;
+
+	memset(u, 0x80, sizeof(u));
+	fd = RL(rump_sys_open("/dev/audio", O_WRONLY, 0));
+	write_all(fd, u, sizeof(u));
+	advance(10 * BLOCK);
+	RL(rump_sys_close(fd));
+	RL(rump_sys_reboot(0, NULL));
+	ATF_CHECK_EQ(rump_pub_audiocard_info(0, &ci), ENXIO);
+	RZ(rump_init());
+	RZ(rump_pub_audiocard_info(0, &ci));
+	ATF_CHECK_EQ(ci.ai_play_blocks, 0);
+	fd = RL(rump_sys_open("/dev/audio", O_WRONLY, 0));
+	write_all(fd, u, sizeof(u));
+	RL(rump_sys_close(fd));
+}
+
 H_TC_ENV(card_format_configurable, "RUMP_AUDIOCARD=clock=virtual,"
     "rate=44100,channels=1,block=441", "the card's rate, channels and "
     "block come from RUMP_AUDIOCARD; an 8 kHz player is converted to them")
@@ -1197,6 +1220,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, drain_stuck_hardware_fails);
 	ATF_TP_ADD_TC(tp, close_during_playback);
 	ATF_TP_ADD_TC(tp, detach_while_open);
+	ATF_TP_ADD_TC(tp, second_boot_same_process);
 	ATF_TP_ADD_TC(tp, card_format_configurable);
 	ATF_TP_ADD_TC(tp, bad_card_config_no_device);
 	return atf_no_error();

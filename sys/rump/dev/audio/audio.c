@@ -31,8 +31,10 @@
  *    does not read overruns).  AUDIO_GETINFO's play.samples counts the
  *    bytes handed to the card.
  *  - AUDIO_DRAIN and close wait until the context's data has been
- *    played, at most the buffered time plus AUDIO_HWTIMEOUT_NS; past
- *    that drain fails with EIO (close discards the rest).  AUDIO_FLUSH
+ *    played, as long as the card plays: when no block completes for
+ *    AUDIO_HWTIMEOUT_NS (stuck hardware) drain fails with EIO; close
+ *    gives up after AUDIO_CLOSESTALL_NS and discards the rest (a
+ *    virtual clock that the test does not advance looks the same).  AUDIO_FLUSH
  *    drops what is buffered, both directions.  A format change by
  *    SETINFO drops what that direction had buffered.
  *  - Underruns: a started, unpaused player with too little data for a
@@ -68,7 +70,8 @@
 #define AUDIOCTL_DEVICE	0xc0
 #define MIXER_DEVICE	0x10
 
-#define AUDIO_HWTIMEOUT_NS	(2 * NSEC_PER_SEC)
+#define AUDIO_HWTIMEOUT_NS	(2 * NSEC_PER_SEC)	/* no block played */
+#define AUDIO_CLOSESTALL_NS	(NSEC_PER_SEC / 4)	/* the same, closing */
 #define AUDIO_BUFMS		250	/* per-opener buffer, in time */
 #define AUDIO_CHUNK		256	/* frames converted at a time */
 #define AUDIO_OUTMAX		2048	/* resampler output per chunk */
@@ -532,38 +535,35 @@ audioopen(dev_t dev, int flag, int devtype)
 }
 
 /*
- * Wait, sc_lock held, until the context's played data is out; 0, EIO
- * (the card stalled past the bound, or went away).
+ * Wait, sc_lock held, until the context's played data is out: 0, or EIO
+ * when the card went away or played no block for stall_ns (stuck, or a
+ * virtual clock nobody advances).  So the wait is bounded by the
+ * buffered time plus stall_ns.
  */
 static int
-drain_locked(struct audio_softc *sc, struct audio_ctx *ac)
+drain_locked(struct audio_softc *sc, struct audio_ctx *ac, uint64_t stall_ns)
 {
 	struct audio_dir *ad = &ac->ac_play;
-	uint64_t deadline, bufns;
+	uint64_t seen;
 	int error = 0;
 
 	if (!ad->ad_started || ad->ad_paused)
 		return 0;
-	bufns = auring_used(&ad->ad_ring) * NSEC_PER_SEC /
-	    hw_bytes_per_sec(sc);
-	deadline = rump_monotime_ns() + bufns + AUDIO_HWTIMEOUT_NS;
 	ad->ad_draining = true;
 	ad->ad_drain_blk = 0;
 	output_kick(sc);
+	seen = sc->sc_hw_blocks;
 	while (ad->ad_drain_blk == 0 || played_blocks(sc) < ad->ad_drain_blk) {
 		if (sc->sc_dying || !sc->sc_playing) {
 			error = sc->sc_dying ? EIO : 0;
 			break;
 		}
-		if (rump_monotime_ns() >= deadline ||
-		    cv_timedwait_ns(&sc->sc_cv, &sc->sc_lock,
-		    deadline - rump_monotime_ns()) == ETIMEDOUT) {
-			if (ad->ad_drain_blk != 0 &&
-			    played_blocks(sc) >= ad->ad_drain_blk)
-				break;
+		if (cv_timedwait_ns(&sc->sc_cv, &sc->sc_lock, stall_ns) ==
+		    ETIMEDOUT && sc->sc_hw_blocks == seen) {
 			error = EIO;
 			break;
 		}
+		seen = sc->sc_hw_blocks;
 	}
 	ad->ad_draining = false;
 	ad->ad_drain_blk = 0;
@@ -594,7 +594,7 @@ audioclose(dev_t dev, int flag, int devtype)
 	}
 	if (ac != NULL) {
 		if (ac->ac_mode & AUMODE_PLAY)
-			(void)drain_locked(sc, ac);
+			(void)drain_locked(sc, ac, AUDIO_CLOSESTALL_NS);
 		LIST_REMOVE(ac, ac_list);
 		if (sc->sc_playing && !output_needed(sc)) {
 			sc->sc_hw->ah_halt_output(sc->sc_hw->ah_cookie);
@@ -1092,7 +1092,7 @@ audioioctl(dev_t dev, u_long cmd, void *data, int flag)
 		if (ac == NULL)
 			error = ENOTTY;
 		else if (ac->ac_mode & AUMODE_PLAY)
-			error = drain_locked(sc, ac);
+			error = drain_locked(sc, ac, AUDIO_HWTIMEOUT_NS);
 		break;
 	case AUDIO_FLUSH:
 		if (ac == NULL) {
@@ -1264,13 +1264,14 @@ RUMP_COMPONENT(RUMP_COMPONENT_DEV, audio, "rumpdev")
 
 RUMP_COMPONENT_FINI(audio)
 {
-	device_t dev;
 	size_t i;
 
-	if ((dev = device_find_by_xname("fakeaudio0")) != NULL)
-		(void)config_detach(dev, DETACH_FORCE | DETACH_SHUTDOWN);
+	/* the cards, and the audio devices on them */
+	(void)config_detach_all(&fakeaudio_ca, DETACH_FORCE | DETACH_SHUTDOWN);
 	for (i = 0; i < __arraycount(audio_nodes); i++)
 		(void)devnode_remove(audio_nodes[i].path);
 	(void)devsw_detach(NULL, &audio_cdevsw);
+	(void)config_cfattach_unregister(&audio_ca);
+	(void)config_cfattach_unregister(&fakeaudio_ca);
 	audio_cmajor = NODEVMAJOR;
 }
