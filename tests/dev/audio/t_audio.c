@@ -619,6 +619,8 @@ played_level(int fd, unsigned ch)
 H_TC_ENV(mixer_volume_and_mute, VIRTUAL, "the master volume scales and "
     "mute silences what the card receives; the mixer reads back")
 {
+	mixer_devinfo_t di;
+	struct audio_info ai;
 	mixer_ctrl_t mc;
 	int fd, mfd;
 
@@ -646,9 +648,38 @@ H_TC_ENV(mixer_volume_and_mute, VIRTUAL, "the master volume scales and "
 	mc.un.ord = 1;
 	RL(rump_sys_ioctl(mfd, AUDIO_MIXER_WRITE, &mc));
 	ATF_CHECK_EQ(played_level(fd, 1), 0);
+	mc.un.ord = 5;
+	RL(rump_sys_ioctl(mfd, AUDIO_MIXER_READ, &mc));
+	ATF_CHECK_EQ(mc.un.ord, 1);
 	mc.un.ord = 0;
 	RL(rump_sys_ioctl(mfd, AUDIO_MIXER_WRITE, &mc));
 	ATF_CHECK_EQ(played_level(fd, 1), 10000);
+
+	/* one level sets both channels */
+	mc.dev = AUDIO_MIXER_MASTER;
+	mc.type = AUDIO_MIXER_VALUE;
+	mc.un.value.num_channels = 1;
+	mc.un.value.level[0] = 0;
+	RL(rump_sys_ioctl(mfd, AUDIO_MIXER_WRITE, &mc));
+	ATF_CHECK_EQ(played_level(fd, 0), 0);
+	ATF_CHECK_EQ(played_level(fd, 1), 0);
+	/* and SETINFO's play.gain is the master volume too */
+	AUDIO_INITINFO(&ai);
+	ai.play.gain = 51;
+	RL(rump_sys_ioctl(fd, AUDIO_SETINFO, &ai));
+	get_info(fd, &ai);
+	ATF_CHECK_EQ(ai.play.gain, 51);
+	ATF_CHECK_EQ(played_level(fd, 1), 2000);
+
+	memset(&di, 0, sizeof(di));
+	di.index = AUDIO_MIXER_MUTE;
+	RL(rump_sys_ioctl(mfd, AUDIO_MIXER_DEVINFO, &di));
+	ATF_CHECK_STREQ(di.name, "mute");
+	ATF_CHECK(di.type == AUDIO_MIXER_ENUM && di.num_ords == 2);
+	/* the control nodes poll as always ready */
+	struct pollfd pfd = { .fd = mfd, .events = POLLIN | POLLOUT };
+	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 0)), 1);
+	ATF_CHECK_EQ(pfd.revents, POLLIN | POLLOUT);
 	RL(rump_sys_close(mfd));
 	RL(rump_sys_close(fd));
 }
@@ -989,8 +1020,10 @@ H_TC_ENV(record_overrun_counted, VIRTUAL, "a recorder that does not read "
 }
 
 H_TC_ENV(poll_play_and_record, VIRTUAL, "poll: POLLOUT while there is "
-    "room, POLLIN once something was recorded")
+    "room, POLLIN once something was recorded, never for a paused "
+    "recorder")
 {
+	struct audio_info ai;
 	struct pollfd pfd;
 	int fd;
 
@@ -1002,6 +1035,18 @@ H_TC_ENV(poll_play_and_record, VIRTUAL, "poll: POLLOUT while there is "
 	advance(2 * BLOCK);
 	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 0)), 1);
 	ATF_CHECK_EQ(pfd.revents, POLLOUT | POLLIN);
+	RL(rump_sys_close(fd));
+
+	/* a paused recorder gets nothing */
+	fd = RL(rump_sys_open("/dev/sound", O_RDONLY, 0));
+	AUDIO_INITINFO(&ai);
+	ai.record.pause = 1;
+	RL(rump_sys_ioctl(fd, AUDIO_SETINFO, &ai));
+	advance(4 * BLOCK);
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 50)), 0);
+	get_info(fd, &ai);
+	ATF_CHECK(ai.record.pause == 1 && ai.record.seek == 0);
 	RL(rump_sys_close(fd));
 }
 
@@ -1054,8 +1099,8 @@ writer_run(void *arg)
 }
 
 H_TC_ENV(drain_stuck_hardware_fails, FAST, "with the card stuck, drain "
-    "gives EIO within the buffered time plus 2 s instead of hanging, and "
-    "close comes back too")
+    "and a blocked write give EIO after 2 s instead of hanging, and close "
+    "comes back too")
 {
 	int16_t *x = dc_s16(HWCH, 300, 4 * BLOCK);
 	uint64_t t0, dt;
@@ -1069,6 +1114,14 @@ H_TC_ENV(drain_stuck_hardware_fails, FAST, "with the card stuck, drain "
 	H_REQUIRE_ERRNO(EIO, rump_sys_ioctl(fd, AUDIO_DRAIN, NULL));
 	dt = now_ms() - t0;
 	ATF_CHECK_MSG(dt >= 1500 && dt < 4000, "drain gave up after %ju ms",
+	    (uintmax_t)dt);
+	/* a write that has to wait for the stuck card gives up too */
+	t0 = now_ms();
+	while (rump_sys_write(fd, x, 4 * BLOCK * HWCH * 2) > 0)
+		continue;
+	ATF_CHECK_EQ(errno, EIO);
+	dt = now_ms() - t0;
+	ATF_CHECK_MSG(dt >= 1500 && dt < 4000, "write gave up after %ju ms",
 	    (uintmax_t)dt);
 	t0 = now_ms();
 	RL(rump_sys_close(fd));
@@ -1161,6 +1214,35 @@ H_TC_ENV(second_boot_same_process, VIRTUAL, "after a shutdown the "
 	RL(rump_sys_close(fd));
 }
 
+H_TC_ENV(extreme_rates_and_channels, VIRTUAL, "the lowest rate plays at "
+    "the card's (48 times as many frames, a ramp stays a ramp) and the "
+    "highest rate with 8 channels records")
+{
+	int16_t in[100], *out;
+	char buf[8192];
+	size_t n;
+	int fd;
+
+	for (int i = 0; i < 100; i++)
+		in[i] = (int16_t)(i * 48);
+	fd = RL(rump_sys_open("/dev/sound", O_RDWR | O_NONBLOCK, 0));
+	set_format(fd, 1000, 1, AUDIO_ENCODING_SLINEAR_LE, 16);
+	write_all(fd, in, sizeof(in));
+	advance(12 * BLOCK);
+	card_output(&out, &n);
+	ATF_REQUIRE(n >= 99 * 48);
+	for (size_t k = 0; k < 99 * 48; k++)
+		ATF_REQUIRE_MSG(out[k * HWCH] == (int16_t)k &&
+		    out[k * HWCH + 1] == (int16_t)k, "frame %zu: %d", k,
+		    out[k * HWCH]);
+	free(out);
+	set_format(fd, 192000, 8, AUDIO_ENCODING_SLINEAR_LE, 16);
+	advance(2 * BLOCK);
+	/* 2 blocks at 4 times the rate, 8 channels of 2 bytes */
+	ATF_CHECK_EQ(RL(rump_sys_read(fd, buf, sizeof(buf))), sizeof(buf));
+	RL(rump_sys_close(fd));
+}
+
 H_TC_ENV(card_format_configurable, "RUMP_AUDIOCARD=clock=virtual,"
     "rate=44100,channels=1,block=441", "the card's rate, channels and "
     "block come from RUMP_AUDIOCARD; an 8 kHz player is converted to them")
@@ -1221,6 +1303,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, close_during_playback);
 	ATF_TP_ADD_TC(tp, detach_while_open);
 	ATF_TP_ADD_TC(tp, second_boot_same_process);
+	ATF_TP_ADD_TC(tp, extreme_rates_and_channels);
 	ATF_TP_ADD_TC(tp, card_format_configurable);
 	ATF_TP_ADD_TC(tp, bad_card_config_no_device);
 	return atf_no_error();
