@@ -681,6 +681,31 @@ play_chunk(const struct audio_dir *ad, const struct audio_hw *hw)
 	return n;
 }
 
+/*
+ * Wait, sc_lock held, until need bytes fit in the context's play ring:
+ * 0; EAGAIN (non-blocking); EIO (the card stalled or went away).
+ */
+static int
+play_wait_room(struct audio_softc *sc, struct audio_ctx *ac, size_t need,
+    int flag)
+{
+	struct audio_dir *ad = &ac->ac_play;
+	int error;
+
+	while (auring_space(&ad->ad_ring) < need) {
+		if (flag & FNONBLOCK)
+			return EAGAIN;
+		if (!sc->sc_playing && output_needed(sc)) {
+			/* the card's prefill makes room: look again */
+			output_kick(sc);
+			continue;
+		}
+		if ((error = io_wait(sc, ad->ad_paused)) != 0)
+			return error;
+	}
+	return 0;
+}
+
 static int
 audiowrite(dev_t dev, struct uio *uio, int flag)
 {
@@ -717,19 +742,11 @@ audiowrite(dev_t dev, struct uio *uio, int flag)
 		n = MIN(play_chunk(ad, sc->sc_hw), uio->uio_resid / ad->ad_ufs);
 		need = auconv_rs_maxout(&ad->ad_rs, n) *
 		    sc->sc_hw->ah_channels * 2;
-		if (auring_space(&ad->ad_ring) < need) {
-			if (flag & FNONBLOCK) {
-				if (uio->uio_resid == resid0)
-					error = EAGAIN;
-				break;
-			}
-			if (!sc->sc_playing && output_needed(sc)) {
-				/* the prefill makes room: look again */
-				output_kick(sc);
-				continue;
-			}
-			error = io_wait(sc, ad->ad_paused);
-			continue;
+		if ((error = play_wait_room(sc, ac, need, flag)) != 0) {
+			/* a partial non-blocking write is a success */
+			if (error == EAGAIN && uio->uio_resid != resid0)
+				error = 0;
+			break;
 		}
 		mutex_exit(&sc->sc_lock);
 		error = uiomove(ac->ac_ubuf, n * ad->ad_ufs, uio);
