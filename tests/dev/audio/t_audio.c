@@ -1243,6 +1243,35 @@ H_TC_ENV(extreme_rates_and_channels, VIRTUAL, "the lowest rate plays at "
 	RL(rump_sys_close(fd));
 }
 
+H_TC_ENV(detach_during_realtime_playback, FAST, "unplugging the card "
+    "while it plays on its real clock, interrupts in flight, stops a "
+    "writer and a drain with EIO and leaves nothing behind")
+{
+	enum { N = 4 * HWRATE };
+	int16_t *x = dc_s16(HWCH, 100, N);
+	struct audiocard_info ci;
+	struct writer w;
+	pthread_t t;
+	int fd;
+
+	fd = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
+	set_format(fd, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
+	w = (struct writer){ .fd = fd, .buf = x, .len = N * HWCH * 2 };
+	ATF_REQUIRE_EQ(pthread_create(&t, NULL, writer_run, &w), 0);
+	usleep(100000);
+	RZ(rump_pub_audiocard_info(0, &ci));
+	ATF_CHECK(ci.ai_playing && ci.ai_intrs > 0);
+	RZ(rump_pub_audiocard_detach(0));
+	ATF_REQUIRE_EQ(pthread_join(t, NULL), 0);
+	ATF_CHECK_MSG((w.ret == -1 && w.err == EIO) ||
+	    (w.ret > 0 && (size_t)w.ret < w.len), "blocked write: %zd, "
+	    "errno %d", w.ret, w.err);
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_ioctl(fd, AUDIO_DRAIN, NULL));
+	ATF_CHECK_EQ(rump_pub_audiocard_info(0, &ci), ENXIO);
+	RL(rump_sys_close(fd));
+	free(x);
+}
+
 H_TC_ENV(card_format_configurable, "RUMP_AUDIOCARD=clock=virtual,"
     "rate=44100,channels=1,block=441", "the card's rate, channels and "
     "block come from RUMP_AUDIOCARD; an 8 kHz player is converted to them")
@@ -1302,6 +1331,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, drain_stuck_hardware_fails);
 	ATF_TP_ADD_TC(tp, close_during_playback);
 	ATF_TP_ADD_TC(tp, detach_while_open);
+	ATF_TP_ADD_TC(tp, detach_during_realtime_playback);
 	ATF_TP_ADD_TC(tp, second_boot_same_process);
 	ATF_TP_ADD_TC(tp, extreme_rates_and_channels);
 	ATF_TP_ADD_TC(tp, card_format_configurable);
