@@ -704,3 +704,27 @@ out:
 	md_teardown();
 	return KTEST_LEAVE(error);
 }
+
+int
+rump_pub_ktest_bio_held_twice(void)
+{
+	struct buf *bp, *bp2;
+	int error;
+
+	KTEST_ENTER();
+	if ((error = md_setup(true, 0)) != 0)
+		goto out;
+	KTEST_CHECK((error = bread(&md.md_vn, 80 * BLKS, BSIZE, &bp)) == 0,
+	    "%d", error);
+	bp2 = (void *)1;
+	error = bread(&md.md_vn, 80 * BLKS, BSIZE, &bp2);
+	brelse(bp);
+	KTEST_CHECK(error == EIO && bp2 == NULL, "error %d", error);
+	/* released, it reads again */
+	KTEST_CHECK((error = bread(&md.md_vn, 80 * BLKS, BSIZE, &bp)) == 0,
+	    "%d", error);
+	brelse(bp);
+out:
+	md_teardown();
+	return KTEST_LEAVE(error);
+}

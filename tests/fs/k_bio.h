@@ -62,4 +62,7 @@ int	rump_pub_ktest_bio_bound_all_busy(void);
  */
 int	rump_pub_ktest_bio_iodone(void);
 
+/* bread of a block the thread already holds is EIO, not a hang. */
+int	rump_pub_ktest_bio_held_twice(void);
+
 #endif /* _K_BIO_H_ */

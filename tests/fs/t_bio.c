@@ -128,6 +128,13 @@ H_TC(iodone_callback,
 	RZ(rump_pub_ktest_bio_iodone());
 }
 
+H_TC(held_twice,
+    "bread of a block the calling thread already holds busy (what a "
+    "corrupt file system can ask for) is EIO instead of a hang")
+{
+	RZ(rump_pub_ktest_bio_held_twice());
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, writeback_async);
@@ -147,5 +154,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, readahead);
 	ATF_TP_ADD_TC(tp, bound_all_busy);
 	ATF_TP_ADD_TC(tp, iodone_callback);
+	ATF_TP_ADD_TC(tp, held_twice);
 	return atf_no_error();
 }

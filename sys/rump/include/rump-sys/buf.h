@@ -50,6 +50,7 @@ struct buf {
 	/* Private to vfs_bio.c. */
 	size_t		 b_bufsize;	/* allocated size of b_data */
 	uint64_t	 b_dirtytime;	/* monotonic ns, when made dirty */
+	struct lwp	*b_owner;	/* B_BUSY by this lwp (not async) */
 	LIST_ENTRY(buf)	 b_hash;	/* the (b_dev, b_blkno) hash chain */
 	TAILQ_ENTRY(buf) b_lru;		/* not busy: LRU; writing: writeq */
 	TAILQ_ENTRY(buf) b_all;		/* every buffer */
@@ -73,14 +74,17 @@ struct buf {
  * Read size bytes at blkno of the device devvp (a VBLK vnode opened
  * with bdev_open), from the cache or the device.  0 and *bpp a busy
  * buffer with valid contents, or an errno (EIO for a failed or short
- * transfer, EINVAL for a bad size) and *bpp NULL with nothing held.
+ * transfer, or when the calling thread already holds that block busy,
+ * which a corrupt file system can ask for; EINVAL for a bad size) and
+ * *bpp NULL with nothing held.
  */
 int	bread(struct vnode *devvp, daddr_t blkno, int size, struct buf **bpp);
 /*
  * The busy buffer for (devvp, blkno), without I/O: its contents are
  * valid only if B_DONE is set (a cache hit); otherwise the caller fills
  * it whole (and normally bdwrite()s it).  Never fails (sleeps for
- * memory and for the busy buffer).
+ * memory and for the busy buffer); panics if the calling thread holds
+ * the block busy already (it would wait for itself).
  */
 struct buf *getblk(struct vnode *devvp, daddr_t blkno, int size);
 /*

@@ -27,6 +27,7 @@
 #include <rump-sys/mutex.h>
 #include <rump-sys/condvar.h>
 #include <rump-sys/kthread.h>
+#include <rump-sys/lwp.h>
 #include <rump-sys/time.h>
 #include <rump-sys/component.h>
 #include <rump-sys/conf.h>
@@ -181,6 +182,7 @@ bio_release_locked(struct buf *bp)
 	} else {
 		bp->b_flags &= ~(B_BUSY | B_ASYNC | B_READ | B_CALL | B_CACHE);
 		bp->b_iodone = NULL;
+		bp->b_owner = NULL;
 		TAILQ_INSERT_TAIL(&bio_lruq, bp, b_lru);
 	}
 	cv_broadcast(&bio_cv);
@@ -289,10 +291,12 @@ bio_startwrite(struct buf *bp, bool async)
 	mutex_enter(&bio_lock);
 	bio_clrdirty(bp);
 	bp->b_flags &= ~(B_READ | B_INVAL);
-	if (async)
+	if (async) {
 		bp->b_flags |= B_ASYNC;
-	else
+		bp->b_owner = NULL;	/* biodone releases it */
+	} else {
 		bp->b_flags &= ~B_ASYNC;
+	}
 	mutex_exit(&bio_lock);
 	bio_strategy(bp);
 }
@@ -334,6 +338,7 @@ bio_take(struct buf *bp)
 	KASSERT(!(bp->b_flags & B_BUSY));
 	TAILQ_REMOVE(&bio_lruq, bp, b_lru);
 	bp->b_flags |= B_BUSY;
+	bp->b_owner = curlwp;
 }
 
 /*
@@ -386,7 +391,7 @@ bio_size_ok(int size)
 /*
  * The busy buffer for (dev, blkno) of size bytes; bio_lock held on
  * entry and return.  Resizes a cached buffer of another size (writing
- * it first if dirty).
+ * it first if dirty).  NULL if the calling lwp holds it busy already.
  */
 static struct buf *
 bio_getblk_locked(struct vnode *vp, dev_t dev, daddr_t blkno, int size)
@@ -396,6 +401,8 @@ bio_getblk_locked(struct vnode *vp, dev_t dev, daddr_t blkno, int size)
 	for (;;) {
 		if ((bp = bio_lookup(dev, blkno)) == NULL)
 			break;
+		if ((bp->b_flags & B_BUSY) && bp->b_owner == curlwp)
+			return NULL;	/* it would wait for itself */
 		if (bp->b_flags & B_BUSY) {
 			cv_wait(&bio_cv, &bio_lock);
 			continue;
@@ -442,6 +449,7 @@ bio_getblk_locked(struct vnode *vp, dev_t dev, daddr_t blkno, int size)
 	bp->b_dev = dev;
 	bp->b_vp = vp;
 	bp->b_flags = B_BUSY;
+	bp->b_owner = curlwp;
 	LIST_INSERT_HEAD(&bio_hash[bio_hashidx(dev, blkno)], bp, b_hash);
 	TAILQ_INSERT_TAIL(&bio_allq, bp, b_all);
 	bio_stats.bs_bytes += (size_t)size;
@@ -458,6 +466,10 @@ getblk(struct vnode *devvp, daddr_t blkno, int size)
 	mutex_enter(&bio_lock);
 	bp = bio_getblk_locked(devvp, devvp->v_rdev, blkno, size);
 	mutex_exit(&bio_lock);
+	if (bp == NULL)
+		panic("getblk: block %lld of device %#llx is already held "
+		    "by this thread", (long long)blkno,
+		    (unsigned long long)devvp->v_rdev);
 	return bp;
 }
 
@@ -470,7 +482,15 @@ bread(struct vnode *devvp, daddr_t blkno, int size, struct buf **bpp)
 	*bpp = NULL;
 	if (!bio_size_ok(size) || blkno < 0)
 		return EINVAL;
-	bp = getblk(devvp, blkno, size);
+	mutex_enter(&bio_lock);
+	bp = bio_getblk_locked(devvp, devvp->v_rdev, blkno, size);
+	mutex_exit(&bio_lock);
+	if (bp == NULL) {
+		printf("bread: block %lld of device %#llx is already held by "
+		    "this thread (a corrupt file system?)\n", (long long)blkno,
+		    (unsigned long long)devvp->v_rdev);
+		return EIO;
+	}
 	if (bp->b_flags & B_DONE) {
 		*bpp = bp;
 		return 0;
@@ -505,6 +525,10 @@ bio_readahead(struct vnode *devvp, daddr_t blkno, int size)
 		return;		/* cached or on its way */
 	}
 	bp = bio_getblk_locked(devvp, dev, blkno, size);
+	if (bp == NULL) {		/* ours already */
+		mutex_exit(&bio_lock);
+		return;
+	}
 	if (bp->b_flags & B_DONE) {	/* raced with another reader */
 		bio_release_locked(bp);
 		mutex_exit(&bio_lock);
@@ -512,6 +536,7 @@ bio_readahead(struct vnode *devvp, daddr_t blkno, int size)
 	}
 	bio_stats.bs_readaheads++;
 	bp->b_flags |= B_READ | B_ASYNC;
+	bp->b_owner = NULL;		/* biodone releases it */
 	mutex_exit(&bio_lock);
 	bio_strategy(bp);
 }
