@@ -770,6 +770,31 @@ H_TC(image_shrunk_under_disk,
 	RL(rump_sys_close(fd));
 }
 
+H_TC(syncer_writes_back,
+    "a delayed write to the block device reaches the image by itself, "
+    "after the syncer's delay (5 s) and not before")
+{
+	struct timespec t0, t1;
+	double elapsed = 0;
+	int fd, seen = 0;
+
+	fd = wd0_setup(O_RDWR);
+	RL(clock_gettime(CLOCK_MONOTONIC, &t0));
+	fill_write(fd, 3 * 65536, 4096, 'y');
+	while (elapsed < 15) {
+		RL(clock_gettime(CLOCK_MONOTONIC, &t1));
+		elapsed = (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if ((seen = image_holds(3 * 65536, 4096, 'y')))
+			break;
+		usleep(50000);
+	}
+	ATF_REQUIRE_MSG(seen, "not written back after %.1f s", elapsed);
+	ATF_REQUIRE_MSG(elapsed >= 4.0, "written back after %.1f s, before "
+	    "the delay", elapsed);
+	RL(rump_sys_close(fd));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, node_is_block_device);
@@ -795,6 +820,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, concurrent_writers_readers);
 	ATF_TP_ADD_TC(tp, whole_buffer_write);
 	ATF_TP_ADD_TC(tp, image_shrunk_under_disk);
+	ATF_TP_ADD_TC(tp, syncer_writes_back);
 	ATF_TP_ADD_TC(tp, ext2_mounted_disk_busy);
 	ATF_TP_ADD_TC(tp, ext2_fsync_reaches_image);
 	ATF_TP_ADD_TC(tp, ext2_read_eio);
