@@ -3,7 +3,6 @@
  * the device switches (see k_devsw.h), one of them cloning (kcln).
  */
 #include <rump-sys/systm.h>
-#include <rump-sys/abi.h>
 #include <rump-sys/component.h>
 #include <rump-sys/conf.h>
 #include <rump-sys/condvar.h>
@@ -398,8 +397,6 @@ kcln_fo_ioctl(struct file *fp, u_long cmd, void *data)
 		return 0;
 	case KCLN_GETFLAG:
 		*(int *)data = kf->kf_flag;
-		return 0;
-	case FIONBIO:
 		return 0;
 	default:
 		return ENOTTY;
