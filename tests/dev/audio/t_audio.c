@@ -1240,10 +1240,13 @@ H_TC_ENV(detach_while_open, VIRTUAL, "unplugging the card wakes a blocked "
 	struct audio_info ai;
 	struct pollfd pfd;
 	pthread_t t;
-	int fd, cfd;
+	int fd, fd2, dfd, cfd;
 
 	fd = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
 	cfd = RL(rump_sys_open("/dev/audioctl", O_RDWR, 0));
+	/* a second player and recorder of this process, and a dup */
+	fd2 = RL(rump_sys_open("/dev/sound", O_RDWR, 0));
+	dfd = RL(rump_sys_dup(fd2));
 	set_format(fd, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
 	w = (struct writer){ .fd = fd, .buf = x, .len = N * HWCH * 2 };
 	ATF_REQUIRE_EQ(pthread_create(&t, NULL, writer_run, &w), 0);
@@ -1261,7 +1264,11 @@ H_TC_ENV(detach_while_open, VIRTUAL, "unplugging the card wakes a blocked "
 	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 0)), 1);
 	ATF_CHECK(pfd.revents & (POLLERR | POLLHUP));
 	H_REQUIRE_ERRNO(ENXIO, rump_sys_open("/dev/audio", O_WRONLY, 0));
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_read(dfd, x, 4));
+	RL(rump_sys_close(fd2));
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_ioctl(dfd, AUDIO_GETINFO, &ai));
 	RL(rump_sys_close(fd));
+	RL(rump_sys_close(dfd));
 	RL(rump_sys_close(cfd));
 	ATF_CHECK_EQ(rump_pub_audiocard_advance(0, 10, NULL), ENXIO);
 	free(x);
