@@ -157,10 +157,11 @@ static const struct audio_params audio_default_params = {
 
 static devmajor_t audio_cmajor = NODEVMAJOR;
 /*
- * Taken before any sc_lock.  Held, with the card's sc_lock, to change
- * a context's ac_sc or its list membership when its card may be going:
- * at detach (orphaning every context) and by a close that could not
- * get the card any more.
+ * A context's ac_sc and its place on sc_ctxs change under its card's
+ * sc_lock.  Where the card may be going, this lock is held too, taken
+ * first: detach orphaning every context, and a close that could not get
+ * a reference to the card any more (the others hold one, so detach
+ * waits for them in device_drain).
  */
 static kmutex_t audio_ctx_lock;
 
