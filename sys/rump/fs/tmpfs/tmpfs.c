@@ -8,9 +8,10 @@
  * ("size=" option), which gives ENOSPC.
  *
  * Locking: one mutex per mount, held for the whole of every operation.
- * A node knows its vnode (tn_vnode) while one exists; the vnode is
- * reclaimed when its last reference goes (tmpfs_inactive, under the
- * mount lock) and an unlinked node is freed with it.
+ * A node knows its vnode (tn_vnode) while one exists, referenced or in
+ * the vnode cache; when its last reference goes (tmpfs_inactive, under
+ * the mount lock) the vnode is cached, or reclaimed if the node is
+ * unlinked (and the node freed with it) or the cache says so.
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/component.h>
@@ -234,9 +235,7 @@ tmpfs_vget(struct tmpfs_mount *tm, struct tmpfs_node *node,
 	struct vnode *vp;
 
 	if ((vp = node->tn_vnode) != NULL) {
-		mutex_enter(&vp->v_interlock);
-		vp->v_usecount++;
-		mutex_exit(&vp->v_interlock);
+		vcache_ref(vp);		/* referenced or cached */
 		*vpp = vp;
 		return 0;
 	}
@@ -251,6 +250,7 @@ tmpfs_vget(struct tmpfs_mount *tm, struct tmpfs_node *node,
 	return 0;
 }
 
+/* The last reference went: cache vp, or reclaim it (and an unlinked node). */
 static void
 tmpfs_inactive(struct vnode *vp)
 {
@@ -258,14 +258,10 @@ tmpfs_inactive(struct vnode *vp)
 	struct tmpfs_node *node = VTON(vp);
 
 	mutex_enter(&tm->tm_lock);
-	mutex_enter(&vp->v_interlock);
-	if (--vp->v_usecount > 0) {
-		/* taken again meanwhile */
-		mutex_exit(&vp->v_interlock);
+	if (!vcache_release(vp, node->tn_links > 0)) {
 		mutex_exit(&tm->tm_lock);
 		return;
 	}
-	mutex_exit(&vp->v_interlock);
 	node->tn_vnode = NULL;
 	if (node->tn_links == 0)
 		tmpfs_free_node(tm, node);
@@ -1124,8 +1120,10 @@ tmpfs_unmount(struct mount *mp)
 			tmpfs_dirent_free(tm, td);
 		}
 	}
-	while ((node = LIST_FIRST(&tm->tm_nodes)) != NULL)
+	while ((node = LIST_FIRST(&tm->tm_nodes)) != NULL) {
+		node->tn_vnode = NULL;	/* forced: a revoked vnode */
 		tmpfs_free_node(tm, node);
+	}
 	KASSERTMSG(tm->tm_bytes_used == 0, "tmpfs unmount: %zu bytes left",
 	    tm->tm_bytes_used);
 	mutex_exit(&tm->tm_lock);
