@@ -18,6 +18,7 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -268,4 +269,154 @@ rumpuser_copyinstr(const void *uaddr, void *kaddr, size_t maxlen,
 	if (donep != NULL)
 		*donep = done;
 	return error;
+}
+
+_Static_assert(sizeof(struct rumpuser_iovec) == sizeof(struct iovec) &&
+    offsetof(struct rumpuser_iovec, iov_base) ==
+    offsetof(struct iovec, iov_base) &&
+    offsetof(struct rumpuser_iovec, iov_len) ==
+    offsetof(struct iovec, iov_len), "rumpuser_iovec is not an iovec");
+
+/* copy_vbits for a whole rumpuser_copyoutv that succeeded. */
+static void
+copyoutv_vbits(const struct rumpuser_iovec *kiov, size_t kiovcnt,
+    const struct rumpuser_iovec *uiov, size_t uiovcnt)
+{
+#ifdef HAVE_MEMCHECK
+	size_t ki = 0, koff = 0;
+
+	if (!RUNNING_ON_VALGRIND)
+		return;
+	for (size_t ui = 0; ui < uiovcnt; ui++) {
+		char *u = uiov[ui].iov_base;
+		size_t ulen = uiov[ui].iov_len;
+
+		while (ulen > 0 && ki < kiovcnt) {
+			size_t n = kiov[ki].iov_len - koff;
+
+			if (n > ulen)
+				n = ulen;
+			copy_vbits((char *)kiov[ki].iov_base + koff, u, n);
+			u += n;
+			ulen -= n;
+			koff += n;
+			if (koff == kiov[ki].iov_len) {
+				ki++;
+				koff = 0;
+			}
+		}
+	}
+#else
+	(void)kiov;
+	(void)kiovcnt;
+	(void)uiov;
+	(void)uiovcnt;
+#endif
+}
+
+/* Sum of the lengths of iov; *okp cleared on overflow. */
+static size_t
+iov_total(const struct rumpuser_iovec *iov, size_t cnt, int *okp)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < cnt; i++) {
+		if (total + iov[i].iov_len < total)
+			*okp = 0;
+		total += iov[i].iov_len;
+	}
+	return total;
+}
+
+/*
+ * The slow way, one user range after the other through copy_vm: used
+ * where process_vm_writev is unusable, and to find out exactly how far
+ * a copy that faulted got.
+ */
+static int
+copyoutv_ranges(const struct rumpuser_iovec *kiov, size_t kiovcnt,
+    const struct rumpuser_iovec *uiov, size_t uiovcnt, size_t *donep)
+{
+	size_t ki = 0, koff = 0, done = 0;
+	int error;
+
+	for (size_t ui = 0; ui < uiovcnt; ui++) {
+		char *u = uiov[ui].iov_base;
+		size_t ulen = uiov[ui].iov_len;
+
+		while (ulen > 0) {
+			size_t n = kiov[ki].iov_len - koff;
+
+			if (n > ulen)
+				n = ulen;
+			if (n > 0) {
+				if (!user_range_ok(u, n))
+					error = EFAULT;
+				else
+					error = copy_vm((char *)
+					    kiov[ki].iov_base + koff, u, n, 1);
+				if (error != 0) {
+					*donep = done;
+					return error;
+				}
+			}
+			u += n;
+			ulen -= n;
+			koff += n;
+			done += n;
+			if (koff == kiov[ki].iov_len) {
+				ki++;
+				koff = 0;
+			}
+		}
+	}
+	*donep = done;
+	return 0;
+}
+
+/*
+ * Copy out from kernel buffers kiov to user ranges uiov, both in order,
+ * with one process_vm_writev when possible (a read of many pages costs
+ * one host call instead of one per page).  Returns 0, RUMP_EINVAL
+ * (counts, totals), or RUMP_EFAULT with *donep what was copied before
+ * the first bad user byte.
+ */
+int
+rumpuser_copyoutv(const struct rumpuser_iovec *kiov, size_t kiovcnt,
+    const struct rumpuser_iovec *uiov, size_t uiovcnt, size_t *donep)
+{
+	size_t total, done = 0;
+	ssize_t n;
+	int ok = 1;
+
+	*donep = 0;
+	if (kiovcnt > RUMPUSER_IOV_MAX || uiovcnt > RUMPUSER_IOV_MAX)
+		return RUMP_EINVAL;
+	total = iov_total(kiov, kiovcnt, &ok);
+	if (!ok || iov_total(uiov, uiovcnt, &ok) != total || !ok)
+		return RUMP_EINVAL;
+	if (total == 0)
+		return 0;
+	for (size_t i = 0; i < uiovcnt; i++) {
+		if (uiov[i].iov_len > 0 &&
+		    !user_range_ok(uiov[i].iov_base, uiov[i].iov_len))
+			ok = 0;
+	}
+	if (ok && total < VM_CHUNK_MAX &&
+	    !__atomic_load_n(&use_mincore, __ATOMIC_RELAXED)) {
+		/* rumpuser_iovec has struct iovec's layout (checked below) */
+		n = process_vm_writev(self(), (const struct iovec *)kiov,
+		    kiovcnt, (const struct iovec *)uiov, uiovcnt, 0);
+		if (n >= 0 && (size_t)n == total) {
+			copyoutv_vbits(kiov, kiovcnt, uiov, uiovcnt);
+			*donep = total;
+			return 0;
+		}
+		if (n == -1 && (errno == ENOSYS || errno == EPERM))
+			__atomic_store_n(&use_mincore, 1, __ATOMIC_RELAXED);
+	}
+	/* A fault somewhere, or no process_vm_writev: range by range. */
+	n = copyoutv_ranges(kiov, kiovcnt, uiov, uiovcnt, &done);
+	*donep = done;
+	return rumpuser__errtrans((int)n);
 }

@@ -754,18 +754,27 @@ tmpfs_read(struct vnode *vp, struct uio *uio, int ioflag)
 	if (vp->v_type != VREG)
 		return EINVAL;
 	mutex_enter(&tm->tm_lock);
+	/* Up to UIOMOVEV_BATCH pages per copy (one hypercall). */
 	while (uio->uio_resid > 0 && uio->uio_offset < node->tn_size) {
-		size_t pg = (size_t)(uio->uio_offset / PAGE_SIZE);
-		size_t off = (size_t)(uio->uio_offset % PAGE_SIZE);
-		size_t len = MIN(PAGE_SIZE - off, uio->uio_resid);
-		char *page = tmpfs_getpage(node, pg);
+		struct iovec kiov[UIOMOVEV_BATCH];
+		off_t off = uio->uio_offset;
+		size_t left = MIN(uio->uio_resid,
+		    (size_t)(node->tn_size - off));
+		int n;
 
-		len = MIN(len, (size_t)(node->tn_size - uio->uio_offset));
-		if (page == NULL)
-			error = uiomove(tmpfs_zeropage, len, uio);
-		else
-			error = uiomove(page + off, len, uio);
-		if (error != 0)
+		for (n = 0; n < UIOMOVEV_BATCH && left > 0; n++) {
+			size_t poff = (size_t)(off % PAGE_SIZE);
+			size_t len = MIN(PAGE_SIZE - poff, left);
+			char *page = tmpfs_getpage(node,
+			    (size_t)(off / PAGE_SIZE));
+
+			kiov[n].iov_base = page != NULL ? page + poff :
+			    tmpfs_zeropage;
+			kiov[n].iov_len = len;
+			off += (off_t)len;
+			left -= len;
+		}
+		if ((error = uiomovev(kiov, n, uio)) != 0)
 			break;
 	}
 	tmpfs_now(&node->tn_atime);
