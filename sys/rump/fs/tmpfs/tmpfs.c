@@ -7,7 +7,15 @@
  * tables, link targets) is charged against the mount's size limit
  * ("size=" option), which gives ENOSPC.
  *
- * Locking: one mutex per mount, held for the whole of every operation.
+ * Locking.  tm_lock, one mutex per mount, guards the tree (entries,
+ * parents, link counts), the node list, the memory accounting and the
+ * attributes; directory operations hold it throughout, since a name
+ * operation may touch two directories and walk the parents (rename),
+ * and it is never held across a copy to or from user memory (readdir
+ * fills a kernel buffer first).  A regular file's data (its page
+ * table and size) is guarded by its own rwlock, tn_rwlock: readers
+ * share it, writers and truncation take it exclusively, so copies of
+ * file data run without the mount lock.  Order: tn_rwlock, tm_lock.
  * A node knows its vnode (tn_vnode) while one exists, referenced or in
  * the vnode cache; when its last reference goes (tmpfs_inactive, under
  * the mount lock) the vnode is cached, or reclaimed if the node is
@@ -52,6 +60,7 @@ struct tmpfs_node {
 	struct timespec		 tn_atime, tn_mtime, tn_ctime;
 	struct vnode		*tn_vnode;
 	LIST_ENTRY(tmpfs_node)	 tn_list;	/* the mount's nodes */
+	krwlock_t		 tn_rwlock;	/* VREG: pages, tn_size */
 	union {
 		struct {
 			struct tmpfs_node *parent;
@@ -166,6 +175,7 @@ tmpfs_free_node(struct tmpfs_mount *tm, struct tmpfs_node *node)
 		if (node->tn_reg.nleaves > 0)
 			tmpfs_free(tm, node->tn_reg.leaves,
 			    node->tn_reg.nleaves * sizeof(char **));
+		rw_destroy(&node->tn_rwlock);
 		break;
 	case VDIR:
 		KASSERT(node->tn_dir.nentries == 0);
@@ -216,6 +226,10 @@ tmpfs_alloc_node(struct tmpfs_mount *tm, const struct vattr *va,
 		}
 		memcpy(node->tn_lnk.target, target, node->tn_lnk.len + 1);
 		node->tn_size = (off_t)node->tn_lnk.len;
+		node->tn_links = 1;
+		break;
+	case VREG:
+		rw_init(&node->tn_rwlock);
 		node->tn_links = 1;
 		break;
 	default:
@@ -665,9 +679,10 @@ tmpfs_readlink(struct vnode *vp, struct uio *uio)
 	struct tmpfs_node *node = VTON(vp);
 	int error;
 
-	mutex_enter(&tm->tm_lock);
+	/* The target never changes and lives as long as the vnode. */
 	error = uiomove(node->tn_lnk.target,
 	    MIN(node->tn_lnk.len, uio->uio_resid), uio);
+	mutex_enter(&tm->tm_lock);
 	tmpfs_now(&node->tn_atime);
 	mutex_exit(&tm->tm_lock);
 	return error;
@@ -753,7 +768,7 @@ tmpfs_read(struct vnode *vp, struct uio *uio, int ioflag)
 		return EINVAL;
 	if (vp->v_type != VREG)
 		return EINVAL;
-	mutex_enter(&tm->tm_lock);
+	rw_enter(&node->tn_rwlock, RW_READER);
 	/* Up to UIOMOVEV_BATCH pages per copy (one hypercall). */
 	while (uio->uio_resid > 0 && uio->uio_offset < node->tn_size) {
 		struct iovec kiov[UIOMOVEV_BATCH];
@@ -777,6 +792,8 @@ tmpfs_read(struct vnode *vp, struct uio *uio, int ioflag)
 		if ((error = uiomovev(kiov, n, uio)) != 0)
 			break;
 	}
+	rw_exit(&node->tn_rwlock);
+	mutex_enter(&tm->tm_lock);
 	tmpfs_now(&node->tn_atime);
 	mutex_exit(&tm->tm_lock);
 	return error;
@@ -787,13 +804,15 @@ tmpfs_write(struct vnode *vp, struct uio *uio, int ioflag)
 {
 	struct tmpfs_mount *tm = VTOTM(vp);
 	struct tmpfs_node *node = VTON(vp);
+	off_t size;
 	int error = 0;
 
 	if (vp->v_type != VREG)
 		return EINVAL;
-	mutex_enter(&tm->tm_lock);
+	rw_enter(&node->tn_rwlock, RW_WRITER);
+	size = node->tn_size;
 	if (ioflag & IO_APPEND)
-		uio->uio_offset = node->tn_size;
+		uio->uio_offset = size;
 	if (uio->uio_offset < 0) {
 		error = EINVAL;
 		goto out;
@@ -812,8 +831,10 @@ tmpfs_write(struct vnode *vp, struct uio *uio, int ioflag)
 		char *page = NULL;
 
 		/* A page about to be overwritten whole need not be zeroed. */
-		if ((error = tmpfs_allocpage(tm, node, pg, !whole, &page,
-		    &fresh)) != 0)
+		mutex_enter(&tm->tm_lock);
+		error = tmpfs_allocpage(tm, node, pg, !whole, &page, &fresh);
+		mutex_exit(&tm->tm_lock);
+		if (error != 0)
 			break;
 		error = uiomove(page + off, len, uio);
 		if (fresh && whole && before - uio->uio_resid < len) {
@@ -822,15 +843,18 @@ tmpfs_write(struct vnode *vp, struct uio *uio, int ioflag)
 
 			memset(page + done, 0, len - done);
 		}
-		if (uio->uio_offset > node->tn_size)
-			node->tn_size = uio->uio_offset;
+		if (uio->uio_offset > size)
+			size = uio->uio_offset;
 		if (error != 0 || uio->uio_resid == before)
 			break;
 	}
+	mutex_enter(&tm->tm_lock);
+	node->tn_size = size;
 	tmpfs_now(&node->tn_mtime);
 	node->tn_ctime = node->tn_mtime;
-out:
 	mutex_exit(&tm->tm_lock);
+out:
+	rw_exit(&node->tn_rwlock);
 	return error;
 }
 
@@ -859,7 +883,7 @@ tmpfs_getattr(struct vnode *vp, struct vattr *va)
 	return 0;
 }
 
-/* Truncate or extend node to size; tm_lock held. */
+/* Truncate or extend node to size; tn_rwlock (writer), tm_lock held. */
 static int
 tmpfs_truncate(struct tmpfs_mount *tm, struct tmpfs_node *node, off_t size)
 {
@@ -888,8 +912,10 @@ tmpfs_setattr(struct vnode *vp, const struct vattr *va)
 {
 	struct tmpfs_mount *tm = VTOTM(vp);
 	struct tmpfs_node *node = VTON(vp);
-	int error = 0;
+	int error = 0, trunc = va->va_size != VNOVAL && node->tn_type == VREG;
 
+	if (trunc)
+		rw_enter(&node->tn_rwlock, RW_WRITER);
 	mutex_enter(&tm->tm_lock);
 	if (va->va_size != VNOVAL) {
 		if (node->tn_type != VREG)
@@ -911,6 +937,8 @@ tmpfs_setattr(struct vnode *vp, const struct vattr *va)
 		tmpfs_now(&node->tn_ctime);
 	}
 	mutex_exit(&tm->tm_lock);
+	if (trunc)
+		rw_exit(&node->tn_rwlock);
 	return error;
 }
 
@@ -949,8 +977,9 @@ tmpfs_dtype(enum vtype t)
 	}
 }
 
+/* readdir into a kernel uio, tm_lock held. */
 static int
-tmpfs_readdir(struct vnode *vp, struct uio *uio, int *eofp)
+tmpfs_readdir_locked(struct vnode *vp, struct uio *uio, int *eofp)
 {
 	struct tmpfs_mount *tm = VTOTM(vp);
 	struct tmpfs_node *dnode = VTON(vp), *pnode;
@@ -959,12 +988,6 @@ tmpfs_readdir(struct vnode *vp, struct uio *uio, int *eofp)
 	size_t resid = uio->uio_resid;
 	int error = 0;
 
-	*eofp = 0;
-	if (vp->v_type != VDIR)
-		return ENOTDIR;
-	if (off < 0)
-		return EINVAL;
-	mutex_enter(&tm->tm_lock);
 	if (dnode->tn_links == 0) {
 		*eofp = 1;	/* removed: empty */
 		goto out;
@@ -1008,7 +1031,50 @@ out:
 	if (error == 0)
 		uio->uio_offset = off;
 	tmpfs_now(&dnode->tn_atime);
+	return error;
+}
+
+#define TMPFS_READDIR_MAX	(4 * PAGE_SIZE)
+
+/*
+ * Entries are formatted into a kernel buffer under the mount lock and
+ * copied to the caller after it is dropped.
+ */
+static int
+tmpfs_readdir(struct vnode *vp, struct uio *uio, int *eofp)
+{
+	struct tmpfs_mount *tm = VTOTM(vp);
+	size_t len = MIN(uio->uio_resid, TMPFS_READDIR_MAX), done;
+	off_t cookie = uio->uio_offset;
+	struct iovec iov;
+	struct uio kuio;
+	char *buf;
+	int error;
+
+	*eofp = 0;
+	if (vp->v_type != VDIR)
+		return ENOTDIR;
+	if (cookie < 0)
+		return EINVAL;
+	if (len == 0)
+		return EINVAL;
+	buf = kmem_alloc(len, KM_SLEEP);
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	kuio.uio_iov = &iov;
+	kuio.uio_iovcnt = 1;
+	kuio.uio_offset = cookie;
+	kuio.uio_resid = len;
+	kuio.uio_rw = UIO_READ;
+	kuio.uio_segflg = UIO_SYSSPACE;
+	mutex_enter(&tm->tm_lock);
+	error = tmpfs_readdir_locked(vp, &kuio, eofp);
 	mutex_exit(&tm->tm_lock);
+	done = len - kuio.uio_resid;
+	if (error == 0 && done > 0)
+		error = uiomove(buf, done, uio);
+	uio->uio_offset = error == 0 ? kuio.uio_offset : cookie;
+	kmem_free(buf, len);
 	return error;
 }
 
