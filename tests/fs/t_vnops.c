@@ -1103,6 +1103,49 @@ read_write_concurrent(const struct fs_backend *fs, const char *mp)
 	RL(rump_sys_unlink(st.path));
 }
 
+/*
+ * Pages on both sides of where a file's page table starts (tmpfs keeps
+ * the first pages in the node): writes, holes, truncation across it.
+ */
+static void
+truncate_across_tables(const struct fs_backend *fs, const char *mp)
+{
+	const off_t pg = 4096, npg = 40;
+	char buf[4096], want[4096];
+	struct stat sb;
+	int fd;
+
+	/* data in pages 0, 3, 6, ..., 39 */
+	RL(fd = rump_sys_open("big", O_RDWR | O_CREAT, 0644));
+	for (off_t i = 0; i < npg; i += 3) {
+		memset(buf, 'a' + (int)(i % 26), sizeof(buf));
+		ATF_REQUIRE_EQ(rump_sys_pwrite(fd, buf, sizeof(buf), i * pg),
+		    (ssize_t)sizeof(buf));
+	}
+	/* cut inside page 21, then inside page 12, then extend again */
+	RL(rump_sys_ftruncate(fd, 21 * pg + 100));
+	RL(rump_sys_ftruncate(fd, 12 * pg + 100));
+	RL(rump_sys_ftruncate(fd, npg * pg));
+	for (off_t i = 0; i < npg; i++) {
+		ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), i * pg),
+		    (ssize_t)sizeof(buf));
+		memset(want, 0, sizeof(want));
+		if (i % 3 == 0 && i < 12)
+			memset(want, 'a' + (int)(i % 26), sizeof(want));
+		else if (i == 12)
+			memset(want, 'a' + 12, 100);
+		ATF_REQUIRE_MSG(memcmp(buf, want, sizeof(buf)) == 0,
+		    "page %jd", (intmax_t)i);
+	}
+	RL(rump_sys_fstat(fd, &sb));
+	ATF_REQUIRE_EQ(sb.st_size, npg * pg);
+	/* only pages 0, 3, 6, 9 and 12 hold data now */
+	ATF_REQUIRE_MSG(sb.st_blocks * 512 <= 5 * pg, "%jd blocks",
+	    (intmax_t)sb.st_blocks);
+	RL(rump_sys_close(fd));
+	RL(rump_sys_unlink("big"));
+}
+
 FSTEST(lookup_simple, "simple lookups: absolute, relative, ENOENT, ENOTDIR")
 FSTEST(lookup_complex, "lookups through ., .., //, trailing / and mount points")
 FSTEST(open_excl_existing, "O_CREAT|O_EXCL on existing names; O_DIRECTORY")
@@ -1125,6 +1168,7 @@ FSTEST_SIZE(enospc_recover, SMALLFS, "a full file system gives ENOSPC and works 
 FSTEST(mount_busy, "mount over a directory; unmount EBUSY while in use")
 FSTEST_SIZE(statvfs_counts, SMALLFS, "statvfs reflects the size limit and usage")
 FSTEST(attrs_times, "chmod, chown, fchmod, fchown, umask and times")
+FSTEST(truncate_across_tables, "pages before and after the start of a file's page table: holes and truncation across it")
 FSTEST_ENV(read_write_concurrent, "RUMP_NCPU=2", "two readers, two writers of one file and mkdir/rmdir on the mount at once: reads never see a write half done")
 FSTEST_ENV(rename_rmdir_race, "RUMP_NCPU=2", "threads racing rename, mkdir, rmdir, create, link and unlink: no crash, leak or deadlock; the tree stays consistent")
 
@@ -1154,5 +1198,6 @@ ATF_TP_ADD_TCS(tp)
 	FSAPPLY(tp, attrs_times);
 	FSAPPLY(tp, rename_rmdir_race);
 	FSAPPLY(tp, read_write_concurrent);
+	FSAPPLY(tp, truncate_across_tables);
 	return atf_no_error();
 }

@@ -3,7 +3,8 @@
  * entries by name (lookup stays fast with 100,000 entries) and keep them
  * in creation order for readdir; regular files are sparse: a two-level
  * table of pages, a page allocated only when written, holes read as
- * zeros.  Every byte the file system holds (nodes, entries, pages,
+ * zeros (the first TMPFS_NDIRECT page pointers live in the node, so a
+ * small file needs no table).  Every byte the file system holds (nodes, entries, pages,
  * tables, link targets) is charged against the mount's size limit
  * ("size=" option), which gives ENOSPC.
  *
@@ -32,6 +33,7 @@
 #include <rump-sys/uio.h>
 #include <rump-sys/vnode.h>
 
+#define TMPFS_NDIRECT		16		/* pages in the node itself */
 #define TMPFS_LEAFPAGES		512		/* pages per leaf table */
 #define TMPFS_MAXFILESIZE	((off_t)1 << 36)	/* 64 GiB */
 #define TMPFS_LINK_MAX		32767
@@ -74,7 +76,10 @@ struct tmpfs_node {
 			off_t		 hintoff;
 		} tn_dir;
 		struct {
-			char		***leaves;	/* [nleaves][LEAFPAGES] */
+			/* pages 0..NDIRECT-1: small files need no table */
+			char		*direct[TMPFS_NDIRECT];
+			/* then [nleaves][LEAFPAGES] */
+			char		***leaves;
 			size_t		 nleaves;
 			size_t		 npages;	/* allocated */
 		} tn_reg;
@@ -141,6 +146,14 @@ static void
 tmpfs_reg_freefrom(struct tmpfs_mount *tm, struct tmpfs_node *node,
     size_t first)
 {
+	for (size_t i = first; i < TMPFS_NDIRECT; i++) {
+		if (node->tn_reg.direct[i] != NULL) {
+			tmpfs_free(tm, node->tn_reg.direct[i], PAGE_SIZE);
+			node->tn_reg.direct[i] = NULL;
+			node->tn_reg.npages--;
+		}
+	}
+	first = first > TMPFS_NDIRECT ? first - TMPFS_NDIRECT : 0;
 	for (size_t l = 0; l < node->tn_reg.nleaves; l++) {
 		char **leaf = node->tn_reg.leaves[l];
 		size_t base = l * TMPFS_LEAFPAGES, nleft = 0;
@@ -691,21 +704,25 @@ tmpfs_readlink(struct vnode *vp, struct uio *uio)
 static char *
 tmpfs_getpage(struct tmpfs_node *node, size_t pg)
 {
-	size_t l = pg / TMPFS_LEAFPAGES;
+	size_t l;
 
+	if (pg < TMPFS_NDIRECT)
+		return node->tn_reg.direct[pg];
+	pg -= TMPFS_NDIRECT;
+	l = pg / TMPFS_LEAFPAGES;
 	if (l >= node->tn_reg.nleaves || node->tn_reg.leaves[l] == NULL)
 		return NULL;
 	return node->tn_reg.leaves[l][pg % TMPFS_LEAFPAGES];
 }
 
 /*
- * The page pg of node, allocated if it is a hole: zeroed, unless the
- * caller is about to overwrite all of it (zero == 0), in which case
- * *freshp tells it the page is new and its contents undefined.
+ * The slot of page pg (beyond the direct ones) in its leaf table,
+ * allocating the table and growing the leaf array as needed.  *leafp
+ * is the table, to give back with tmpfs_leaf_putback if unused.
  */
 static int
-tmpfs_allocpage(struct tmpfs_mount *tm, struct tmpfs_node *node, size_t pg,
-    int zero, char **pagep, int *freshp)
+tmpfs_leafslot(struct tmpfs_mount *tm, struct tmpfs_node *node, size_t pg,
+    char ***slotp, char ***leafp)
 {
 	size_t l = pg / TMPFS_LEAFPAGES;
 	char ***leaves, **leaf;
@@ -732,28 +749,57 @@ tmpfs_allocpage(struct tmpfs_mount *tm, struct tmpfs_node *node, size_t pg,
 			return error;
 		node->tn_reg.leaves[l] = leaf;
 	}
+	*slotp = &leaf[pg % TMPFS_LEAFPAGES];
+	*leafp = leaf;
+	return 0;
+}
+
+/* Keep no empty leaf table behind (page pg's allocation failed). */
+static void
+tmpfs_leaf_putback(struct tmpfs_mount *tm, struct tmpfs_node *node,
+    size_t pg, char **leaf)
+{
+	size_t i;
+
+	for (i = 0; i < TMPFS_LEAFPAGES && leaf[i] == NULL;)
+		i++;
+	if (i == TMPFS_LEAFPAGES) {
+		tmpfs_free(tm, leaf, TMPFS_LEAFPAGES * sizeof(*leaf));
+		node->tn_reg.leaves[pg / TMPFS_LEAFPAGES] = NULL;
+	}
+}
+
+/*
+ * The page pg of node, allocated if it is a hole: zeroed, unless the
+ * caller is about to overwrite all of it (zero == 0), in which case
+ * *freshp tells it the page is new and its contents undefined.
+ */
+static int
+tmpfs_allocpage(struct tmpfs_mount *tm, struct tmpfs_node *node, size_t pg,
+    int zero, char **pagep, int *freshp)
+{
+	char **slot, **leaf = NULL, *page;
+	int error;
+
+	if (pg < TMPFS_NDIRECT) {
+		slot = &node->tn_reg.direct[pg];
+	} else if ((error = tmpfs_leafslot(tm, node, pg - TMPFS_NDIRECT,
+	    &slot, &leaf)) != 0) {
+		return error;
+	}
 	*freshp = 0;
-	if (leaf[pg % TMPFS_LEAFPAGES] == NULL) {
-		char *page = tmpfs_alloc(tm, PAGE_SIZE, zero, &error);
-
-		if (page == NULL) {
-			/* keep no empty leaf behind */
-			size_t i;
-
-			for (i = 0; i < TMPFS_LEAFPAGES && leaf[i] == NULL;)
-				i++;
-			if (i == TMPFS_LEAFPAGES) {
-				tmpfs_free(tm, leaf,
-				    TMPFS_LEAFPAGES * sizeof(*leaf));
-				node->tn_reg.leaves[l] = NULL;
-			}
+	if (*slot == NULL) {
+		if ((page = tmpfs_alloc(tm, PAGE_SIZE, zero, &error)) == NULL) {
+			if (leaf != NULL)
+				tmpfs_leaf_putback(tm, node,
+				    pg - TMPFS_NDIRECT, leaf);
 			return error;
 		}
-		leaf[pg % TMPFS_LEAFPAGES] = page;
+		*slot = page;
 		node->tn_reg.npages++;
 		*freshp = 1;
 	}
-	*pagep = leaf[pg % TMPFS_LEAFPAGES];
+	*pagep = *slot;
 	return 0;
 }
 
