@@ -778,7 +778,7 @@ static int
 tmpfs_allocpage(struct tmpfs_mount *tm, struct tmpfs_node *node, size_t pg,
     int zero, char **pagep, int *freshp)
 {
-	char **slot, **leaf = NULL, *page;
+	char **slot = NULL, **leaf = NULL, *page;
 	int error;
 
 	if (pg < TMPFS_NDIRECT) {
