@@ -6,13 +6,15 @@
  * answers with.  The protocol is described in rump-sys/vnode.h.
  *
  * Locks: vcache_lock guards the LRU list, VI_FREE, every mount's vnode
- * list and the counters.  The reference count changes atomically; it
+ * list and the counters.  The reference count changes atomically
+ * (KATOMIC_*: plain with the uniprocessor locks, see atomic.h); it
  * goes from 0 to 1 only under vcache_lock (vcache_ref, eviction), and
  * from 1 to 0 only in vcache_release, under the file system's lock, so
  * an eviction never races a lookup of the same vnode.  Order: the
  * file system's lock, then vcache_lock.
  */
 #include <rump-sys/systm.h>
+#include <rump-sys/atomic.h>
 #include <rump-sys/kmem.h>
 #include <rump-sys/mount.h>
 #include <rump-sys/vnode.h>
@@ -117,10 +119,8 @@ vnfree(struct vnode *vp)
 void
 vref(struct vnode *vp)
 {
-	unsigned int o;
-
-	o = __atomic_fetch_add(&vp->v_usecount, 1, __ATOMIC_ACQ_REL);
-	KASSERTMSG(o > 0, "vref of an unreferenced vnode %p", vp);
+	KASSERTMSG(USECOUNT(vp) > 0, "vref of an unreferenced vnode %p", vp);
+	KATOMIC_ADD(&vp->v_usecount, 1);
 }
 
 /* Take vp off the LRU list; vcache_lock held. */
@@ -153,8 +153,7 @@ vcache_ref(struct vnode *vp)
 			n = USECOUNT(vp);
 			continue;
 		}
-		if (__atomic_compare_exchange_n(&vp->v_usecount, &n, n + 1, 0,
-		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		if (KATOMIC_CAS(&vp->v_usecount, &n, n + 1))
 			return;
 	}
 }
@@ -168,8 +167,7 @@ vcache_release(struct vnode *vp, int keep)
 		KASSERTMSG(n > 0, "vrele of an unreferenced vnode %p", vp);
 		if (n == 1)
 			break;
-		if (__atomic_compare_exchange_n(&vp->v_usecount, &n, n - 1, 0,
-		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		if (KATOMIC_CAS(&vp->v_usecount, &n, n - 1))
 			return 0;
 	}
 	/*
@@ -264,8 +262,7 @@ vrele(struct vnode *vp)
 		KASSERTMSG(n > 0, "vrele of an unreferenced vnode %p", vp);
 		if (n == 1)
 			break;
-		if (__atomic_compare_exchange_n(&vp->v_usecount, &n, n - 1, 0,
-		    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		if (KATOMIC_CAS(&vp->v_usecount, &n, n - 1))
 			return;
 	}
 	/* Possibly the last: the file system decides under its lock. */
