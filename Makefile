@@ -61,8 +61,13 @@ include harness/Makefile.inc
 include tests/kernel/Makefile.inc
 include sys/rump/librump/rumpvfs/Makefile.inc
 include sys/rump/fs/tmpfs/Makefile.inc
+include sys/rump/fs/ext2fs/Makefile.inc
 include tests/fs/Makefile.inc
+include sys/rump/librump/rumpdev/Makefile.inc
+include tests/dev/rumpdev/Makefile.inc
 include tests/tooling/Makefile.inc
+include sys/rump/dev/audio/Makefile.inc
+include tests/dev/audio/Makefile.inc
 include bench/Makefile.inc
 
 $(KERNEL_OBJS): OBJ_WORLD := kernel

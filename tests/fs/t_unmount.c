@@ -1,12 +1,13 @@
 /*
  * t_unmount: unmounting while the file system is in use, for every file
- * system of the matrix.  Each body makes a second file system of its
- * kind and mounts it at INNER, inside the matrix's mount.  Without
+ * system of the matrix.  The bodies unmount the matrix's own mount at
+ * mp and mount it again (fs_run_arg) before they return.  Without
  * MNT_FORCE an unmount is EBUSY while a vnode is referenced; with it
  * the unmount succeeds and what was open answers with errors (EIO for
  * I/O, EBADF for attributes, ENOENT for names) until it is closed, and
- * nothing leaks.  A mount with another mounted inside it stays EBUSY
- * even when forced: the inner one must go first.
+ * nothing leaks (for ext2, e2fsck finds the image clean afterwards).
+ * A mount with another mounted inside it stays EBUSY even when forced:
+ * the inner one must go first.
  */
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -28,19 +29,22 @@
 #include "fs_common.h"
 #include "harness.h"
 
-#define INNER	FS_MNT "/inner"
-
-static void *
-inner_mount(const struct fs_backend *fs, const char *path)
+static void
+force(const struct fs_backend *fs, const char *mp)
 {
-	void *arg;
 	int error;
 
-	if ((error = fs->fs_newfs(&arg, 0)) != 0)
-		atf_tc_fail("newfs: %s", strerror(error));
-	if ((error = fs->fs_mount(arg, path)) != 0)
-		atf_tc_fail("mount %s: %s", path, strerror(error));
-	return arg;
+	if ((error = fs->fs_forceunmount(fs_run_arg, mp)) != 0)
+		atf_tc_fail("forced unmount of %s: %s", mp, strerror(error));
+}
+
+static void
+remount(const struct fs_backend *fs, const char *mp)
+{
+	int error;
+
+	if ((error = fs->fs_mount(fs_run_arg, mp)) != 0)
+		atf_tc_fail("mount %s again: %s", mp, strerror(error));
 }
 
 static void
@@ -57,40 +61,39 @@ mkfile(const char *path, const char *data)
 static void
 busy_without_force(const struct fs_backend *fs, const char *mp)
 {
-	void *arg = inner_mount(fs, INNER);
-	int fd;
+	int fd, error;
 
 	RL(rump_sys_chdir("/"));
-	mkfile(INNER "/f", "data");
-	RL(fd = rump_sys_open(INNER "/f", O_RDONLY, 0));
-	H_REQUIRE_ERRNO(EBUSY, rump_sys_unmount(INNER, 0));
+	mkfile(FS_MNT "/f", "data");
+	RL(fd = rump_sys_open(FS_MNT "/f", O_RDONLY, 0));
+	H_REQUIRE_ERRNO(EBUSY, rump_sys_unmount(FS_MNT, 0));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_unmount(FS_MNT, 0x2));
 	RL(rump_sys_close(fd));
 	/* only cached vnodes are left: those do not make it busy */
-	RL(rump_sys_unmount(INNER, 0));
-	H_REQUIRE_ERRNO(ENOENT, rump_sys_open(INNER "/f", O_RDONLY, 0));
-	H_REQUIRE_ERRNO(EINVAL, rump_sys_unmount(INNER, 0x2));
-	fs->fs_delete(arg);
+	if ((error = fs->fs_unmount(fs_run_arg, mp)) != 0)
+		atf_tc_fail("unmount: %s", strerror(error));
+	H_REQUIRE_ERRNO(ENOENT, rump_sys_open(FS_MNT "/f", O_RDONLY, 0));
+	remount(fs, mp);
 }
 
 static void
 force_open_file(const struct fs_backend *fs, const char *mp)
 {
-	void *arg = inner_mount(fs, INNER);
 	char buf[16];
 	struct stat sb;
 	int fd, dfd;
 
 	RL(rump_sys_chdir("/"));
-	mkfile(INNER "/f", "data");
-	RL(rump_sys_mkdir(INNER "/d", 0755));
-	RL(fd = rump_sys_open(INNER "/f", O_RDWR, 0));
-	RL(dfd = rump_sys_open(INNER "/d", O_RDONLY | O_DIRECTORY, 0));
+	mkfile(FS_MNT "/f", "data");
+	RL(rump_sys_mkdir(FS_MNT "/d", 0755));
+	RL(fd = rump_sys_open(FS_MNT "/f", O_RDWR, 0));
+	RL(dfd = rump_sys_open(FS_MNT "/d", O_RDONLY | O_DIRECTORY, 0));
 	ATF_REQUIRE_EQ(rump_sys_read(fd, buf, 2), 2);
-	H_REQUIRE_ERRNO(EBUSY, rump_sys_unmount(INNER, 0));
-	RL(rump_sys_unmount(INNER, MNT_FORCE));
-	/* the mount point is an empty directory of the outer mount again */
-	H_REQUIRE_ERRNO(ENOENT, rump_sys_stat(INNER "/f", &sb));
-	RL(rump_sys_stat(INNER, &sb));
+	H_REQUIRE_ERRNO(EBUSY, rump_sys_unmount(FS_MNT, 0));
+	force(fs, mp);
+	/* the mount point is an empty directory of the root again */
+	H_REQUIRE_ERRNO(ENOENT, rump_sys_stat(FS_MNT "/f", &sb));
+	RL(rump_sys_stat(FS_MNT, &sb));
 	/* what was open is revoked */
 	H_REQUIRE_ERRNO(EIO, rump_sys_read(fd, buf, sizeof(buf)));
 	H_REQUIRE_ERRNO(EIO, rump_sys_write(fd, "x", 1));
@@ -103,26 +106,47 @@ force_open_file(const struct fs_backend *fs, const char *mp)
 	H_REQUIRE_ERRNO(EBADF, rump_sys_fchdir(dfd));
 	RL(rump_sys_close(fd));
 	RL(rump_sys_close(dfd));
-	/* and the place can be mounted again */
-	fs->fs_delete(arg);
-	arg = inner_mount(fs, INNER);
-	H_REQUIRE_ERRNO(ENOENT, rump_sys_open(INNER "/f", O_RDONLY, 0));
-	RL(rump_sys_unmount(INNER, 0));
-	fs->fs_delete(arg);
+	/* and the place mounts again, with what was written before */
+	remount(fs, mp);
+	RL(rump_sys_stat(FS_MNT, &sb));
+}
+
+static void
+force_unlinked_open_file(const struct fs_backend *fs, const char *mp)
+{
+	struct statvfs before, after;
+	char buf[8192];
+	int fd;
+
+	RL(rump_sys_chdir("/"));
+	RL(rump_sys_statvfs(FS_MNT, &before));
+	RL(fd = rump_sys_open(FS_MNT "/f", O_RDWR | O_CREAT, 0644));
+	memset(buf, 'u', sizeof(buf));
+	ATF_REQUIRE_EQ(rump_sys_write(fd, buf, sizeof(buf)),
+	    (ssize_t)sizeof(buf));
+	RL(rump_sys_unlink(FS_MNT "/f"));
+	/* the last reference goes with the mount: the file's space too */
+	force(fs, mp);
+	H_REQUIRE_ERRNO(EIO, rump_sys_read(fd, buf, 1));
+	RL(rump_sys_close(fd));
+	remount(fs, mp);
+	RL(rump_sys_statvfs(FS_MNT, &after));
+	ATF_REQUIRE_EQ_MSG(after.f_bfree, before.f_bfree, "%ju blocks "
+	    "before, %ju after", (uintmax_t)before.f_bfree,
+	    (uintmax_t)after.f_bfree);
 }
 
 static void
 force_cwd_inside(const struct fs_backend *fs, const char *mp)
 {
-	void *arg = inner_mount(fs, INNER);
 	char buf[256];
 	struct statvfs svb;
 	struct stat sb;
 
-	RL(rump_sys_mkdir(INNER "/d", 0755));
-	RL(rump_sys_chdir(INNER "/d"));
-	H_REQUIRE_ERRNO(EBUSY, rump_sys_unmount(INNER, 0));
-	RL(rump_sys_unmount(INNER, MNT_FORCE));
+	RL(rump_sys_mkdir(FS_MNT "/d", 0755));
+	RL(rump_sys_chdir(FS_MNT "/d"));
+	H_REQUIRE_ERRNO(EBUSY, rump_sys_unmount(FS_MNT, 0));
+	force(fs, mp);
 	H_REQUIRE_ERRNO(ENOENT, rump_sys_getcwd(buf, sizeof(buf)));
 	H_REQUIRE_ERRNO(ENOENT, rump_sys_open("x", O_RDWR | O_CREAT, 0644));
 	H_REQUIRE_ERRNO(ENOENT, rump_sys_stat(".", &sb));
@@ -133,57 +157,54 @@ force_cwd_inside(const struct fs_backend *fs, const char *mp)
 	RL(rump_sys_chdir("/"));
 	RL(rump_sys_getcwd(buf, sizeof(buf)));
 	ATF_REQUIRE_STREQ(buf, "/");
-	fs->fs_delete(arg);
+	remount(fs, mp);
 }
 
 static void
 force_root_of_mount_as_cwd(const struct fs_backend *fs, const char *mp)
 {
-	void *arg = inner_mount(fs, INNER);
 	struct stat sb;
 
 	/* the root vnode of the mount: ".." must not climb out of it */
-	RL(rump_sys_chdir(INNER));
-	RL(rump_sys_unmount(INNER, MNT_FORCE));
+	RL(rump_sys_chdir(FS_MNT));
+	force(fs, mp);
 	H_REQUIRE_ERRNO(ENOENT, rump_sys_stat("..", &sb));
 	H_REQUIRE_ERRNO(ENOENT, rump_sys_chdir(".."));
-	RL(rump_sys_chdir(FS_MNT));
-	fs->fs_delete(arg);
+	RL(rump_sys_chdir("/"));
+	remount(fs, mp);
 }
 
 static void
 force_nested(const struct fs_backend *fs, const char *mp)
 {
-	void *arg = inner_mount(fs, INNER);
-	void *arg2 = inner_mount(fs, INNER "/sub");
 	int fd;
 
 	RL(rump_sys_chdir("/"));
-	mkfile(INNER "/sub/f", "x");
-	RL(fd = rump_sys_open(INNER "/sub/f", O_RDONLY, 0));
+	RL(rump_sys_mkdir(FS_MNT "/sub", 0755));
+	RL(rump_sys_mount("tmpfs", FS_MNT "/sub", 0, NULL, 0));
+	mkfile(FS_MNT "/sub/f", "x");
+	RL(fd = rump_sys_open(FS_MNT "/sub/f", O_RDONLY, 0));
 	/* the outer one is busy even forced while the inner is mounted */
-	H_REQUIRE_ERRNO(EBUSY, rump_sys_unmount(INNER, MNT_FORCE));
-	H_REQUIRE_ERRNO(EBUSY, rump_sys_unmount(INNER, 0));
-	H_REQUIRE_ERRNO(EBUSY, rump_sys_unmount(INNER "/sub", 0));
-	RL(rump_sys_unmount(INNER "/sub", MNT_FORCE));
-	RL(rump_sys_unmount(INNER, MNT_FORCE));
+	H_REQUIRE_ERRNO(EBUSY, rump_sys_unmount(FS_MNT, MNT_FORCE));
+	H_REQUIRE_ERRNO(EBUSY, rump_sys_unmount(FS_MNT, 0));
+	H_REQUIRE_ERRNO(EBUSY, rump_sys_unmount(FS_MNT "/sub", 0));
+	RL(rump_sys_unmount(FS_MNT "/sub", MNT_FORCE));
+	force(fs, mp);
 	RL(rump_sys_close(fd));
-	fs->fs_delete(arg2);
-	fs->fs_delete(arg);
+	remount(fs, mp);
 }
 
 static void
 force_left_open_at_shutdown(const struct fs_backend *fs, const char *mp)
 {
-	void *arg = inner_mount(fs, INNER);
 	int fd;
 
 	RL(rump_sys_chdir("/"));
-	mkfile(INNER "/f", "data");
-	RL(fd = rump_sys_open(INNER "/f", O_RDONLY, 0));
-	RL(rump_sys_unmount(INNER, MNT_FORCE));
+	mkfile(FS_MNT "/f", "data");
+	RL(fd = rump_sys_open(FS_MNT "/f", O_RDONLY, 0));
+	force(fs, mp);
+	remount(fs, mp);
 	/* fd stays open: shutdown closes it and frees the dead vnode */
-	fs->fs_delete(arg);
 }
 
 /* Threads doing I/O in the mount while it is forced away. */
@@ -218,7 +239,6 @@ io_thread(void *arg)
 static void
 force_during_io(const struct fs_backend *fs, const char *mp)
 {
-	void *arg = inner_mount(fs, INNER);
 	struct io_thread t[3];
 	pthread_t tid[3];
 	volatile int stop = 0;
@@ -227,7 +247,7 @@ force_during_io(const struct fs_backend *fs, const char *mp)
 
 	RL(rump_sys_chdir("/"));
 	for (int i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), INNER "/f%d", i);
+		snprintf(path, sizeof(path), FS_MNT "/f%d", i);
 		RL(t[i].fd = rump_sys_open(path, O_RDWR | O_CREAT, 0644));
 		t[i].stop = &stop;
 		t[i].bad = t[i].eio = 0;
@@ -235,7 +255,7 @@ force_during_io(const struct fs_backend *fs, const char *mp)
 		    0);
 	}
 	nanosleep(&ts, NULL);
-	RL(rump_sys_unmount(INNER, MNT_FORCE));
+	force(fs, mp);
 	nanosleep(&ts, NULL);
 	stop = 1;
 	for (int i = 0; i < 3; i++) {
@@ -245,13 +265,15 @@ force_during_io(const struct fs_backend *fs, const char *mp)
 		ATF_REQUIRE_MSG(t[i].eio, "thread %d never saw EIO", i);
 		RL(rump_sys_close(t[i].fd));
 	}
-	fs->fs_delete(arg);
+	remount(fs, mp);
 }
 
 FSTEST(busy_without_force, "unmount without MNT_FORCE is EBUSY while a "
     "file is open, and succeeds with only cached vnodes left")
 FSTEST(force_open_file, "a forced unmount revokes open files: EIO, "
     "EBADF, close works, the place mounts again")
+FSTEST(force_unlinked_open_file, "an unlinked open file goes with a "
+    "forced unmount, its space freed")
 FSTEST(force_cwd_inside, "a working directory inside a force-unmounted "
     "file system gives ENOENT until the process leaves")
 FSTEST(force_root_of_mount_as_cwd, "a force-unmounted mount root as the "
@@ -267,6 +289,7 @@ ATF_TP_ADD_TCS(tp)
 {
 	FSAPPLY(tp, busy_without_force);
 	FSAPPLY(tp, force_open_file);
+	FSAPPLY(tp, force_unlinked_open_file);
 	FSAPPLY(tp, force_cwd_inside);
 	FSAPPLY(tp, force_root_of_mount_as_cwd);
 	FSAPPLY(tp, force_nested);
