@@ -25,9 +25,18 @@
  *    while the buffer is full, or returns what fitted (EAGAIN if
  *    nothing) with O_NONBLOCK.  A write blocked while the card does not
  *    move (stuck) gives up with EIO after AUDIO_HWTIMEOUT_NS.
+ *  - The card starts playing when a write is buffered and stops when
+ *    no started, unpaused player is left; it records while any
+ *    recorder is open and unpaused (from open on, so a recorder that
+ *    does not read overruns).  AUDIO_GETINFO's play.samples counts the
+ *    bytes handed to the card.
  *  - AUDIO_DRAIN and close wait until the context's data has been
- *    played, at most the buffered time plus AUDIO_HWTIMEOUT_NS; past
- *    that drain fails with EIO (close discards the rest).
+ *    played, as long as the card plays: when no block completes for
+ *    AUDIO_HWTIMEOUT_NS (stuck hardware) drain fails with EIO; close
+ *    gives up after AUDIO_CLOSESTALL_NS and discards the rest (a
+ *    virtual clock that the test does not advance looks the same).  AUDIO_FLUSH
+ *    drops what is buffered, both directions.  A format change by
+ *    SETINFO drops what that direction had buffered.
  *  - Underruns: a started, unpaused player with too little data for a
  *    hardware block counts one underrun per episode (the gap is
  *    silence); overruns: recorded data dropped because the reader's
@@ -61,7 +70,8 @@
 #define AUDIOCTL_DEVICE	0xc0
 #define MIXER_DEVICE	0x10
 
-#define AUDIO_HWTIMEOUT_NS	(2 * NSEC_PER_SEC)
+#define AUDIO_HWTIMEOUT_NS	(2 * NSEC_PER_SEC)	/* no block played */
+#define AUDIO_CLOSESTALL_NS	(NSEC_PER_SEC / 4)	/* the same, closing */
 #define AUDIO_BUFMS		250	/* per-opener buffer, in time */
 #define AUDIO_CHUNK		256	/* frames converted at a time */
 #define AUDIO_OUTMAX		2048	/* resampler output per chunk */
@@ -384,6 +394,27 @@ rec_intr(struct audio_softc *sc)
 	}
 }
 
+/*
+ * Whether a sleeper may have something to do: a writer once half its
+ * buffer is free (waking it every block would cost a context switch
+ * per block for a few bytes of room), a drain, any reader.
+ */
+static bool
+wakeup_due(struct audio_softc *sc)
+{
+	struct audio_ctx *ac;
+
+	if (sc->sc_recording)
+		return true;
+	LIST_FOREACH(ac, &sc->sc_ctxs, ac_list) {
+		if (ac->ac_play.ad_draining || ac->ac_busy ||
+		    auring_space(&ac->ac_play.ad_ring) >=
+		    ac->ac_play.ad_ring.r_size / 2)
+			return true;
+	}
+	return false;
+}
+
 void
 audio_intr(struct audio_softc *sc)
 {
@@ -401,7 +432,8 @@ audio_intr(struct audio_softc *sc)
 		rec_intr(sc);
 		selnotify(&sc->sc_rsel, POLLIN | POLLRDNORM);
 	}
-	cv_broadcast(&sc->sc_cv);
+	if (wakeup_due(sc))
+		cv_broadcast(&sc->sc_cv);
 	mutex_exit(&sc->sc_lock);
 }
 
@@ -503,38 +535,35 @@ audioopen(dev_t dev, int flag, int devtype)
 }
 
 /*
- * Wait, sc_lock held, until the context's played data is out; 0, EIO
- * (the card stalled past the bound, or went away).
+ * Wait, sc_lock held, until the context's played data is out: 0, or EIO
+ * when the card went away or played no block for stall_ns (stuck, or a
+ * virtual clock nobody advances).  So the wait is bounded by the
+ * buffered time plus stall_ns.
  */
 static int
-drain_locked(struct audio_softc *sc, struct audio_ctx *ac)
+drain_locked(struct audio_softc *sc, struct audio_ctx *ac, uint64_t stall_ns)
 {
 	struct audio_dir *ad = &ac->ac_play;
-	uint64_t deadline, bufns;
+	uint64_t seen;
 	int error = 0;
 
 	if (!ad->ad_started || ad->ad_paused)
 		return 0;
-	bufns = auring_used(&ad->ad_ring) * NSEC_PER_SEC /
-	    hw_bytes_per_sec(sc);
-	deadline = rump_monotime_ns() + bufns + AUDIO_HWTIMEOUT_NS;
 	ad->ad_draining = true;
 	ad->ad_drain_blk = 0;
 	output_kick(sc);
+	seen = sc->sc_hw_blocks;
 	while (ad->ad_drain_blk == 0 || played_blocks(sc) < ad->ad_drain_blk) {
 		if (sc->sc_dying || !sc->sc_playing) {
 			error = sc->sc_dying ? EIO : 0;
 			break;
 		}
-		if (rump_monotime_ns() >= deadline ||
-		    cv_timedwait_ns(&sc->sc_cv, &sc->sc_lock,
-		    deadline - rump_monotime_ns()) == ETIMEDOUT) {
-			if (ad->ad_drain_blk != 0 &&
-			    played_blocks(sc) >= ad->ad_drain_blk)
-				break;
+		if (cv_timedwait_ns(&sc->sc_cv, &sc->sc_lock, stall_ns) ==
+		    ETIMEDOUT && sc->sc_hw_blocks == seen) {
 			error = EIO;
 			break;
 		}
+		seen = sc->sc_hw_blocks;
 	}
 	ad->ad_draining = false;
 	ad->ad_drain_blk = 0;
@@ -565,7 +594,7 @@ audioclose(dev_t dev, int flag, int devtype)
 	}
 	if (ac != NULL) {
 		if (ac->ac_mode & AUMODE_PLAY)
-			(void)drain_locked(sc, ac);
+			(void)drain_locked(sc, ac, AUDIO_CLOSESTALL_NS);
 		LIST_REMOVE(ac, ac_list);
 		if (sc->sc_playing && !output_needed(sc)) {
 			sc->sc_hw->ah_halt_output(sc->sc_hw->ah_cookie);
@@ -652,6 +681,31 @@ play_chunk(const struct audio_dir *ad, const struct audio_hw *hw)
 	return n;
 }
 
+/*
+ * Wait, sc_lock held, until need bytes fit in the context's play ring:
+ * 0; EAGAIN (non-blocking); EIO (the card stalled or went away).
+ */
+static int
+play_wait_room(struct audio_softc *sc, struct audio_ctx *ac, size_t need,
+    int flag)
+{
+	struct audio_dir *ad = &ac->ac_play;
+	int error;
+
+	while (auring_space(&ad->ad_ring) < need) {
+		if (flag & FNONBLOCK)
+			return EAGAIN;
+		if (!sc->sc_playing && output_needed(sc)) {
+			/* the card's prefill makes room: look again */
+			output_kick(sc);
+			continue;
+		}
+		if ((error = io_wait(sc, ad->ad_paused)) != 0)
+			return error;
+	}
+	return 0;
+}
+
 static int
 audiowrite(dev_t dev, struct uio *uio, int flag)
 {
@@ -688,19 +742,11 @@ audiowrite(dev_t dev, struct uio *uio, int flag)
 		n = MIN(play_chunk(ad, sc->sc_hw), uio->uio_resid / ad->ad_ufs);
 		need = auconv_rs_maxout(&ad->ad_rs, n) *
 		    sc->sc_hw->ah_channels * 2;
-		if (auring_space(&ad->ad_ring) < need) {
-			if (flag & FNONBLOCK) {
-				if (uio->uio_resid == resid0)
-					error = EAGAIN;
-				break;
-			}
-			if (!sc->sc_playing && output_needed(sc)) {
-				/* the prefill makes room: look again */
-				output_kick(sc);
-				continue;
-			}
-			error = io_wait(sc, ad->ad_paused);
-			continue;
+		if ((error = play_wait_room(sc, ac, need, flag)) != 0) {
+			/* a partial non-blocking write is a success */
+			if (error == EAGAIN && uio->uio_resid != resid0)
+				error = 0;
+			break;
 		}
 		mutex_exit(&sc->sc_lock);
 		error = uiomove(ac->ac_ubuf, n * ad->ad_ufs, uio);
@@ -921,67 +967,87 @@ set_info(struct audio_softc *sc, struct audio_ctx *ac,
 }
 
 static int
+mixer_devinfo(struct audio_softc *sc, mixer_devinfo_t *di)
+{
+	int i = di->index;
+
+	if (i < 0 || i >= AUDIO_MIXER_NDEVS)
+		return ENXIO;
+	memset(di, 0, sizeof(*di));
+	di->index = i;
+	if (i == AUDIO_MIXER_MASTER) {
+		di->type = AUDIO_MIXER_VALUE;
+		strlcpy(di->name, "master", sizeof(di->name));
+		di->num_channels = sc->sc_hw->ah_channels == 1 ? 1 : 2;
+	} else {
+		di->type = AUDIO_MIXER_ENUM;
+		strlcpy(di->name, "mute", sizeof(di->name));
+		di->num_ords = 2;
+	}
+	return 0;
+}
+
+/* 0 if mc names a control with its type and channels; ENXIO, EINVAL. */
+static int
+mixer_check(const mixer_ctrl_t *mc)
+{
+	if (mc->dev < 0 || mc->dev >= AUDIO_MIXER_NDEVS)
+		return ENXIO;
+	if ((mc->dev == AUDIO_MIXER_MASTER && mc->type != AUDIO_MIXER_VALUE) ||
+	    (mc->dev == AUDIO_MIXER_MUTE && mc->type != AUDIO_MIXER_ENUM))
+		return EINVAL;
+	if (mc->dev == AUDIO_MIXER_MASTER && (mc->un.value.num_channels < 1 ||
+	    mc->un.value.num_channels > 2))
+		return EINVAL;
+	return 0;
+}
+
+static int
+mixer_read(struct audio_softc *sc, mixer_ctrl_t *mc)
+{
+	int i, error;
+
+	if ((error = mixer_check(mc)) != 0)
+		return error;
+	if (mc->dev == AUDIO_MIXER_MUTE) {
+		mc->un.ord = sc->sc_mute;
+		return 0;
+	}
+	for (i = 0; i < mc->un.value.num_channels; i++)
+		mc->un.value.level[i] = (unsigned char)sc->sc_vol[i];
+	return 0;
+}
+
+static int
+mixer_write(struct audio_softc *sc, const mixer_ctrl_t *mc)
+{
+	int error;
+
+	if ((error = mixer_check(mc)) != 0)
+		return error;
+	if (mc->dev == AUDIO_MIXER_MUTE) {
+		if (mc->un.ord != 0 && mc->un.ord != 1)
+			return EINVAL;
+		sc->sc_mute = mc->un.ord;
+	} else if (mc->un.value.num_channels == 1) {
+		sc->sc_vol[0] = sc->sc_vol[1] = mc->un.value.level[0];
+	} else {
+		sc->sc_vol[0] = mc->un.value.level[0];
+		sc->sc_vol[1] = mc->un.value.level[1];
+	}
+	return 0;
+}
+
+static int
 mixer_ioctl(struct audio_softc *sc, u_long cmd, void *data)
 {
-	mixer_ctrl_t *mc = data;
-	mixer_devinfo_t *di = data;
-	int i;
-
 	switch (cmd) {
 	case AUDIO_MIXER_DEVINFO:
-		if (di->index < 0 || di->index >= AUDIO_MIXER_NDEVS)
-			return ENXIO;
-		i = di->index;
-		memset(di, 0, sizeof(*di));
-		di->index = i;
-		if (i == AUDIO_MIXER_MASTER) {
-			di->type = AUDIO_MIXER_VALUE;
-			strlcpy(di->name, "master", sizeof(di->name));
-			di->num_channels = sc->sc_hw->ah_channels == 1 ? 1 : 2;
-		} else {
-			di->type = AUDIO_MIXER_ENUM;
-			strlcpy(di->name, "mute", sizeof(di->name));
-			di->num_ords = 2;
-		}
-		return 0;
+		return mixer_devinfo(sc, data);
 	case AUDIO_MIXER_READ:
-		if (mc->dev == AUDIO_MIXER_MASTER &&
-		    mc->type == AUDIO_MIXER_VALUE) {
-			if (mc->un.value.num_channels < 1 ||
-			    mc->un.value.num_channels > 2)
-				return EINVAL;
-			for (i = 0; i < mc->un.value.num_channels; i++)
-				mc->un.value.level[i] = (unsigned char)sc->sc_vol[i];
-			return 0;
-		}
-		if (mc->dev == AUDIO_MIXER_MUTE && mc->type == AUDIO_MIXER_ENUM) {
-			mc->un.ord = sc->sc_mute;
-			return 0;
-		}
-		return mc->dev < 0 || mc->dev >= AUDIO_MIXER_NDEVS ? ENXIO :
-		    EINVAL;
+		return mixer_read(sc, data);
 	case AUDIO_MIXER_WRITE:
-		if (mc->dev == AUDIO_MIXER_MASTER &&
-		    mc->type == AUDIO_MIXER_VALUE) {
-			if (mc->un.value.num_channels == 1) {
-				sc->sc_vol[0] = sc->sc_vol[1] =
-				    mc->un.value.level[0];
-			} else if (mc->un.value.num_channels == 2) {
-				sc->sc_vol[0] = mc->un.value.level[0];
-				sc->sc_vol[1] = mc->un.value.level[1];
-			} else {
-				return EINVAL;
-			}
-			return 0;
-		}
-		if (mc->dev == AUDIO_MIXER_MUTE && mc->type == AUDIO_MIXER_ENUM) {
-			if (mc->un.ord != 0 && mc->un.ord != 1)
-				return EINVAL;
-			sc->sc_mute = mc->un.ord;
-			return 0;
-		}
-		return mc->dev < 0 || mc->dev >= AUDIO_MIXER_NDEVS ? ENXIO :
-		    EINVAL;
+		return mixer_write(sc, data);
 	default:
 		return ENOTTY;
 	}
@@ -1043,7 +1109,7 @@ audioioctl(dev_t dev, u_long cmd, void *data, int flag)
 		if (ac == NULL)
 			error = ENOTTY;
 		else if (ac->ac_mode & AUMODE_PLAY)
-			error = drain_locked(sc, ac);
+			error = drain_locked(sc, ac, AUDIO_HWTIMEOUT_NS);
 		break;
 	case AUDIO_FLUSH:
 		if (ac == NULL) {
@@ -1215,13 +1281,14 @@ RUMP_COMPONENT(RUMP_COMPONENT_DEV, audio, "rumpdev")
 
 RUMP_COMPONENT_FINI(audio)
 {
-	device_t dev;
 	size_t i;
 
-	if ((dev = device_find_by_xname("fakeaudio0")) != NULL)
-		(void)config_detach(dev, DETACH_FORCE | DETACH_SHUTDOWN);
+	/* the cards, and the audio devices on them */
+	(void)config_detach_all(&fakeaudio_ca, DETACH_FORCE | DETACH_SHUTDOWN);
 	for (i = 0; i < __arraycount(audio_nodes); i++)
 		(void)devnode_remove(audio_nodes[i].path);
 	(void)devsw_detach(NULL, &audio_cdevsw);
+	(void)config_cfattach_unregister(&audio_ca);
+	(void)config_cfattach_unregister(&fakeaudio_ca);
 	audio_cmajor = NODEVMAJOR;
 }
