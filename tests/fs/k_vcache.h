@@ -19,5 +19,12 @@ struct ktest_vcache_stats {
 
 /* Copy the counters out; always 0. */
 int	rump_pub_ktest_vcache_stats(struct ktest_vcache_stats *);
+/*
+ * Inside the root mount's VOP gate, with a forced-unmount-like writer
+ * queued, drop the last reference to /gatefile (which must exist):
+ * returns 0 (a host errno from the lookup), or hangs if vrele queues
+ * for the gate it is already in.
+ */
+int	rump_pub_ktest_vcache_gate_reentry(void);
 
 #endif /* _TESTS_FS_K_VCACHE_H_ */

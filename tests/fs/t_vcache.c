@@ -256,8 +256,25 @@ H_TC_ENV(concurrent_churn, "RUMP_NCPU=2 RUMP_VNODES=4", "lookups, creates "
 	ATF_REQUIRE(stats().numfree <= 4);
 }
 
+H_TC(gate_reentry, "the last vrele of a vnode from inside its mount's "
+    "operation gate, with a forced unmount waiting, does not deadlock")
+{
+	mkfile("/gatefile", "x");
+	RZ(rump_pub_ktest_vcache_gate_reentry());
+	RL(rump_sys_unlink("/gatefile"));
+}
+
+H_TC_ENV(gate_reentry_mp, "RUMP_NCPU=2", "gate_reentry with the MP locks")
+{
+	mkfile("/gatefile", "x");
+	RZ(rump_pub_ktest_vcache_gate_reentry());
+	RL(rump_sys_unlink("/gatefile"));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, gate_reentry);
+	ATF_TP_ADD_TC(tp, gate_reentry_mp);
 	ATF_TP_ADD_TC(tp, hit_after_last_close);
 	ATF_TP_ADD_TC(tp, disabled_with_zero);
 	ATF_TP_ADD_TC(tp, unlinked_reclaimed_at_close);

@@ -38,6 +38,7 @@
 #include <rump-sys/queue.h>
 #include <rump-sys/conf.h>
 #include <rump-sys/mount.h>
+#include <rump-sys/lwp.h>
 
 struct mount;
 struct uio;
@@ -145,13 +146,25 @@ struct vnodeops {
 
 /*
  * The VOP_* calls: each runs the operation inside its mount's gate
- * (mnt_opslock as a reader), see above.  vrele runs vop_inactive.
+ * (mnt_opslock as a reader), see above.  vrele runs vop_inactive the
+ * same way.  An lwp already inside that mount's gate (a file system
+ * that vreles its own vnode from an operation) does not take it again:
+ * a reader queued behind a waiting forced unmount would deadlock.
  */
 #define VOP_GATED(vp, call) do {					\
-	krwlock_t *_gate = &(vp)->v_mount->mnt_opslock;			\
-	rw_enter(_gate, RW_READER);					\
+	struct mount *_mp = (vp)->v_mount;				\
+	struct lwp *_l = curlwp;					\
+	struct mount *_omp = _l->l_vfsgate;				\
+									\
+	if (_omp != _mp) {						\
+		rw_enter(&_mp->mnt_opslock, RW_READER);			\
+		_l->l_vfsgate = _mp;					\
+	}								\
 	call;								\
-	rw_exit(_gate);							\
+	if (_omp != _mp) {						\
+		_l->l_vfsgate = _omp;					\
+		rw_exit(&_mp->mnt_opslock);				\
+	}								\
 } while (0)
 
 #define VOP_DEFINE(name, op, proto, args)				\

@@ -198,12 +198,12 @@ vn_inactive(struct vnode *vp)
 	struct mount *mp = vp->v_mount;
 	unsigned int freeme = 0;
 
-	rw_enter(&mp->mnt_opslock, RW_READER);
-	vp->v_op->vop_inactive(vp);
-	if (mp->mnt_iflag & MNTI_GONE)
-		freeme = __atomic_exchange_n(&mp->mnt_freeme, 0,
-		    __ATOMIC_ACQ_REL);
-	rw_exit(&mp->mnt_opslock);
+	VOP_GATED(vp, {
+		vp->v_op->vop_inactive(vp);
+		if (mp->mnt_iflag & MNTI_GONE)
+			freeme = __atomic_exchange_n(&mp->mnt_freeme, 0,
+			    __ATOMIC_ACQ_REL);
+	});
 	if (freeme)
 		vfs_destroymount(mp);
 }
