@@ -196,33 +196,67 @@ H_TC_ENV(open_modes, VIRTUAL, "the open mode picks the directions: "
 	RL(rump_sys_close(fd));
 }
 
-H_TC_ENV(exclusive_per_process, VIRTUAL, "a process holds one context "
-    "per node (a second open of it is EBUSY); /dev/sound, other "
-    "processes, /dev/audioctl and /dev/mixer open alongside")
+H_TC_ENV(every_open_own_context, VIRTUAL, "every open of /dev/audio or "
+    "/dev/sound is its own context (as NetBSD's virtual tracks), also "
+    "twice in one process; dup shares one; /dev/audioctl, /dev/mixer "
+    "and other processes open alongside")
 {
-	int a, s, c1, c2, m1, m2, other;
+	struct audio_info ai;
+	struct stat sb, nsb;
+	int a1, a2, s1, s2, d, c1, m1, other;
 
-	a = RL(rump_sys_open("/dev/audio", O_WRONLY, 0));
-	H_REQUIRE_ERRNO(EBUSY, rump_sys_open("/dev/audio", O_WRONLY, 0));
-	H_REQUIRE_ERRNO(EBUSY, rump_sys_open("/dev/audio", O_RDONLY, 0));
-	s = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
+	a1 = RL(rump_sys_open("/dev/audio", O_WRONLY, 0));
+	a2 = RL(rump_sys_open("/dev/audio", O_RDONLY, 0));
+	s1 = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
+	s2 = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
 	c1 = RL(rump_sys_open("/dev/audioctl", O_RDWR, 0));
-	c2 = RL(rump_sys_open("/dev/audioctl", O_RDONLY, 0));
 	m1 = RL(rump_sys_open("/dev/mixer", O_RDWR, 0));
-	m2 = RL(rump_sys_open("/dev/mixer", O_RDWR, 0));
+	/* each open has the mode it was opened with */
+	get_info(a1, &ai);
+	ATF_CHECK_EQ(ai.mode & (AUMODE_PLAY | AUMODE_RECORD), AUMODE_PLAY);
+	get_info(a2, &ai);
+	ATF_CHECK_EQ(ai.mode & (AUMODE_PLAY | AUMODE_RECORD), AUMODE_RECORD);
+	/* a format set on one open is not the other's */
+	set_format(s1, 16000, 2, AUDIO_ENCODING_SLINEAR_LE, 16);
+	get_info(s2, &ai);
+	ATF_CHECK_EQ(ai.play.sample_rate, 8000);
+	ATF_CHECK_EQ(ai.play.encoding, AUDIO_ENCODING_ULAW);
+	get_info(a1, &ai);
+	ATF_CHECK_EQ(ai.play.sample_rate, 8000);
+	/* a write on one is counted on that one only */
+	write_all(s2, "\x80\x80\x80\x80", 4);
+	ATF_CHECK_EQ(get_stats(s2).as_play_bytes, 4);
+	ATF_CHECK_EQ(get_stats(s1).as_play_bytes, 0);
+	ATF_CHECK_EQ(get_stats(a1).as_play_bytes, 0);
+	/* a dup'ed descriptor is the same open, so the same context */
+	d = RL(rump_sys_dup(s1));
+	get_info(d, &ai);
+	ATF_CHECK_EQ(ai.play.sample_rate, 16000);
+	set_format(d, 32000, 1, AUDIO_ENCODING_SLINEAR_LE, 16);
+	get_info(s1, &ai);
+	ATF_CHECK_EQ(ai.play.sample_rate, 32000);
+	RL(rump_sys_close(s1));
+	get_info(d, &ai);
+	ATF_CHECK_EQ(ai.play.channels, 1);
+	RL(rump_sys_close(d));
+	/* fstat: the node's kind and number */
+	RZ(rump_sys_fstat(a1, &sb));
+	RZ(rump_sys_stat("/dev/audio", &nsb));
+	ATF_CHECK(S_ISCHR(sb.st_mode));
+	ATF_CHECK_EQ(sb.st_rdev, nsb.st_rdev);
+	H_REQUIRE_ERRNO(ESPIPE, rump_sys_lseek(a1, 0, SEEK_SET));
+	/* another process: its own opens, none of ours */
 	RL(rump_pub_lwproc_newproc());
+	H_REQUIRE_ERRNO(EBADF, rump_sys_ioctl(a1, AUDIO_GETINFO, &ai));
 	other = RL(rump_sys_open("/dev/audio", O_WRONLY, 0));
+	ATF_CHECK_EQ(get_stats(other).as_play_bytes, 0);
 	RL(rump_sys_close(other));
 	RZ(rump_pub_lwproc_switch(1));
-	RL(rump_sys_close(a));
-	/* closed: the node is free for this process again */
-	a = RL(rump_sys_open("/dev/audio", O_WRONLY, 0));
-	RL(rump_sys_close(a));
-	RL(rump_sys_close(s));
+	RL(rump_sys_close(a1));
+	RL(rump_sys_close(a2));
+	RL(rump_sys_close(s2));
 	RL(rump_sys_close(c1));
-	RL(rump_sys_close(c2));
 	RL(rump_sys_close(m1));
-	RL(rump_sys_close(m2));
 }
 
 H_TC_ENV(audio_defaults_sound_sticky, VIRTUAL, "/dev/audio opens at "
@@ -731,6 +765,48 @@ H_TC_ENV(two_players_mixed, VIRTUAL, "two processes playing at once, in "
 	free(b);
 }
 
+H_TC_ENV(two_players_one_process_mixed, VIRTUAL, "two opens of "
+    "/dev/sound in one process are two players: the card gets their sum, "
+    "sample for sample")
+{
+	enum { N = 8 * BLOCK };
+	int16_t *a = sine_s16(HWRATE, HWCH, 1000, 8000, N);
+	int16_t *b = sine_s16(HWRATE, HWCH, 2500, 6000, N), *out;
+	size_t n, i, bad = 0;
+	int fa, fb, want;
+
+	fa = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
+	fb = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
+	set_format(fa, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
+	set_format(fb, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
+	/* b starts the card: its first 4 blocks prefill the DMA ring */
+	write_all(fb, b, N * HWCH * 2);
+	write_all(fa, a, N * HWCH * 2);
+	advance(2 * N);
+	card_output(&out, &n);
+	ATF_REQUIRE_MSG(n >= 12 * BLOCK, "card got %zu frames", n);
+	/* blocks 0-3: b alone; 4-7: both; 8-11: a alone; then silence */
+	for (i = 0; i < 12 * BLOCK * HWCH; i++) {
+		want = 0;
+		if (i < (size_t)N * HWCH)
+			want += b[i];
+		if (i >= 4 * BLOCK * HWCH)
+			want += a[i - 4 * BLOCK * HWCH];
+		if (out[i] != want && bad++ < 5)
+			printf("sample %zu: %d, want %d\n", i, out[i], want);
+	}
+	ATF_CHECK_EQ_MSG(bad, 0, "%zu samples differ from a + b", bad);
+	ATF_CHECK_EQ(out[12 * BLOCK * HWCH], 0);
+	/* each open counted its own frames */
+	ATF_CHECK_EQ(get_stats(fa).as_play_frames, N);
+	ATF_CHECK_EQ(get_stats(fb).as_play_frames, N);
+	RL(rump_sys_close(fa));
+	RL(rump_sys_close(fb));
+	free(out);
+	free(a);
+	free(b);
+}
+
 static int
 have_sox(void)
 {
@@ -1164,10 +1240,13 @@ H_TC_ENV(detach_while_open, VIRTUAL, "unplugging the card wakes a blocked "
 	struct audio_info ai;
 	struct pollfd pfd;
 	pthread_t t;
-	int fd, cfd;
+	int fd, fd2, dfd, cfd;
 
 	fd = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
 	cfd = RL(rump_sys_open("/dev/audioctl", O_RDWR, 0));
+	/* a second player and recorder of this process, and a dup */
+	fd2 = RL(rump_sys_open("/dev/sound", O_RDWR, 0));
+	dfd = RL(rump_sys_dup(fd2));
 	set_format(fd, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
 	w = (struct writer){ .fd = fd, .buf = x, .len = N * HWCH * 2 };
 	ATF_REQUIRE_EQ(pthread_create(&t, NULL, writer_run, &w), 0);
@@ -1185,7 +1264,11 @@ H_TC_ENV(detach_while_open, VIRTUAL, "unplugging the card wakes a blocked "
 	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 0)), 1);
 	ATF_CHECK(pfd.revents & (POLLERR | POLLHUP));
 	H_REQUIRE_ERRNO(ENXIO, rump_sys_open("/dev/audio", O_WRONLY, 0));
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_read(dfd, x, 4));
+	RL(rump_sys_close(fd2));
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_ioctl(dfd, AUDIO_GETINFO, &ai));
 	RL(rump_sys_close(fd));
+	RL(rump_sys_close(dfd));
 	RL(rump_sys_close(cfd));
 	ATF_CHECK_EQ(rump_pub_audiocard_advance(0, 10, NULL), ENXIO);
 	free(x);
@@ -1309,7 +1392,7 @@ H_TC_ENV(bad_card_config_no_device, "RUMP_AUDIOCARD=rate=7", "a bad "
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, open_modes);
-	ATF_TP_ADD_TC(tp, exclusive_per_process);
+	ATF_TP_ADD_TC(tp, every_open_own_context);
 	ATF_TP_ADD_TC(tp, audio_defaults_sound_sticky);
 	ATF_TP_ADD_TC(tp, setinfo_validates_every_field);
 	ATF_TP_ADD_TC(tp, bad_ioctls);
@@ -1321,6 +1404,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pause_holds_playback);
 	ATF_TP_ADD_TC(tp, mixer_volume_and_mute);
 	ATF_TP_ADD_TC(tp, two_players_mixed);
+	ATF_TP_ADD_TC(tp, two_players_one_process_mixed);
 	ATF_TP_ADD_TC(tp, sox_oracle_mulaw_to_card);
 	ATF_TP_ADD_TC(tp, record_from_wav);
 	ATF_TP_ADD_TC(tp, two_recorders_same_stream);

@@ -15,12 +15,13 @@
  *    records, O_RDWR both.  /dev/audioctl and /dev/mixer take any number
  *    of opens and only answer ioctls (audioctl: GETINFO/SETINFO of the
  *    sticky setting and the master gain; both: the mixer ioctls).
- *  - Several players are mixed and several recorders each get the
- *    recorded stream.  This kernel's device switch has no per-open
- *    state (no descriptor cloning), so an audio context belongs to a
- *    (process, node) pair: a process may hold /dev/audio and /dev/sound
- *    open at once (two contexts), other processes get their own, and a
- *    second open of the same node by the same process is EBUSY.
+ *  - Every open is its own virtual track, as in NetBSD: the device
+ *    switch clones (conf.h, d_clone), so each open(2) of /dev/audio or
+ *    /dev/sound gets a context of its own, whichever process makes it
+ *    and however many it already holds.  Descriptors made by dup(2)
+ *    share their open's context.  Several players are mixed into the
+ *    card's one stream and several recorders each get the recorded
+ *    stream.  The context goes with the last close of its file.
  *  - write(2) takes whole frames only (EINVAL otherwise); it blocks
  *    while the buffer is full, or returns what fitted (EAGAIN if
  *    nothing) with O_NONBLOCK.  A write blocked while the card does not
@@ -43,6 +44,10 @@
  *    buffer was full, once per dropped block.
  *  - A detached card: sleepers wake with EIO, every later call on an
  *    open descriptor gets ENXIO (EIO from a blocked one), close works.
+ *    The card drops its contexts at detach (ac_sc NULL: orphaned) and
+ *    each file frees its own at close; audio_ctx_lock orders the two.
+ *  - fstat(2) of an open audio descriptor: a character device with the
+ *    node's st_rdev; no vnode is kept behind a cloned file.
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/kmem.h>
@@ -55,6 +60,7 @@
 #include <rump-sys/lwp.h>
 #include <rump-sys/queue.h>
 #include <rump-sys/select.h>
+#include <rump-sys/stat.h>
 #include <rump-sys/time.h>
 #include <rump-sys/uio.h>
 #include <rump/audioio.h>
@@ -103,10 +109,16 @@ struct audio_dir {
 	u_int		 ad_errors;	/* underruns or overruns */
 };
 
+/*
+ * The state of one open file (f_data).  A sound or audio context is on
+ * its card's sc_ctxs while ac_sc is set; an audioctl or mixer one is on
+ * no list (ac_mode 0).
+ */
 struct audio_ctx {
 	LIST_ENTRY(audio_ctx) ac_list;
-	pid_t		 ac_pid;
-	int		 ac_flavor;	/* SOUND_DEVICE or AUDIO_DEVICE */
+	dev_t		 ac_dev;	/* the node opened: unit and flavor */
+	struct audio_softc *ac_sc;	/* NULL once the card detached */
+	int		 ac_flavor;	/* AUDIODEV(ac_dev) */
 	int		 ac_mode;	/* AUMODE_PLAY | AUMODE_RECORD */
 	bool		 ac_busy;	/* a write or read converts now */
 	struct audio_dir ac_play, ac_rec;
@@ -144,6 +156,14 @@ static const struct audio_params audio_default_params = {
 };
 
 static devmajor_t audio_cmajor = NODEVMAJOR;
+/*
+ * A context's ac_sc and its place on sc_ctxs change under its card's
+ * sc_lock.  Where the card may be going, this lock is held too, taken
+ * first: detach orphaning every context, and a close that could not get
+ * a reference to the card any more (the others hold one, so detach
+ * waits for them in device_drain).
+ */
+static kmutex_t audio_ctx_lock;
 
 /* The internal encoding of encoding+precision, or 0 if unsupported. */
 static int
@@ -226,7 +246,6 @@ ctx_alloc(struct audio_softc *sc, int flavor, int mode,
 
 	if ((ac = kmem_zalloc(sizeof(*ac), KM_NOSLEEP)) == NULL)
 		return NULL;
-	ac->ac_pid = curproc->p_pid;
 	ac->ac_flavor = flavor;
 	ac->ac_mode = mode;
 	bufsz = (size_t)(hw_bytes_per_sec(sc) * AUDIO_BUFMS / 1000);
@@ -246,20 +265,6 @@ ctx_alloc(struct audio_softc *sc, int flavor, int mode,
 	dir_setparams(sc, &ac->ac_play, p, true);
 	dir_setparams(sc, &ac->ac_rec, p, false);
 	return ac;
-}
-
-/* The calling process's context on the node of dev, or NULL. */
-static struct audio_ctx *
-ctx_lookup(struct audio_softc *sc, dev_t dev)
-{
-	struct audio_ctx *ac;
-
-	LIST_FOREACH(ac, &sc->sc_ctxs, ac_list) {
-		if (ac->ac_flavor == AUDIODEV(dev) &&
-		    ac->ac_pid == curproc->p_pid)
-			return ac;
-	}
-	return NULL;
 }
 
 /* Whether the play DMA has anyone to play for. */
@@ -483,8 +488,15 @@ audio_acquire(dev_t dev, device_t *devp)
 	return device_private(d);
 }
 
+static const struct fileops audio_fileops;
+
+/*
+ * d_clone: a context of its own for every open (see the top).  0,
+ * ENXIO (no such card or node), EINVAL (neither read nor write on a
+ * sound node), ENOMEM.
+ */
 static int
-audioopen(dev_t dev, int flag, int devtype)
+audio_clone(dev_t dev, int flag, const struct fileops **fopsp, void **fdatap)
 {
 	struct audio_softc *sc;
 	struct audio_ctx *ac;
@@ -496,6 +508,10 @@ audioopen(dev_t dev, int flag, int devtype)
 	switch (AUDIODEV(dev)) {
 	case AUDIOCTL_DEVICE:
 	case MIXER_DEVICE:
+		if ((ac = kmem_zalloc(sizeof(*ac), KM_NOSLEEP)) == NULL)
+			error = ENOMEM;
+		else
+			ac->ac_flavor = AUDIODEV(dev);
 		goto out;
 	case SOUND_DEVICE:
 	case AUDIO_DEVICE:
@@ -513,11 +529,6 @@ audioopen(dev_t dev, int flag, int devtype)
 		goto out;
 	}
 	mutex_enter(&sc->sc_lock);
-	if (ctx_lookup(sc, dev) != NULL) {
-		mutex_exit(&sc->sc_lock);
-		error = EBUSY;
-		goto out;
-	}
 	if (AUDIODEV(dev) == AUDIO_DEVICE)
 		sc->sc_sticky = audio_default_params;
 	if ((ac = ctx_alloc(sc, AUDIODEV(dev), mode, &sc->sc_sticky)) ==
@@ -526,11 +537,17 @@ audioopen(dev_t dev, int flag, int devtype)
 		error = ENOMEM;
 		goto out;
 	}
+	ac->ac_sc = sc;
 	LIST_INSERT_HEAD(&sc->sc_ctxs, ac, ac_list);
 	input_update(sc);
 	mutex_exit(&sc->sc_lock);
  out:
 	device_release(d);
+	if (error == 0) {
+		ac->ac_dev = dev;
+		*fopsp = &audio_fileops;
+		*fdatap = ac;
+	}
 	return error;
 }
 
@@ -574,55 +591,75 @@ drain_locked(struct audio_softc *sc, struct audio_ctx *ac, uint64_t stall_ns)
 	return error;
 }
 
-static int
-audioclose(dev_t dev, int flag, int devtype)
+/* Take ac off its card's list, sc_lock held: the card may stop. */
+static void
+ctx_unlink(struct audio_softc *sc, struct audio_ctx *ac)
 {
+	KASSERT(mutex_owned(&sc->sc_lock));
+	LIST_REMOVE(ac, ac_list);
+	ac->ac_sc = NULL;
+	if (sc->sc_playing && !output_needed(sc)) {
+		sc->sc_hw->ah_halt_output(sc->sc_hw->ah_cookie);
+		sc->sc_playing = false;
+	}
+	input_update(sc);
+}
+
+/*
+ * Last close of an open file: drain what it played (bounded, see the
+ * top), leave the card and free the context.  A card detaching or gone
+ * is not waited for.
+ */
+static int
+audio_fo_close(struct file *fp)
+{
+	struct audio_ctx *ac = fp->f_data;
 	struct audio_softc *sc;
-	struct audio_ctx *ac;
 	device_t d;
 
-	if (AUDIODEV(dev) != SOUND_DEVICE && AUDIODEV(dev) != AUDIO_DEVICE)
-		return 0;
-	if ((sc = audio_acquire(dev, &d)) == NULL)
-		return 0;	/* detached: the contexts went with it */
-	mutex_enter(&sc->sc_lock);
-	if ((ac = ctx_lookup(sc, dev)) == NULL) {
-		/* closed from another process (shutdown): any of the node */
-		LIST_FOREACH(ac, &sc->sc_ctxs, ac_list)
-			if (ac->ac_flavor == AUDIODEV(dev) && !ac->ac_busy)
-				break;
-	}
-	if (ac != NULL) {
-		if (ac->ac_mode & AUMODE_PLAY)
-			(void)drain_locked(sc, ac, AUDIO_CLOSESTALL_NS);
-		LIST_REMOVE(ac, ac_list);
-		if (sc->sc_playing && !output_needed(sc)) {
-			sc->sc_hw->ah_halt_output(sc->sc_hw->ah_cookie);
-			sc->sc_playing = false;
+	if (ac->ac_mode == 0)
+		goto out;		/* audioctl, mixer */
+	if ((sc = audio_acquire(ac->ac_dev, &d)) != NULL) {
+		mutex_enter(&sc->sc_lock);
+		if (ac->ac_sc == sc) {
+			if (ac->ac_mode & AUMODE_PLAY)
+				(void)drain_locked(sc, ac, AUDIO_CLOSESTALL_NS);
+			ctx_unlink(sc, ac);
 		}
-		input_update(sc);
+		mutex_exit(&sc->sc_lock);
+		device_release(d);
 	}
-	mutex_exit(&sc->sc_lock);
-	if (ac != NULL)
-		ctx_free(ac);
-	device_release(d);
+	/*
+	 * Detaching (no reference to be had): leave the list before the
+	 * detach orphans us, and leave the hardware to the detach.
+	 */
+	mutex_enter(&audio_ctx_lock);
+	if ((sc = ac->ac_sc) != NULL) {
+		mutex_enter(&sc->sc_lock);
+		LIST_REMOVE(ac, ac_list);
+		ac->ac_sc = NULL;
+		mutex_exit(&sc->sc_lock);
+	}
+	mutex_exit(&audio_ctx_lock);
+ out:
+	ctx_free(ac);
 	return 0;
 }
 
 /*
- * Look up dev's context for an I/O call: sc_lock held and 0, or ENXIO
- * (detached, or no context of this process), with *scp, *dp, *acp set.
+ * The card of a sound or audio context for an I/O call: sc_lock held
+ * and 0, or ENXIO (the card detached, or is detaching), *scp, *dp set.
  */
 static int
-io_enter(dev_t dev, struct audio_softc **scp, device_t *dp,
-    struct audio_ctx **acp)
+io_enter(struct audio_ctx *ac, struct audio_softc **scp, device_t *dp)
 {
 	struct audio_softc *sc;
 
-	if ((sc = audio_acquire(dev, dp)) == NULL)
+	if ((sc = audio_acquire(ac->ac_dev, dp)) == NULL)
 		return ENXIO;
 	mutex_enter(&sc->sc_lock);
-	if ((*acp = ctx_lookup(sc, dev)) == NULL) {
+	if (ac->ac_sc != sc) {
+		/* orphaned; a new card may have the unit now */
 		mutex_exit(&sc->sc_lock);
 		device_release(*dp);
 		return ENXIO;
@@ -707,18 +744,18 @@ play_wait_room(struct audio_softc *sc, struct audio_ctx *ac, size_t need,
 }
 
 static int
-audiowrite(dev_t dev, struct uio *uio, int flag)
+audio_fo_write(struct file *fp, struct uio *uio, int flags)
 {
+	struct audio_ctx *ac = fp->f_data;
 	struct audio_softc *sc;
-	struct audio_ctx *ac;
 	struct audio_dir *ad;
 	device_t d;
 	size_t n, need, resid0 = uio->uio_resid;
-	int error;
+	int error, flag = fp->f_flag;
 
-	if (AUDIODEV(dev) != SOUND_DEVICE && AUDIODEV(dev) != AUDIO_DEVICE)
-		return ENODEV;
-	if ((error = io_enter(dev, &sc, &d, &ac)) != 0)
+	if (ac->ac_mode == 0)
+		return ENODEV;		/* audioctl, mixer */
+	if ((error = io_enter(ac, &sc, &d)) != 0)
 		return error;
 	ad = &ac->ac_play;
 	if (!(ac->ac_mode & AUMODE_PLAY)) {
@@ -771,18 +808,18 @@ audiowrite(dev_t dev, struct uio *uio, int flag)
 }
 
 static int
-audioread(dev_t dev, struct uio *uio, int flag)
+audio_fo_read(struct file *fp, struct uio *uio, int flags)
 {
+	struct audio_ctx *ac = fp->f_data;
 	struct audio_softc *sc;
-	struct audio_ctx *ac;
 	struct audio_dir *ad;
 	device_t d;
 	size_t n, tsz = AUDIO_OUTMAX * AUCONV_MAXCHAN * sizeof(int16_t);
-	int error;
+	int error, flag = fp->f_flag;
 
-	if (AUDIODEV(dev) != SOUND_DEVICE && AUDIODEV(dev) != AUDIO_DEVICE)
-		return ENODEV;
-	if ((error = io_enter(dev, &sc, &d, &ac)) != 0)
+	if (ac->ac_mode == 0)
+		return ENODEV;		/* audioctl, mixer */
+	if ((error = io_enter(ac, &sc, &d)) != 0)
 		return error;
 	ad = &ac->ac_rec;
 	if (!(ac->ac_mode & AUMODE_RECORD)) {
@@ -1069,21 +1106,22 @@ get_stats(struct audio_softc *sc, struct audio_ctx *ac,
 }
 
 static int
-audioioctl(dev_t dev, u_long cmd, void *data, int flag)
+audio_fo_ioctl(struct file *fp, u_long cmd, void *data)
 {
+	struct audio_ctx *ac = fp->f_data;
 	struct audio_softc *sc;
-	struct audio_ctx *ac = NULL;
 	device_t d;
-	int error = 0, flavor = AUDIODEV(dev);
+	int error = 0, flavor = ac->ac_flavor;
 
-	if ((sc = audio_acquire(dev, &d)) == NULL)
-		return ENXIO;
-	mutex_enter(&sc->sc_lock);
-	if (flavor == SOUND_DEVICE || flavor == AUDIO_DEVICE) {
-		if ((ac = ctx_lookup(sc, dev)) == NULL) {
-			error = ENXIO;
-			goto out;
-		}
+	if (ac->ac_mode != 0) {
+		if ((error = io_enter(ac, &sc, &d)) != 0)
+			return error;
+	} else {
+		/* audioctl, mixer: the card of the unit, no context */
+		if ((sc = audio_acquire(ac->ac_dev, &d)) == NULL)
+			return ENXIO;
+		mutex_enter(&sc->sc_lock);
+		ac = NULL;
 	}
 	if (RUMP_IOC_GROUP(cmd) == 'M') {
 		error = mixer_ioctl(sc, cmd, data);
@@ -1132,16 +1170,16 @@ audioioctl(dev_t dev, u_long cmd, void *data, int flag)
 }
 
 static int
-audiopoll(dev_t dev, int events)
+audio_fo_poll(struct file *fp, int events)
 {
+	struct audio_ctx *ac = fp->f_data;
 	struct audio_softc *sc;
-	struct audio_ctx *ac;
 	device_t d;
 	int revents = 0;
 
-	if (AUDIODEV(dev) != SOUND_DEVICE && AUDIODEV(dev) != AUDIO_DEVICE)
+	if (ac->ac_mode == 0)
 		return events & (POLLOUT | POLLWRNORM | POLLIN | POLLRDNORM);
-	if (io_enter(dev, &sc, &d, &ac) != 0)
+	if (io_enter(ac, &sc, &d) != 0)
 		return POLLERR | POLLHUP;
 	if ((ac->ac_mode & AUMODE_PLAY) &&
 	    auring_space(&ac->ac_play.ad_ring) >= sc->sc_blkbytes)
@@ -1159,13 +1197,35 @@ audiopoll(dev_t dev, int events)
 	return revents;
 }
 
+/* fstat: the node's kind and number; nothing else is kept. */
+static int
+audio_fo_stat(struct file *fp, struct stat *sb)
+{
+	struct audio_ctx *ac = fp->f_data;
+
+	sb->st_mode = S_IFCHR | 0666;
+	sb->st_rdev = ac->ac_dev;
+	sb->st_nlink = 1;
+	mutex_enter(&curproc->p_lock);
+	sb->st_uid = curproc->p_cred.cr_euid;
+	sb->st_gid = curproc->p_cred.cr_egid;
+	mutex_exit(&curproc->p_lock);
+	return 0;
+}
+
+static const struct fileops audio_fileops = {
+	.fo_name = "audio",
+	.fo_read = audio_fo_read,
+	.fo_write = audio_fo_write,
+	.fo_ioctl = audio_fo_ioctl,
+	.fo_poll = audio_fo_poll,
+	.fo_close = audio_fo_close,
+	.fo_stat = audio_fo_stat,
+};
+
+/* Every open clones: the file's fileops do the rest. */
 static const struct cdevsw audio_cdevsw = {
-	.d_open = audioopen,
-	.d_close = audioclose,
-	.d_read = audioread,
-	.d_write = audiowrite,
-	.d_ioctl = audioioctl,
-	.d_poll = audiopoll,
+	.d_clone = audio_clone,
 };
 
 static int
@@ -1223,10 +1283,15 @@ audio_detach(device_t self, int flags)
 	device_drain(self);
 	hw->ah_halt_output(hw->ah_cookie);
 	hw->ah_halt_input(hw->ah_cookie);
+	/* The files own their contexts: orphan them, their close frees. */
+	mutex_enter(&audio_ctx_lock);
+	mutex_enter(&sc->sc_lock);
 	while ((ac = LIST_FIRST(&sc->sc_ctxs)) != NULL) {
 		LIST_REMOVE(ac, ac_list);
-		ctx_free(ac);
+		ac->ac_sc = NULL;
 	}
+	mutex_exit(&sc->sc_lock);
+	mutex_exit(&audio_ctx_lock);
 	kmem_free(sc->sc_acc, sc->sc_blksamples * sizeof(int32_t));
 	kmem_free(sc->sc_mix, sc->sc_blksamples * sizeof(int16_t));
 	kmem_free(sc->sc_tmp, sc->sc_blkbytes);
@@ -1263,6 +1328,7 @@ RUMP_COMPONENT(RUMP_COMPONENT_DEV, audio, "rumpdev")
 	size_t i;
 	int error;
 
+	mutex_init(&audio_ctx_lock, MUTEX_DEFAULT, IPL_NONE);
 	if ((error = config_cfattach_register(&fakeaudio_ca)) != 0 ||
 	    (error = config_cfattach_register(&audio_ca)) != 0)
 		return error;
@@ -1291,4 +1357,5 @@ RUMP_COMPONENT_FINI(audio)
 	(void)config_cfattach_unregister(&audio_ca);
 	(void)config_cfattach_unregister(&fakeaudio_ca);
 	audio_cmajor = NODEVMAJOR;
+	mutex_destroy(&audio_ctx_lock);
 }
