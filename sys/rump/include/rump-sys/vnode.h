@@ -22,11 +22,15 @@
  * cached ones are freed, referenced ones get dead_vnodeops (EIO for
  * I/O, ENOENT for names, EBADF for attributes) and lose their node, and
  * the file system frees all of its nodes.  A revoked vnode lives on
- * until its holders let go; so does its struct mount.
+ * until its holders let go; so does its struct mount.  Device vnodes
+ * keep v_type and v_rdev, and spec_* I/O (which bypasses the gate: a
+ * read may sleep for long) still reaches the driver.
  *
- * File system operations are called without other VFS locks held; each
- * file system serialises its own operations and must not call vrele on
- * its own vnodes while holding its lock, nor call another VOP.
+ * File system operations are called without other VFS locks held
+ * (except the gate); each file system serialises its own operations
+ * and must not call vrele on its own vnodes while holding its own lock
+ * (vrele may run its VOP_INACTIVE).  A vrele from inside an operation,
+ * after dropping that lock, is fine: the gate is not taken twice.
  */
 #ifndef _RUMP_SYS_VNODE_H_
 #define _RUMP_SYS_VNODE_H_
