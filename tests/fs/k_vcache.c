@@ -5,7 +5,9 @@
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/sched.h>
+#include <rump-sys/file.h>
 #include <rump-sys/kthread.h>
+#include <rump-sys/uio.h>
 #include <rump-sys/time.h>
 #include <rump-sys/vnode.h>
 
@@ -74,6 +76,73 @@ rump_pub_ktest_vcache_gate_reentry(void)
 		vrele(vp);
 	if (wl != NULL)
 		(void)kthread_join(wl);
+out:
+	rump_unschedule();
+	return rumpuser_errno_tohost(error);
+}
+
+#define DEAD_CHECK(call, want) do {					\
+	int _e = (call);						\
+	if (_e != (want)) {						\
+		printf("ktest %s:%d: %s gave %d, not %d\n", __FILE__,	\
+		    __LINE__, #call, _e, (want));			\
+		error = EIO;						\
+	}								\
+} while (0)
+
+int
+rump_pub_ktest_vcache_dead_ops(int fd)
+{
+	struct componentname cn = { "x", 1, NULL };
+	struct vnode *vp, *xvp = NULL;
+	struct vattr va;
+	struct file *fp;
+	char buf[8];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct uio uio = {
+		.uio_iov = &iov, .uio_iovcnt = 1, .uio_resid = sizeof(buf),
+		.uio_rw = UIO_READ, .uio_segflg = UIO_SYSSPACE,
+	};
+	int error = 0, eof;
+
+	rump_schedule();
+	if ((fp = fd_getfile(fd)) == NULL) {
+		error = EBADF;
+		goto out;
+	}
+	vp = fp->f_data;
+	cn.cn_cred = &curproc->p_cred;
+	if (!vn_isdead(vp)) {
+		printf("ktest: fd %d is not revoked\n", fd);
+		error = EIO;
+	}
+	/* names: the directory is gone */
+	DEAD_CHECK(VOP_LOOKUP(vp, &xvp, &cn), ENOENT);
+	vattr_null(&va);
+	va.va_type = VREG;
+	va.va_mode = 0644;
+	DEAD_CHECK(VOP_CREATE(vp, &xvp, &cn, &va, NULL), ENOENT);
+	DEAD_CHECK(VOP_REMOVE(vp, vp, &cn), ENOENT);
+	DEAD_CHECK(VOP_RMDIR(vp, vp, &cn), ENOENT);
+	DEAD_CHECK(VOP_LINK(vp, vp, &cn), ENOENT);
+	DEAD_CHECK(VOP_RENAME(vp, vp, &cn, vp, NULL, &cn), ENOENT);
+	/* I/O */
+	DEAD_CHECK(VOP_READ(vp, &uio, 0), EIO);
+	uio.uio_rw = UIO_WRITE;
+	DEAD_CHECK(VOP_WRITE(vp, &uio, 0), EIO);
+	uio.uio_rw = UIO_READ;
+	DEAD_CHECK(VOP_READLINK(vp, &uio), EIO);
+	DEAD_CHECK(VOP_READDIR(vp, &uio, &eof), EIO);
+	DEAD_CHECK(VOP_FSYNC(vp), EIO);
+	/* attributes */
+	DEAD_CHECK(VOP_GETATTR(vp, &va), EBADF);
+	vattr_null(&va);
+	DEAD_CHECK(VOP_SETATTR(vp, &va), EBADF);
+	if (xvp != NULL) {
+		printf("ktest: a dead vnode handed out a vnode\n");
+		error = EIO;
+	}
+	fd_putfile(fp);
 out:
 	rump_unschedule();
 	return rumpuser_errno_tohost(error);

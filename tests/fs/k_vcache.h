@@ -26,5 +26,12 @@ int	rump_pub_ktest_vcache_stats(struct ktest_vcache_stats *);
  * for the gate it is already in.
  */
 int	rump_pub_ktest_vcache_gate_reentry(void);
+/*
+ * fd is an open directory of a force-unmounted file system: every
+ * vnode operation on it answers as dead_vnodeops says (ENOENT for
+ * names, EIO for I/O, EBADF for attributes).  0, or EIO with the
+ * mismatches on the console.
+ */
+int	rump_pub_ktest_vcache_dead_ops(int fd);
 
 #endif /* _TESTS_FS_K_VCACHE_H_ */

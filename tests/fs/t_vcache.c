@@ -271,8 +271,23 @@ H_TC_ENV(gate_reentry_mp, "RUMP_NCPU=2", "gate_reentry with the MP locks")
 	RL(rump_sys_unlink("/gatefile"));
 }
 
+H_TC(dead_vnode_ops, "every operation on a vnode revoked by a forced "
+    "unmount answers with the dead errors")
+{
+	int fd;
+
+	RL(rump_sys_mkdir("/m", 0755));
+	RL(rump_sys_mount("tmpfs", "/m", 0, NULL, 0));
+	RL(rump_sys_mkdir("/m/d", 0755));
+	RL(fd = rump_sys_open("/m/d", O_RDONLY | O_DIRECTORY, 0));
+	RL(rump_sys_unmount("/m", 1));		/* MNT_FORCE */
+	RZ(rump_pub_ktest_vcache_dead_ops(fd));
+	RL(rump_sys_close(fd));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, dead_vnode_ops);
 	ATF_TP_ADD_TC(tp, gate_reentry);
 	ATF_TP_ADD_TC(tp, gate_reentry_mp);
 	ATF_TP_ADD_TC(tp, hit_after_last_close);
