@@ -6,7 +6,7 @@
  * no system call boundary to cross, so the target is to be at least as
  * fast (host/rump >= 1.0).  Then the create loop on one virtual CPU
  * with the UP locks against the MP locks (NetBSD measured UP 34% faster
- * on this workload: up/mp <= 0.75).
+ * on this workload: up/mp <= 0.66).
  *
  *	b_vfs [create|seq|locks]...	(default: all three)
  *
@@ -33,7 +33,7 @@
 
 #define CREATE_TARGET	1.0	/* host/rump, >= */
 #define SEQ_TARGET	1.0	/* host/rump, >= */
-#define LOCKS_TARGET	0.75	/* up/mp, <= */
+#define LOCKS_TARGET	0.66	/* up/mp, <= */
 
 #define SMALL		4096
 #define SEQ_TOTAL	(64u << 20)

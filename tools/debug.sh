@@ -29,7 +29,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/rumptest-debug.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 HOME=$work TMPDIR=$work
-export HOME TMPDIR
+# Copies through system calls: gdb would stop at the SIGSEGV with which
+# a direct copy detects every bad user pointer (docs/rumpuser.3.md).
+RUMPUSER_COPY_SYSCALL=1
+export HOME TMPDIR RUMPUSER_COPY_SYSCALL
 echo "debug: $prog $tcase in $work"
 gdb -q -x "$top/tools/gdb/rump-gdb.py" "$@" --args "$prog" \
     -r "$work/result" "$tcase"

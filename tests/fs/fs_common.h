@@ -27,6 +27,11 @@ struct fs_backend {
 	/* Mount it at mp: 0 or an errno. */
 	int		(*fs_mount)(void *arg, const char *mp);
 	int		(*fs_unmount)(void *arg, const char *mp);
+	/*
+	 * Unmount with MNT_FORCE (open files and all), leaving things as
+	 * fs_unmount does: 0 or an errno.
+	 */
+	int		(*fs_forceunmount)(void *arg, const char *mp);
 	/* Free what newfs made. */
 	void		(*fs_delete)(void *arg);
 };
@@ -35,6 +40,8 @@ typedef void fs_body_t(const struct fs_backend *, const char *mp);
 
 /* Make, mount, run body, unmount (must succeed), delete. */
 void	fs_run(const struct fs_backend *, fs_body_t *, size_t size);
+/* The backend argument of the running case (to unmount and remount). */
+extern void *fs_run_arg;
 
 /* Every file system in the matrix. */
 #define FS_FOREACH(m, ...)	m(tmpfs, __VA_ARGS__) m(ext2fs, __VA_ARGS__)

@@ -16,6 +16,8 @@
  */
 #include <sys/stat.h>
 
+#include <sys/mount.h>
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -84,6 +86,20 @@ ext2_unmount(void *arg, const char *mp)
 	return 0;
 }
 
+static int
+ext2_forceunmount(void *arg, const char *mp)
+{
+	int error;
+
+	if (rump_sys_unmount(mp, MNT_FORCE) == -1)
+		return errno;
+	if ((error = rump_pub_etfs_remove(EXT2_KEY)) != 0)
+		return error;
+	/* A forced unmount still leaves a consistent file system. */
+	h_ext2_fsck(EXT2_IMG);
+	return 0;
+}
+
 static void
 ext2_delete(void *arg)
 {
@@ -96,5 +112,6 @@ const struct fs_backend fs_ext2fs = {
 	.fs_newfs = ext2_newfs,
 	.fs_mount = ext2_mount,
 	.fs_unmount = ext2_unmount,
+	.fs_forceunmount = ext2_forceunmount,
 	.fs_delete = ext2_delete,
 };

@@ -3,6 +3,8 @@
  * to make: a mount is the file system; the size limit is the "size="
  * mount option.
  */
+#include <sys/mount.h>
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +49,12 @@ tmpfs_unmount(void *arg, const char *mp)
 	return rump_sys_unmount(mp, 0) == 0 ? 0 : errno;
 }
 
+static int
+tmpfs_forceunmount(void *arg, const char *mp)
+{
+	return rump_sys_unmount(mp, MNT_FORCE) == 0 ? 0 : errno;
+}
+
 static void
 tmpfs_delete(void *arg)
 {
@@ -58,8 +66,11 @@ const struct fs_backend fs_tmpfs = {
 	.fs_newfs = tmpfs_newfs,
 	.fs_mount = tmpfs_mount,
 	.fs_unmount = tmpfs_unmount,
+	.fs_forceunmount = tmpfs_forceunmount,
 	.fs_delete = tmpfs_delete,
 };
+
+void *fs_run_arg;
 
 void
 fs_run(const struct fs_backend *fs, fs_body_t *body, size_t size)
@@ -69,6 +80,7 @@ fs_run(const struct fs_backend *fs, fs_body_t *body, size_t size)
 
 	if ((error = fs->fs_newfs(&arg, size)) != 0)
 		atf_tc_fail("%s newfs: %s", fs->fs_name, strerror(error));
+	fs_run_arg = arg;
 	if ((error = fs->fs_mount(arg, FS_MNT)) != 0)
 		atf_tc_fail("%s mount: %s", fs->fs_name, strerror(error));
 	RL(rump_sys_chdir(FS_MNT));

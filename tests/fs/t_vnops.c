@@ -992,6 +992,162 @@ rename_rmdir_race(const struct fs_backend *fs, const char *mp)
 	rmtree("r");
 }
 
+/*
+ * Readers and writers of one file at once, plus directory operations
+ * on the same mount: a read sees each write whole or not at all (the
+ * file's lock is exclusive for writers, shared among readers), and the
+ * size and contents agree afterwards.
+ */
+#define RW_LEN		(64 * 1024)
+
+struct rw_state {
+	const char	*path;
+	volatile int	 stop;
+	int		 torn;		/* a read mixing two writes */
+	int		 errors;
+	unsigned	 reads;
+};
+
+static void *
+rw_reader(void *arg)
+{
+	struct rw_state *st = arg;
+	static __thread char buf[RW_LEN];
+	int fd = rump_sys_open(st->path, O_RDONLY, 0);
+
+	if (fd == -1) {
+		__atomic_add_fetch(&st->errors, 1, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	while (!st->stop) {
+		ssize_t n = rump_sys_pread(fd, buf, RW_LEN, 0);
+
+		if (n != RW_LEN) {
+			__atomic_add_fetch(&st->errors, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		for (size_t i = 1; i < RW_LEN; i++) {
+			if (buf[i] != buf[0]) {
+				__atomic_add_fetch(&st->torn, 1,
+				    __ATOMIC_RELAXED);
+				break;
+			}
+		}
+		__atomic_add_fetch(&st->reads, 1, __ATOMIC_RELAXED);
+	}
+	rump_sys_close(fd);
+	return NULL;
+}
+
+static void *
+rw_writer(void *arg)
+{
+	struct rw_state *st = arg;
+	static __thread char buf[RW_LEN];
+	int fd = rump_sys_open(st->path, O_WRONLY, 0);
+
+	if (fd == -1) {
+		__atomic_add_fetch(&st->errors, 1, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	for (unsigned i = 0; !st->stop; i++) {
+		memset(buf, 'a' + (int)(i % 26), RW_LEN);
+		if (rump_sys_pwrite(fd, buf, RW_LEN, 0) != RW_LEN) {
+			__atomic_add_fetch(&st->errors, 1, __ATOMIC_RELAXED);
+			break;
+		}
+	}
+	rump_sys_close(fd);
+	return NULL;
+}
+
+static void *
+rw_dirops(void *arg)
+{
+	struct rw_state *st = arg;
+
+	while (!st->stop) {
+		if (rump_sys_mkdir("rwdir", 0755) == -1 ||
+		    rump_sys_rmdir("rwdir") == -1)
+			__atomic_add_fetch(&st->errors, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void
+read_write_concurrent(const struct fs_backend *fs, const char *mp)
+{
+	struct rw_state st = { .path = "rwfile" };
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
+	void *(*fn[5])(void *) = { rw_reader, rw_reader, rw_writer,
+	    rw_writer, rw_dirops };
+	pthread_t t[5];
+	static char buf[RW_LEN];
+	struct stat sb;
+	int fd;
+
+	memset(buf, 'z', sizeof(buf));
+	RL(fd = rump_sys_open(st.path, O_RDWR | O_CREAT, 0644));
+	ATF_REQUIRE_EQ(rump_sys_write(fd, buf, RW_LEN), RW_LEN);
+	for (int i = 0; i < 5; i++)
+		ATF_REQUIRE(pthread_create(&t[i], NULL, fn[i], &st) == 0);
+	nanosleep(&ts, NULL);
+	st.stop = 1;
+	for (int i = 0; i < 5; i++)
+		ATF_REQUIRE(pthread_join(t[i], NULL) == 0);
+	ATF_REQUIRE_EQ(st.errors, 0);
+	ATF_REQUIRE_EQ_MSG(st.torn, 0, "%d of %u reads saw two writes",
+	    st.torn, st.reads);
+	ATF_REQUIRE(st.reads > 0);
+	RL(rump_sys_fstat(fd, &sb));
+	ATF_REQUIRE_EQ(sb.st_size, RW_LEN);
+	RL(rump_sys_close(fd));
+	RL(rump_sys_unlink(st.path));
+}
+
+/*
+ * Pages on both sides of where a file's page table starts (tmpfs keeps
+ * the first pages in the node): writes, holes, truncation across it.
+ */
+static void
+truncate_across_tables(const struct fs_backend *fs, const char *mp)
+{
+	const off_t pg = 4096, npg = 40;
+	char buf[4096], want[4096];
+	struct stat sb;
+	int fd;
+
+	/* data in pages 0, 3, 6, ..., 39 */
+	RL(fd = rump_sys_open("big", O_RDWR | O_CREAT, 0644));
+	for (off_t i = 0; i < npg; i += 3) {
+		memset(buf, 'a' + (int)(i % 26), sizeof(buf));
+		ATF_REQUIRE_EQ(rump_sys_pwrite(fd, buf, sizeof(buf), i * pg),
+		    (ssize_t)sizeof(buf));
+	}
+	/* cut inside page 21, then inside page 12, then extend again */
+	RL(rump_sys_ftruncate(fd, 21 * pg + 100));
+	RL(rump_sys_ftruncate(fd, 12 * pg + 100));
+	RL(rump_sys_ftruncate(fd, npg * pg));
+	for (off_t i = 0; i < npg; i++) {
+		ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), i * pg),
+		    (ssize_t)sizeof(buf));
+		memset(want, 0, sizeof(want));
+		if (i % 3 == 0 && i < 12)
+			memset(want, 'a' + (int)(i % 26), sizeof(want));
+		else if (i == 12)
+			memset(want, 'a' + 12, 100);
+		ATF_REQUIRE_MSG(memcmp(buf, want, sizeof(buf)) == 0,
+		    "page %jd", (intmax_t)i);
+	}
+	RL(rump_sys_fstat(fd, &sb));
+	ATF_REQUIRE_EQ(sb.st_size, npg * pg);
+	/* only pages 0, 3, 6, 9 and 12 hold data now */
+	ATF_REQUIRE_MSG(sb.st_blocks * 512 <= 5 * pg, "%jd blocks",
+	    (intmax_t)sb.st_blocks);
+	RL(rump_sys_close(fd));
+	RL(rump_sys_unlink("big"));
+}
+
 FSTEST(lookup_simple, "simple lookups: absolute, relative, ENOENT, ENOTDIR")
 FSTEST(lookup_complex, "lookups through ., .., //, trailing / and mount points")
 FSTEST(open_excl_existing, "O_CREAT|O_EXCL on existing names; O_DIRECTORY")
@@ -1014,6 +1170,8 @@ FSTEST_SIZE(enospc_recover, SMALLFS, "a full file system gives ENOSPC and works 
 FSTEST(mount_busy, "mount over a directory; unmount EBUSY while in use")
 FSTEST_SIZE(statvfs_counts, SMALLFS, "statvfs reflects the size limit and usage")
 FSTEST(attrs_times, "chmod, chown, fchmod, fchown, umask and times")
+FSTEST(truncate_across_tables, "pages before and after the start of a file's page table: holes and truncation across it")
+FSTEST_ENV(read_write_concurrent, "RUMP_NCPU=2", "two readers, two writers of one file and mkdir/rmdir on the mount at once: reads never see a write half done")
 FSTEST_ENV(rename_rmdir_race, "RUMP_NCPU=2", "threads racing rename, mkdir, rmdir, create, link and unlink: no crash, leak or deadlock; the tree stays consistent")
 
 ATF_TP_ADD_TCS(tp)
@@ -1041,5 +1199,7 @@ ATF_TP_ADD_TCS(tp)
 	FSAPPLY(tp, statvfs_counts);
 	FSAPPLY(tp, attrs_times);
 	FSAPPLY(tp, rename_rmdir_race);
+	FSAPPLY(tp, read_write_concurrent);
+	FSAPPLY(tp, truncate_across_tables);
 	return atf_no_error();
 }

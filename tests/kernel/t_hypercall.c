@@ -6,11 +6,14 @@
  * a kernel; hypercalls return KERNEL errno values (RUMP_E*).
  */
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -423,6 +426,99 @@ ATF_TC_BODY(copyout_efault, tc)
 	pages_fini(&p);
 }
 
+ATF_TC(copyoutv_gather);
+ATF_TC_HEAD(copyoutv_gather, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "rumpuser_copyoutv fills the user "
+	    "ranges in order from the kernel pieces in order; mismatched "
+	    "totals are RUMP_EINVAL; a bad range is RUMP_EFAULT with the "
+	    "bytes before it reported done");
+}
+ATF_TC_BODY(copyoutv_gather, tc)
+{
+	char k1[] = "ab", k2[] = "cdef", k3[] = "g";
+	struct rumpuser_iovec kiov[3] = {
+		{ k1, 2 }, { k2, 4 }, { k3, 1 },
+	};
+	struct rumpuser_iovec uiov[2];
+	struct pages p;
+	size_t done;
+	char *u;
+
+	pages_init(&p);
+	u = PG_RW(&p);
+	memset(u, '.', 16);
+	uiov[0] = (struct rumpuser_iovec){ u, 3 };
+	uiov[1] = (struct rumpuser_iovec){ u + 8, 4 };
+	ATF_REQUIRE_EQ(rumpuser_copyoutv(kiov, 3, uiov, 2, &done), 0);
+	ATF_REQUIRE_EQ(done, 7);
+	ATF_REQUIRE(memcmp(u, "abc.....defg....", 16) == 0);
+	/* totals that differ, too many entries */
+	uiov[1].iov_len = 3;
+	ATF_REQUIRE_EQ(rumpuser_copyoutv(kiov, 3, uiov, 2, &done),
+	    RUMP_EINVAL);
+	ATF_REQUIRE_EQ(rumpuser_copyoutv(kiov, RUMPUSER_IOV_MAX + 1, uiov, 2,
+	    &done), RUMP_EINVAL);
+	/* the second range is read-only: the first is done, and said so */
+	memset(u, '.', 16);
+	uiov[1] = (struct rumpuser_iovec){ PG_RO(&p), 4 };
+	ATF_REQUIRE_EQ(rumpuser_copyoutv(kiov, 3, uiov, 2, &done),
+	    RUMP_EFAULT);
+	ATF_REQUIRE_EQ(done, 3);
+	ATF_REQUIRE(memcmp(u, "abc.", 4) == 0);
+	ATF_REQUIRE_EQ(PG_RO(&p)[0], 'r');
+	/* the second straddles into the guard page */
+	uiov[1] = (struct rumpuser_iovec){ PG_GUARD(&p) - 2, 4 };
+	ATF_REQUIRE_EQ(rumpuser_copyoutv(kiov, 3, uiov, 2, &done),
+	    RUMP_EFAULT);
+	ATF_REQUIRE_EQ(done, 3);
+	/* a NULL range */
+	uiov[0] = (struct rumpuser_iovec){ NULL, 3 };
+	uiov[1] = (struct rumpuser_iovec){ u, 4 };
+	ATF_REQUIRE_EQ(rumpuser_copyoutv(kiov, 3, uiov, 2, &done),
+	    RUMP_EFAULT);
+	ATF_REQUIRE_EQ(done, 0);
+	pages_fini(&p);
+}
+
+ATF_TC(copy_fault_elsewhere_still_kills);
+ATF_TC_HEAD(copy_fault_elsewhere_still_kills, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "after copies that caught faults, a "
+	    "fault outside any copy still ends the process with SIGSEGV");
+}
+ATF_TC_BODY(copy_fault_elsewhere_still_kills, tc)
+{
+	struct pages p;
+	char k[8];
+	pid_t pid;
+	int status;
+
+	pages_init(&p);
+	pid = fork();
+	ATF_REQUIRE(pid != -1);
+	if (pid == 0) {
+		struct rlimit rl = { 0, 0 };
+
+		(void)setrlimit(RLIMIT_CORE, &rl);
+		if (rumpuser_copyin(PG_NONE(&p), k, sizeof(k)) != RUMP_EFAULT ||
+		    rumpuser_copyin(PG_RO(&p), k, sizeof(k)) != 0)
+			_exit(1);
+		*(volatile char *)PG_NONE(&p) = 1;
+		_exit(2);
+	}
+	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
+#if defined(__SANITIZE_ADDRESS__)
+	/* AddressSanitizer's own SIGSEGV handler reports and aborts. */
+	ATF_REQUIRE_MSG(WIFSIGNALED(status) && (WTERMSIG(status) == SIGSEGV ||
+	    WTERMSIG(status) == SIGABRT), "status %#x", status);
+#else
+	ATF_REQUIRE_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
+	    "status %#x", status);
+#endif
+	pages_fini(&p);
+}
+
 ATF_TC(copyinstr_limits);
 ATF_TC_HEAD(copyinstr_limits, tc)
 {
@@ -755,6 +851,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, copyin_efault);
 	ATF_TP_ADD_TC(tp, copyout_efault);
 	ATF_TP_ADD_TC(tp, copyinstr_limits);
+	ATF_TP_ADD_TC(tp, copyoutv_gather);
+	ATF_TP_ADD_TC(tp, copy_fault_elsewhere_still_kills);
 	ATF_TP_ADD_TC(tp, copy_keeps_memcheck_state);
 	return atf_no_error();
 }

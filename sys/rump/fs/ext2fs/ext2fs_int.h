@@ -266,6 +266,8 @@ uint64_t ext2_isize(const struct ext2_dinode *);
 void	ext2_setisize(struct ext2_mount *, struct ext2_dinode *, uint64_t);
 int	ext2_bmap(struct ext2_mount *, uint32_t ino, struct ext2_dinode *,
 	    uint64_t lbn, int alloc, uint32_t *pbnp, int *newp);
+struct ext2_node;
+void	ext2_node_reclaim(struct ext2_mount *, struct ext2_node *);
 int	ext2_truncate(struct ext2_mount *, uint32_t ino, struct ext2_dinode *,
 	    uint64_t size);
 int	ext2_ialloc(struct ext2_mount *, uint32_t pino, int isdir,

@@ -331,10 +331,16 @@ static int
 ext2fs_unmount(struct mount *mp)
 {
 	struct ext2_mount *um = mp->mnt_data;
+	struct ext2_node *n;
 	int error = 0;
 
-	for (int i = 0; i < EXT2_NHASH; i++)
-		KASSERT(LIST_EMPTY(&um->um_hash[i]));
+	/* After a forced unmount: the nodes of revoked vnodes. */
+	rw_enter(&um->um_lock, RW_WRITER);
+	for (int i = 0; i < EXT2_NHASH; i++) {
+		while ((n = LIST_FIRST(&um->um_hash[i])) != NULL)
+			ext2_node_reclaim(um, n);
+	}
+	rw_exit(&um->um_lock);
 	if (!um->um_ronly) {
 		um->um_sb.s_state |= EXT2_VALID_FS;
 		um->um_sbdirty = 1;

@@ -1,10 +1,12 @@
 /*
  * ext2fs_vnops.c: the vnode operations of ext2.  A node (struct
  * ext2_node) is the in-memory copy of one inode and lives exactly as
- * long as its vnode: ext2_vget finds it in the mount's hash or reads the
- * inode and makes both; ext2_inactive frees both when the last
- * reference goes, and with them the inode and its blocks if no name is
- * left.  Every change to an inode is written back to its table block
+ * long as its vnode, referenced or in the vnode cache: ext2_vget finds
+ * it in the mount's hash or reads the inode and makes both;
+ * ext2_inactive caches the vnode when the last reference goes, or frees
+ * both (when the cache evicts it, or no name is left: then the inode
+ * and its blocks go too).  A forced unmount frees the nodes of revoked
+ * vnodes in ext2fs_unmount.  Every change to an inode is written back to its table block
  * (delayed) before the operation returns.
  *
  * The semantics and the order of the errno checks follow tmpfs (the
@@ -111,9 +113,7 @@ ext2_vget(struct ext2_mount *um, uint32_t ino, struct vnode **vpp)
 	LIST_FOREACH(n, &um->um_hash[ino % EXT2_NHASH], n_hash) {
 		if (n->n_ino == ino) {
 			vp = n->n_vnode;
-			mutex_enter(&vp->v_interlock);
-			vp->v_usecount++;
-			mutex_exit(&vp->v_interlock);
+			vcache_ref(vp);		/* referenced or cached */
 			*vpp = vp;
 			return 0;
 		}
@@ -155,22 +155,16 @@ bad:
 	return error;
 }
 
-static void
-ext2_inactive(struct vnode *vp)
+/*
+ * Forget node n (its vnode is gone or revoked); if no name is left, free
+ * its blocks and the inode.  um_lock held as the writer.
+ */
+void
+ext2_node_reclaim(struct ext2_mount *um, struct ext2_node *n)
 {
-	struct ext2_mount *um = VTOUM(vp);
-	struct ext2_node *n = VTOEN(vp);
 	struct timespec now;
 	int error;
 
-	rw_enter(&um->um_lock, RW_WRITER);
-	mutex_enter(&vp->v_interlock);
-	if (--vp->v_usecount > 0) {
-		mutex_exit(&vp->v_interlock);
-		rw_exit(&um->um_lock);
-		return;
-	}
-	mutex_exit(&vp->v_interlock);
 	LIST_REMOVE(n, n_hash);
 	if (n->n_din.i_links_count == 0 && !um->um_ronly) {
 		/* the last name went before the last reference */
@@ -189,8 +183,23 @@ ext2_inactive(struct vnode *vp)
 		ext2_dh_free(n);
 	else
 		ext2_dh_stash(um, n);
-	rw_exit(&um->um_lock);
 	kmem_free(n, sizeof(*n));
+}
+
+/* The last reference went: cache the vnode, or free it and its node. */
+static void
+ext2_inactive(struct vnode *vp)
+{
+	struct ext2_mount *um = VTOUM(vp);
+	struct ext2_node *n = VTOEN(vp);
+
+	rw_enter(&um->um_lock, RW_WRITER);
+	if (!vcache_release(vp, n->n_din.i_links_count > 0)) {
+		rw_exit(&um->um_lock);
+		return;
+	}
+	ext2_node_reclaim(um, n);
+	rw_exit(&um->um_lock);
 	vnfree(vp);
 }
 

@@ -3,14 +3,24 @@
  * entries by name (lookup stays fast with 100,000 entries) and keep them
  * in creation order for readdir; regular files are sparse: a two-level
  * table of pages, a page allocated only when written, holes read as
- * zeros.  Every byte the file system holds (nodes, entries, pages,
+ * zeros (the first TMPFS_NDIRECT page pointers live in the node, so a
+ * small file needs no table).  Every byte the file system holds (nodes, entries, pages,
  * tables, link targets) is charged against the mount's size limit
  * ("size=" option), which gives ENOSPC.
  *
- * Locking: one mutex per mount, held for the whole of every operation.
- * A node knows its vnode (tn_vnode) while one exists; the vnode is
- * reclaimed when its last reference goes (tmpfs_inactive, under the
- * mount lock) and an unlinked node is freed with it.
+ * Locking.  tm_lock, one mutex per mount, guards the tree (entries,
+ * parents, link counts), the node list, the memory accounting and the
+ * attributes; directory operations hold it throughout, since a name
+ * operation may touch two directories and walk the parents (rename),
+ * and it is never held across a copy to or from user memory (readdir
+ * fills a kernel buffer first).  A regular file's data (its page
+ * table and size) is guarded by its own rwlock, tn_rwlock: readers
+ * share it, writers and truncation take it exclusively, so copies of
+ * file data run without the mount lock.  Order: tn_rwlock, tm_lock.
+ * A node knows its vnode (tn_vnode) while one exists, referenced or in
+ * the vnode cache; when its last reference goes (tmpfs_inactive, under
+ * the mount lock) the vnode is cached, or reclaimed if the node is
+ * unlinked (and the node freed with it) or the cache says so.
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/component.h>
@@ -23,6 +33,7 @@
 #include <rump-sys/uio.h>
 #include <rump-sys/vnode.h>
 
+#define TMPFS_NDIRECT		16		/* pages in the node itself */
 #define TMPFS_LEAFPAGES		512		/* pages per leaf table */
 #define TMPFS_MAXFILESIZE	((off_t)1 << 36)	/* 64 GiB */
 #define TMPFS_LINK_MAX		32767
@@ -52,6 +63,7 @@ struct tmpfs_node {
 	struct timespec		 tn_atime, tn_mtime, tn_ctime;
 	struct vnode		*tn_vnode;
 	LIST_ENTRY(tmpfs_node)	 tn_list;	/* the mount's nodes */
+	krwlock_t		 tn_rwlock;	/* VREG: pages, tn_size */
 	union {
 		struct {
 			struct tmpfs_node *parent;
@@ -65,7 +77,10 @@ struct tmpfs_node {
 			off_t		 hintoff;
 		} tn_dir;
 		struct {
-			char		***leaves;	/* [nleaves][LEAFPAGES] */
+			/* pages 0..NDIRECT-1: small files need no table */
+			char		*direct[TMPFS_NDIRECT];
+			/* then [nleaves][LEAFPAGES] */
+			char		***leaves;
 			size_t		 nleaves;
 			size_t		 npages;	/* allocated */
 		} tn_reg;
@@ -132,6 +147,14 @@ static void
 tmpfs_reg_freefrom(struct tmpfs_mount *tm, struct tmpfs_node *node,
     size_t first)
 {
+	for (size_t i = first; i < TMPFS_NDIRECT; i++) {
+		if (node->tn_reg.direct[i] != NULL) {
+			tmpfs_free(tm, node->tn_reg.direct[i], PAGE_SIZE);
+			node->tn_reg.direct[i] = NULL;
+			node->tn_reg.npages--;
+		}
+	}
+	first = first > TMPFS_NDIRECT ? first - TMPFS_NDIRECT : 0;
 	for (size_t l = 0; l < node->tn_reg.nleaves; l++) {
 		char **leaf = node->tn_reg.leaves[l];
 		size_t base = l * TMPFS_LEAFPAGES, nleft = 0;
@@ -166,6 +189,7 @@ tmpfs_free_node(struct tmpfs_mount *tm, struct tmpfs_node *node)
 		if (node->tn_reg.nleaves > 0)
 			tmpfs_free(tm, node->tn_reg.leaves,
 			    node->tn_reg.nleaves * sizeof(char **));
+		rw_destroy(&node->tn_rwlock);
 		break;
 	case VDIR:
 		KASSERT(node->tn_dir.nentries == 0);
@@ -218,6 +242,10 @@ tmpfs_alloc_node(struct tmpfs_mount *tm, const struct vattr *va,
 		node->tn_size = (off_t)node->tn_lnk.len;
 		node->tn_links = 1;
 		break;
+	case VREG:
+		rw_init(&node->tn_rwlock);
+		node->tn_links = 1;
+		break;
 	case VCHR:
 	case VBLK:
 		node->tn_rdev = va->va_rdev;
@@ -240,9 +268,7 @@ tmpfs_vget(struct tmpfs_mount *tm, struct tmpfs_node *node,
 	struct vnode *vp;
 
 	if ((vp = node->tn_vnode) != NULL) {
-		mutex_enter(&vp->v_interlock);
-		vp->v_usecount++;
-		mutex_exit(&vp->v_interlock);
+		vcache_ref(vp);		/* referenced or cached */
 		*vpp = vp;
 		return 0;
 	}
@@ -259,6 +285,7 @@ tmpfs_vget(struct tmpfs_mount *tm, struct tmpfs_node *node,
 	return 0;
 }
 
+/* The last reference went: cache vp, or reclaim it (and an unlinked node). */
 static void
 tmpfs_inactive(struct vnode *vp)
 {
@@ -266,14 +293,10 @@ tmpfs_inactive(struct vnode *vp)
 	struct tmpfs_node *node = VTON(vp);
 
 	mutex_enter(&tm->tm_lock);
-	mutex_enter(&vp->v_interlock);
-	if (--vp->v_usecount > 0) {
-		/* taken again meanwhile */
-		mutex_exit(&vp->v_interlock);
+	if (!vcache_release(vp, node->tn_links > 0)) {
 		mutex_exit(&tm->tm_lock);
 		return;
 	}
-	mutex_exit(&vp->v_interlock);
 	node->tn_vnode = NULL;
 	if (node->tn_links == 0)
 		tmpfs_free_node(tm, node);
@@ -677,9 +700,10 @@ tmpfs_readlink(struct vnode *vp, struct uio *uio)
 	struct tmpfs_node *node = VTON(vp);
 	int error;
 
-	mutex_enter(&tm->tm_lock);
+	/* The target never changes and lives as long as the vnode. */
 	error = uiomove(node->tn_lnk.target,
 	    MIN(node->tn_lnk.len, uio->uio_resid), uio);
+	mutex_enter(&tm->tm_lock);
 	tmpfs_now(&node->tn_atime);
 	mutex_exit(&tm->tm_lock);
 	return error;
@@ -688,21 +712,25 @@ tmpfs_readlink(struct vnode *vp, struct uio *uio)
 static char *
 tmpfs_getpage(struct tmpfs_node *node, size_t pg)
 {
-	size_t l = pg / TMPFS_LEAFPAGES;
+	size_t l;
 
+	if (pg < TMPFS_NDIRECT)
+		return node->tn_reg.direct[pg];
+	pg -= TMPFS_NDIRECT;
+	l = pg / TMPFS_LEAFPAGES;
 	if (l >= node->tn_reg.nleaves || node->tn_reg.leaves[l] == NULL)
 		return NULL;
 	return node->tn_reg.leaves[l][pg % TMPFS_LEAFPAGES];
 }
 
 /*
- * The page pg of node, allocated if it is a hole: zeroed, unless the
- * caller is about to overwrite all of it (zero == 0), in which case
- * *freshp tells it the page is new and its contents undefined.
+ * The slot of page pg (beyond the direct ones) in its leaf table,
+ * allocating the table and growing the leaf array as needed.  *leafp
+ * is the table, to give back with tmpfs_leaf_putback if unused.
  */
 static int
-tmpfs_allocpage(struct tmpfs_mount *tm, struct tmpfs_node *node, size_t pg,
-    int zero, char **pagep, int *freshp)
+tmpfs_leafslot(struct tmpfs_mount *tm, struct tmpfs_node *node, size_t pg,
+    char ***slotp, char ***leafp)
 {
 	size_t l = pg / TMPFS_LEAFPAGES;
 	char ***leaves, **leaf;
@@ -729,28 +757,57 @@ tmpfs_allocpage(struct tmpfs_mount *tm, struct tmpfs_node *node, size_t pg,
 			return error;
 		node->tn_reg.leaves[l] = leaf;
 	}
+	*slotp = &leaf[pg % TMPFS_LEAFPAGES];
+	*leafp = leaf;
+	return 0;
+}
+
+/* Keep no empty leaf table behind (page pg's allocation failed). */
+static void
+tmpfs_leaf_putback(struct tmpfs_mount *tm, struct tmpfs_node *node,
+    size_t pg, char **leaf)
+{
+	size_t i;
+
+	for (i = 0; i < TMPFS_LEAFPAGES && leaf[i] == NULL;)
+		i++;
+	if (i == TMPFS_LEAFPAGES) {
+		tmpfs_free(tm, leaf, TMPFS_LEAFPAGES * sizeof(*leaf));
+		node->tn_reg.leaves[pg / TMPFS_LEAFPAGES] = NULL;
+	}
+}
+
+/*
+ * The page pg of node, allocated if it is a hole: zeroed, unless the
+ * caller is about to overwrite all of it (zero == 0), in which case
+ * *freshp tells it the page is new and its contents undefined.
+ */
+static int
+tmpfs_allocpage(struct tmpfs_mount *tm, struct tmpfs_node *node, size_t pg,
+    int zero, char **pagep, int *freshp)
+{
+	char **slot = NULL, **leaf = NULL, *page;
+	int error;
+
+	if (pg < TMPFS_NDIRECT) {
+		slot = &node->tn_reg.direct[pg];
+	} else if ((error = tmpfs_leafslot(tm, node, pg - TMPFS_NDIRECT,
+	    &slot, &leaf)) != 0) {
+		return error;
+	}
 	*freshp = 0;
-	if (leaf[pg % TMPFS_LEAFPAGES] == NULL) {
-		char *page = tmpfs_alloc(tm, PAGE_SIZE, zero, &error);
-
-		if (page == NULL) {
-			/* keep no empty leaf behind */
-			size_t i;
-
-			for (i = 0; i < TMPFS_LEAFPAGES && leaf[i] == NULL;)
-				i++;
-			if (i == TMPFS_LEAFPAGES) {
-				tmpfs_free(tm, leaf,
-				    TMPFS_LEAFPAGES * sizeof(*leaf));
-				node->tn_reg.leaves[l] = NULL;
-			}
+	if (*slot == NULL) {
+		if ((page = tmpfs_alloc(tm, PAGE_SIZE, zero, &error)) == NULL) {
+			if (leaf != NULL)
+				tmpfs_leaf_putback(tm, node,
+				    pg - TMPFS_NDIRECT, leaf);
 			return error;
 		}
-		leaf[pg % TMPFS_LEAFPAGES] = page;
+		*slot = page;
 		node->tn_reg.npages++;
 		*freshp = 1;
 	}
-	*pagep = leaf[pg % TMPFS_LEAFPAGES];
+	*pagep = *slot;
 	return 0;
 }
 
@@ -765,21 +822,32 @@ tmpfs_read(struct vnode *vp, struct uio *uio, int ioflag)
 		return EINVAL;
 	if (vp->v_type != VREG)
 		return EINVAL;
-	mutex_enter(&tm->tm_lock);
+	rw_enter(&node->tn_rwlock, RW_READER);
+	/* Up to UIOMOVEV_BATCH pages per copy (one hypercall). */
 	while (uio->uio_resid > 0 && uio->uio_offset < node->tn_size) {
-		size_t pg = (size_t)(uio->uio_offset / PAGE_SIZE);
-		size_t off = (size_t)(uio->uio_offset % PAGE_SIZE);
-		size_t len = MIN(PAGE_SIZE - off, uio->uio_resid);
-		char *page = tmpfs_getpage(node, pg);
+		struct iovec kiov[UIOMOVEV_BATCH];
+		off_t off = uio->uio_offset;
+		size_t left = MIN(uio->uio_resid,
+		    (size_t)(node->tn_size - off));
+		int n;
 
-		len = MIN(len, (size_t)(node->tn_size - uio->uio_offset));
-		if (page == NULL)
-			error = uiomove(tmpfs_zeropage, len, uio);
-		else
-			error = uiomove(page + off, len, uio);
-		if (error != 0)
+		for (n = 0; n < UIOMOVEV_BATCH && left > 0; n++) {
+			size_t poff = (size_t)(off % PAGE_SIZE);
+			size_t len = MIN(PAGE_SIZE - poff, left);
+			char *page = tmpfs_getpage(node,
+			    (size_t)(off / PAGE_SIZE));
+
+			kiov[n].iov_base = page != NULL ? page + poff :
+			    tmpfs_zeropage;
+			kiov[n].iov_len = len;
+			off += (off_t)len;
+			left -= len;
+		}
+		if ((error = uiomovev(kiov, n, uio)) != 0)
 			break;
 	}
+	rw_exit(&node->tn_rwlock);
+	mutex_enter(&tm->tm_lock);
 	tmpfs_now(&node->tn_atime);
 	mutex_exit(&tm->tm_lock);
 	return error;
@@ -790,13 +858,15 @@ tmpfs_write(struct vnode *vp, struct uio *uio, int ioflag)
 {
 	struct tmpfs_mount *tm = VTOTM(vp);
 	struct tmpfs_node *node = VTON(vp);
+	off_t size;
 	int error = 0;
 
 	if (vp->v_type != VREG)
 		return EINVAL;
-	mutex_enter(&tm->tm_lock);
+	rw_enter(&node->tn_rwlock, RW_WRITER);
+	size = node->tn_size;
 	if (ioflag & IO_APPEND)
-		uio->uio_offset = node->tn_size;
+		uio->uio_offset = size;
 	if (uio->uio_offset < 0) {
 		error = EINVAL;
 		goto out;
@@ -815,8 +885,10 @@ tmpfs_write(struct vnode *vp, struct uio *uio, int ioflag)
 		char *page = NULL;
 
 		/* A page about to be overwritten whole need not be zeroed. */
-		if ((error = tmpfs_allocpage(tm, node, pg, !whole, &page,
-		    &fresh)) != 0)
+		mutex_enter(&tm->tm_lock);
+		error = tmpfs_allocpage(tm, node, pg, !whole, &page, &fresh);
+		mutex_exit(&tm->tm_lock);
+		if (error != 0)
 			break;
 		error = uiomove(page + off, len, uio);
 		if (fresh && whole && before - uio->uio_resid < len) {
@@ -825,15 +897,18 @@ tmpfs_write(struct vnode *vp, struct uio *uio, int ioflag)
 
 			memset(page + done, 0, len - done);
 		}
-		if (uio->uio_offset > node->tn_size)
-			node->tn_size = uio->uio_offset;
+		if (uio->uio_offset > size)
+			size = uio->uio_offset;
 		if (error != 0 || uio->uio_resid == before)
 			break;
 	}
+	mutex_enter(&tm->tm_lock);
+	node->tn_size = size;
 	tmpfs_now(&node->tn_mtime);
 	node->tn_ctime = node->tn_mtime;
-out:
 	mutex_exit(&tm->tm_lock);
+out:
+	rw_exit(&node->tn_rwlock);
 	return error;
 }
 
@@ -864,7 +939,7 @@ tmpfs_getattr(struct vnode *vp, struct vattr *va)
 	return 0;
 }
 
-/* Truncate or extend node to size; tm_lock held. */
+/* Truncate or extend node to size; tn_rwlock (writer), tm_lock held. */
 static int
 tmpfs_truncate(struct tmpfs_mount *tm, struct tmpfs_node *node, off_t size)
 {
@@ -893,8 +968,10 @@ tmpfs_setattr(struct vnode *vp, const struct vattr *va)
 {
 	struct tmpfs_mount *tm = VTOTM(vp);
 	struct tmpfs_node *node = VTON(vp);
-	int error = 0;
+	int error = 0, trunc = va->va_size != VNOVAL && node->tn_type == VREG;
 
+	if (trunc)
+		rw_enter(&node->tn_rwlock, RW_WRITER);
 	mutex_enter(&tm->tm_lock);
 	if (va->va_size != VNOVAL) {
 		if (node->tn_type != VREG)
@@ -916,6 +993,8 @@ tmpfs_setattr(struct vnode *vp, const struct vattr *va)
 		tmpfs_now(&node->tn_ctime);
 	}
 	mutex_exit(&tm->tm_lock);
+	if (trunc)
+		rw_exit(&node->tn_rwlock);
 	return error;
 }
 
@@ -958,8 +1037,9 @@ tmpfs_dtype(enum vtype t)
 	}
 }
 
+/* readdir into a kernel uio, tm_lock held. */
 static int
-tmpfs_readdir(struct vnode *vp, struct uio *uio, int *eofp)
+tmpfs_readdir_locked(struct vnode *vp, struct uio *uio, int *eofp)
 {
 	struct tmpfs_mount *tm = VTOTM(vp);
 	struct tmpfs_node *dnode = VTON(vp), *pnode;
@@ -968,12 +1048,6 @@ tmpfs_readdir(struct vnode *vp, struct uio *uio, int *eofp)
 	size_t resid = uio->uio_resid;
 	int error = 0;
 
-	*eofp = 0;
-	if (vp->v_type != VDIR)
-		return ENOTDIR;
-	if (off < 0)
-		return EINVAL;
-	mutex_enter(&tm->tm_lock);
 	if (dnode->tn_links == 0) {
 		*eofp = 1;	/* removed: empty */
 		goto out;
@@ -1017,7 +1091,50 @@ out:
 	if (error == 0)
 		uio->uio_offset = off;
 	tmpfs_now(&dnode->tn_atime);
+	return error;
+}
+
+#define TMPFS_READDIR_MAX	(4 * PAGE_SIZE)
+
+/*
+ * Entries are formatted into a kernel buffer under the mount lock and
+ * copied to the caller after it is dropped.
+ */
+static int
+tmpfs_readdir(struct vnode *vp, struct uio *uio, int *eofp)
+{
+	struct tmpfs_mount *tm = VTOTM(vp);
+	size_t len = MIN(uio->uio_resid, TMPFS_READDIR_MAX), done;
+	off_t cookie = uio->uio_offset;
+	struct iovec iov;
+	struct uio kuio;
+	char *buf;
+	int error;
+
+	*eofp = 0;
+	if (vp->v_type != VDIR)
+		return ENOTDIR;
+	if (cookie < 0)
+		return EINVAL;
+	if (len == 0)
+		return EINVAL;
+	buf = kmem_alloc(len, KM_SLEEP);
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	kuio.uio_iov = &iov;
+	kuio.uio_iovcnt = 1;
+	kuio.uio_offset = cookie;
+	kuio.uio_resid = len;
+	kuio.uio_rw = UIO_READ;
+	kuio.uio_segflg = UIO_SYSSPACE;
+	mutex_enter(&tm->tm_lock);
+	error = tmpfs_readdir_locked(vp, &kuio, eofp);
 	mutex_exit(&tm->tm_lock);
+	done = len - kuio.uio_resid;
+	if (error == 0 && done > 0)
+		error = uiomove(buf, done, uio);
+	uio->uio_offset = error == 0 ? kuio.uio_offset : cookie;
+	kmem_free(buf, len);
 	return error;
 }
 
@@ -1138,8 +1255,10 @@ tmpfs_unmount(struct mount *mp)
 			tmpfs_dirent_free(tm, td);
 		}
 	}
-	while ((node = LIST_FIRST(&tm->tm_nodes)) != NULL)
+	while ((node = LIST_FIRST(&tm->tm_nodes)) != NULL) {
+		node->tn_vnode = NULL;	/* forced: a revoked vnode */
 		tmpfs_free_node(tm, node);
+	}
 	KASSERTMSG(tm->tm_bytes_used == 0, "tmpfs unmount: %zu bytes left",
 	    tm->tm_bytes_used);
 	mutex_exit(&tm->tm_lock);

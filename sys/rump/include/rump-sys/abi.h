@@ -10,6 +10,9 @@
 
 #include <rump-sys/types.h>
 
+/* unmount(2) flags (Linux umount2) */
+#define MNT_FORCE	0x0001
+
 #define O_RDONLY	0x0000
 #define O_WRONLY	0x0001
 #define O_RDWR		0x0002

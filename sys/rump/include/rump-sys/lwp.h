@@ -71,6 +71,7 @@ struct lwp {
 	const char		*l_wmesg;
 	void			*l_private;	/* for the subsystem we wait in */
 	struct selwaiter	*l_selwait;	/* sys_select.c: poll running */
+	struct mount		*l_vfsgate;	/* vnode.h: VOP gate held */
 	LIST_ENTRY(lwp)		 l_sibling;	/* p_lwps */
 	LIST_ENTRY(lwp)		 l_list;	/* all lwps */
 	void			(*l_func)(void *);

@@ -11,6 +11,7 @@
 #include <rump-sys/types.h>
 #include <rump-sys/queue.h>
 #include <rump-sys/kmem.h>
+#include <rump-sys/rwlock.h>
 
 struct vnode;
 struct statvfs;
@@ -21,16 +22,25 @@ struct mount {
 	const struct vfsops	*mnt_op;
 	struct vnode		*mnt_vnodecovered;	/* referenced */
 	void			*mnt_data;		/* the file system's */
-	unsigned int		 mnt_nvnodes;		/* live vnodes */
+	unsigned int		 mnt_nvnodes;		/* vnodes, cached too */
+	TAILQ_HEAD(vnodelst, vnode) mnt_vnodes;		/* vcache_lock */
+	krwlock_t		 mnt_opslock;		/* the VOP gate */
+	int			 mnt_iflag;		/* MNTI_* */
+	unsigned int		 mnt_freeme;		/* atomic, see vrele */
 	uint64_t		 mnt_fsid;
 	TAILQ_ENTRY(mount)	 mnt_list;
 };
+
+#define MNTI_GONE	0x0001	/* force-unmounted; its dead vnodes remain */
 
 struct vfsops {
 	const char	*vfs_name;
 	/* data: an option string ("size=1m") of data_len bytes, or NULL */
 	int	(*vfs_mount)(struct mount *, const char *data);
-	/* no vnodes remain */
+	/*
+	 * Free everything: no vnodes remain, or (forced unmount) those
+	 * that remain were revoked and no longer point to nodes.
+	 */
 	int	(*vfs_unmount)(struct mount *);
 	int	(*vfs_root)(struct mount *, struct vnode **);
 	int	(*vfs_statvfs)(struct mount *, struct statvfs *);

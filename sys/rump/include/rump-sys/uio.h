@@ -31,5 +31,13 @@ struct uio {
  * it.  0 or EFAULT (with the bytes before the fault moved).
  */
 int	uiomove(void *buf, size_t n, struct uio *uio);
+/*
+ * uiomove for kiovcnt kernel buffers, in order, until they or uio run
+ * out; kiov is not changed.  A read to user space is copied with one
+ * hypercall per up to UIOMOVEV_BATCH buffers (rumpuser_copyoutv), not
+ * one per buffer.  0 or EFAULT, as uiomove.
+ */
+#define UIOMOVEV_BATCH	64
+int	uiomovev(const struct iovec *kiov, int kiovcnt, struct uio *uio);
 
 #endif /* _RUMP_SYS_UIO_H_ */

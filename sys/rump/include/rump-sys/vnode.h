@@ -1,25 +1,48 @@
 /*
  * vnode.h: the VFS faction's view of a file.  A vnode is an in-memory
  * handle on a file of some mounted file system, counted by v_usecount
- * (vref/vrele).  The file system owns the association between its nodes
- * and vnodes: it hands out vnodes from its lookup/create operations
- * with a reference, and when vrele drops the last one it calls
- * VOP_INACTIVE, which under the file system's own lock either finds the
- * vnode referenced again or reclaims it (and frees an unlinked node).
- * So a vnode lives exactly as long as somebody holds it.
+ * (vref/vrele, atomic).  The file system owns the association between
+ * its nodes and vnodes: it hands out vnodes from its lookup/create
+ * operations with a reference (vnalloc for a new one, vcache_ref under
+ * its own lock for one it already has).
  *
- * File system operations are called without VFS locks held; each file
- * system serialises its own operations (tmpfs: one lock per mount) and
- * must not call vrele on its own vnodes while holding that lock.
+ * The vnode cache.  When vrele sees the last reference go it calls
+ * VOP_INACTIVE; the file system, under its lock, calls vcache_release,
+ * which either finds the vnode referenced again, or parks it on the
+ * LRU list of unreferenced vnodes (the file system keeps its node->vnode
+ * link, so a later lookup finds it: a cache hit), or tells the file
+ * system to reclaim it now (an unlinked file, a vnode picked for
+ * eviction).  The list holds at most vcache_limit vnodes (boot
+ * parameter RUMP_VNODES, default 1024; 0 disables caching); beyond it
+ * vrele evicts the least recently used ones.
+ *
+ * The operations gate.  Every VOP runs with its mount's mnt_opslock held
+ * as a reader.  A forced unmount takes it as the writer, so it waits for
+ * the operations in progress, then revokes every vnode of the mount:
+ * cached ones are freed, referenced ones get dead_vnodeops (EIO for
+ * I/O, ENOENT for names, EBADF for attributes) and lose their node, and
+ * the file system frees all of its nodes.  A revoked vnode lives on
+ * until its holders let go; so does its struct mount.  Device vnodes
+ * keep v_type and v_rdev, and spec_* I/O (which bypasses the gate: a
+ * read may sleep for long) still reaches the driver.
+ *
+ * File system operations are called without other VFS locks held
+ * (except the gate); each file system serialises its own operations
+ * and must not call vrele on its own vnodes while holding its own lock
+ * (vrele may run its VOP_INACTIVE).  A vrele from inside an operation,
+ * after dropping that lock, is fine: the gate is not taken twice.
  */
 #ifndef _RUMP_SYS_VNODE_H_
 #define _RUMP_SYS_VNODE_H_
 
 #include <rump-sys/types.h>
 #include <rump-sys/mutex.h>
+#include <rump-sys/rwlock.h>
 #include <rump-sys/kmem.h>
 #include <rump-sys/queue.h>
 #include <rump-sys/conf.h>
+#include <rump-sys/mount.h>
+#include <rump-sys/lwp.h>
 
 struct mount;
 struct uio;
@@ -28,10 +51,12 @@ struct kauth_cred;
 enum vtype { VNON, VREG, VDIR, VBLK, VCHR, VLNK, VSOCK, VFIFO };
 
 struct vnode {
-	kmutex_t		 v_interlock;	/* v_usecount */
-	unsigned int		 v_usecount;
+	unsigned int		 v_usecount;	/* atomic; 0: cached */
 	enum vtype		 v_type;
 	int			 v_vflag;
+	int			 v_iflag;	/* VI_*: vcache_lock */
+	TAILQ_ENTRY(vnode)	 v_freelist;	/* VI_FREE: the LRU list */
+	TAILQ_ENTRY(vnode)	 v_mntvnodes;	/* the mount's vnodes */
 	struct mount		*v_mount;
 	struct mount		*v_mountedhere;	/* vfs_mountlock */
 	const struct vnodeops	*v_op;
@@ -41,6 +66,10 @@ struct vnode {
 };
 
 #define VV_ROOT		0x0001	/* the root of its mount */
+
+#define VI_FREE		0x0001	/* unreferenced, on the LRU list */
+#define VI_DOOMED	0x0002	/* reclaim at the last vrele */
+#define VI_DEAD		0x0004	/* revoked: dead_vnodeops */
 
 /* Attributes; VNOVAL in a field means "not given" to setattr. */
 #define VNOVAL		(-1)
@@ -111,18 +140,90 @@ struct vnodeops {
 	/* uio_offset is a cookie: 0 at the start, d_off afterwards */
 	int	(*vop_readdir)(struct vnode *, struct uio *, int *eofp);
 	int	(*vop_fsync)(struct vnode *);
-	/* vrele saw the last reference go: reclaim unless re-referenced */
+	/*
+	 * vrele saw the last reference go: under the file system's lock,
+	 * vcache_release(vp, keep); if that says so, reclaim vp (detach
+	 * it from its node, vnfree; free the node if it is unlinked).
+	 */
 	void	(*vop_inactive)(struct vnode *);
 };
 
-#define VOP_LOOKUP(dvp, vpp, cnp)	((dvp)->v_op->vop_lookup(dvp, vpp, cnp))
-#define VOP_GETATTR(vp, vap)		((vp)->v_op->vop_getattr(vp, vap))
-#define VOP_SETATTR(vp, vap)		((vp)->v_op->vop_setattr(vp, vap))
-#define VOP_READ(vp, uio, fl)		((vp)->v_op->vop_read(vp, uio, fl))
-#define VOP_WRITE(vp, uio, fl)		((vp)->v_op->vop_write(vp, uio, fl))
-#define VOP_READLINK(vp, uio)		((vp)->v_op->vop_readlink(vp, uio))
-#define VOP_READDIR(vp, uio, eofp)	((vp)->v_op->vop_readdir(vp, uio, eofp))
-#define VOP_FSYNC(vp)			((vp)->v_op->vop_fsync(vp))
+/*
+ * The VOP_* calls: each runs the operation inside its mount's gate
+ * (mnt_opslock as a reader), see above.  vrele runs vop_inactive the
+ * same way.  An lwp already inside that mount's gate (a file system
+ * that vreles its own vnode from an operation) does not take it again:
+ * a reader queued behind a waiting forced unmount would deadlock.
+ */
+#define VOP_GATED(vp, call) do {					\
+	struct mount *_mp = (vp)->v_mount;				\
+	struct lwp *_l = curlwp;					\
+	struct mount *_omp = _l->l_vfsgate;				\
+									\
+	if (_omp != _mp) {						\
+		rw_enter(&_mp->mnt_opslock, RW_READER);			\
+		_l->l_vfsgate = _mp;					\
+	}								\
+	call;								\
+	if (_omp != _mp) {						\
+		_l->l_vfsgate = _omp;					\
+		rw_exit(&_mp->mnt_opslock);				\
+	}								\
+} while (0)
+
+#define VOP_DEFINE(name, op, proto, args)				\
+static inline int							\
+name proto								\
+{									\
+	int _error;							\
+	VOP_GATED(vp, _error = vp->v_op->op args);			\
+	return _error;							\
+}
+#define VOP_DEFINE_D(name, op, proto, args)				\
+static inline int							\
+name proto								\
+{									\
+	int _error;							\
+	VOP_GATED(dvp, _error = dvp->v_op->op args);			\
+	return _error;							\
+}
+
+VOP_DEFINE_D(VOP_LOOKUP, vop_lookup, (struct vnode *dvp, struct vnode **vpp,
+    const struct componentname *cnp), (dvp, vpp, cnp))
+VOP_DEFINE_D(VOP_CREATE, vop_create, (struct vnode *dvp, struct vnode **vpp,
+    const struct componentname *cnp, const struct vattr *vap,
+    const char *target), (dvp, vpp, cnp, vap, target))
+VOP_DEFINE_D(VOP_REMOVE, vop_remove, (struct vnode *dvp, struct vnode *vp,
+    const struct componentname *cnp), (dvp, vp, cnp))
+VOP_DEFINE_D(VOP_RMDIR, vop_rmdir, (struct vnode *dvp, struct vnode *vp,
+    const struct componentname *cnp), (dvp, vp, cnp))
+VOP_DEFINE_D(VOP_LINK, vop_link, (struct vnode *dvp, struct vnode *vp,
+    const struct componentname *cnp), (dvp, vp, cnp))
+/* fdvp and tdvp are on one mount (the caller checks: EXDEV). */
+static inline int
+VOP_RENAME(struct vnode *fdvp, struct vnode *fvp,
+    const struct componentname *fcnp, struct vnode *tdvp, struct vnode *tvp,
+    const struct componentname *tcnp)
+{
+	int error;
+
+	VOP_GATED(fdvp, error = fdvp->v_op->vop_rename(fdvp, fvp, fcnp, tdvp,
+	    tvp, tcnp));
+	return error;
+}
+VOP_DEFINE(VOP_GETATTR, vop_getattr, (struct vnode *vp, struct vattr *vap),
+    (vp, vap))
+VOP_DEFINE(VOP_SETATTR, vop_setattr,
+    (struct vnode *vp, const struct vattr *vap), (vp, vap))
+VOP_DEFINE(VOP_READ, vop_read, (struct vnode *vp, struct uio *uio, int fl),
+    (vp, uio, fl))
+VOP_DEFINE(VOP_WRITE, vop_write, (struct vnode *vp, struct uio *uio, int fl),
+    (vp, uio, fl))
+VOP_DEFINE(VOP_READLINK, vop_readlink, (struct vnode *vp, struct uio *uio),
+    (vp, uio))
+VOP_DEFINE(VOP_READDIR, vop_readdir,
+    (struct vnode *vp, struct uio *uio, int *eofp), (vp, uio, eofp))
+VOP_DEFINE(VOP_FSYNC, vop_fsync, (struct vnode *vp), (vp))
 
 /*
  * spec_vnops.c: device vnodes (VCHR, VBLK).  Whatever file system holds
@@ -138,11 +239,39 @@ int	spec_poll(struct vnode *, int events);
 #define vn_isdev(vp)	((vp)->v_type == VCHR || (vp)->v_type == VBLK)
 
 /* vfs_vnode.c */
+/* A new vnode with one reference; NULL if flags is KM_NOSLEEP and none. */
 struct vnode *vnalloc(struct mount *, enum vtype, const struct vnodeops *,
 	    void *data, km_flag_t);
+/* Free an unreferenced vnode that vcache_release said to reclaim. */
 void	vnfree(struct vnode *);
+/* Another reference; the caller holds one. */
 void	vref(struct vnode *);
+/* Drop a reference; the last runs VOP_INACTIVE, then trims the cache. */
 void	vrele(struct vnode *);
+/* The file system's lock held: a reference to its vnode, cached or not. */
+void	vcache_ref(struct vnode *);
+/*
+ * From vop_inactive, the file system's lock held: drop the caller's
+ * reference.  1: it was the last and vp must be reclaimed now (keep is
+ * 0, caching is off, or vp was picked for eviction); 0: vp is still
+ * referenced, or is cached now.
+ */
+int	vcache_release(struct vnode *, int keep);
+/* Whether vp was revoked by a forced unmount. */
+int	vn_isdead(const struct vnode *);
+extern const struct vnodeops dead_vnodeops;
+
+/* Counters of the vnode cache (rump_pub_vfs_vcache_stats). */
+struct vcache_stats {
+	uint64_t	vs_hits;	/* an unreferenced vnode found again */
+	uint64_t	vs_misses;	/* vnalloc */
+	uint64_t	vs_reclaims;	/* vnfree */
+	uint64_t	vs_evictions;	/* reclaimed because the list was full */
+	unsigned int	vs_numvnodes;	/* vnodes now */
+	unsigned int	vs_numfree;	/* of which cached */
+	unsigned int	vs_limit;	/* RUMP_VNODES */
+};
+void	vcache_getstats(struct vcache_stats *);
 
 /* Permission check: 0, EACCES (acc_mode: VREAD|VWRITE|VEXEC). */
 #define VREAD		0x04

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 /* Bump whenever a prototype or a constant below changes meaning. */
-#define RUMPUSER_VERSION	3
+#define RUMPUSER_VERSION	4
 
 struct lwp;
 
@@ -205,6 +205,16 @@ int	rumpuser_copyin(const void *uaddr, void *kaddr, size_t len);
 int	rumpuser_copyout(const void *kaddr, void *uaddr, size_t len);
 int	rumpuser_copyinstr(const void *uaddr, void *kaddr, size_t maxlen,
 	    size_t *donep);
+/*
+ * copyout gathering from several kernel buffers into several user
+ * ranges in one host call: the kiovcnt kernel buffers, in order, fill
+ * the uiovcnt user ranges, in order (the totals must match; at most
+ * RUMPUSER_IOV_MAX each).  0, RUMP_EINVAL, or RUMP_EFAULT with *donep
+ * the bytes known copied before the bad range.
+ */
+#define RUMPUSER_IOV_MAX	1024
+int	rumpuser_copyoutv(const struct rumpuser_iovec *kiov, size_t kiovcnt,
+	    const struct rumpuser_iovec *uiov, size_t uiovcnt, size_t *donep);
 
 /* Random bytes from the host; *retp gets the count. */
 #define RUMPUSER_RANDOM_HARD	0x01

@@ -89,3 +89,101 @@ uiomove(void *buf, size_t n, struct uio *uio)
 	}
 	return error;
 }
+
+/* Advance uio past n bytes that were moved. */
+static void
+uio_advance(struct uio *uio, size_t n)
+{
+	uio->uio_resid -= n;
+	uio->uio_offset += (off_t)n;
+	while (n > 0) {
+		struct iovec *iov = uio->uio_iov;
+		size_t cnt = MIN(iov->iov_len, n);
+
+		iov->iov_base = (char *)iov->iov_base + cnt;
+		iov->iov_len -= cnt;
+		n -= cnt;
+		if (iov->iov_len == 0 && n > 0) {
+			uio->uio_iov++;
+			uio->uio_iovcnt--;
+		}
+	}
+}
+
+/*
+ * Gather one batch: kernel pieces from kiov[*kip] at *koffp, user ranges
+ * from uio's iovecs, the same number of bytes on each side.  Returns
+ * the bytes; *nkp and *nup the entries.
+ */
+static size_t
+uiomovev_batch(const struct iovec *kiov, int kiovcnt, int ki, size_t koff,
+    const struct uio *uio, struct rumpuser_iovec *k, size_t *nkp,
+    struct rumpuser_iovec *u, size_t *nup)
+{
+	size_t total = 0, nk = 0, nu = 0, want;
+
+	for (; ki < kiovcnt && nk < UIOMOVEV_BATCH; ki++, koff = 0) {
+		if (kiov[ki].iov_len == koff)
+			continue;
+		k[nk].iov_base = (char *)kiov[ki].iov_base + koff;
+		k[nk].iov_len = kiov[ki].iov_len - koff;
+		total += k[nk++].iov_len;
+	}
+	want = total = MIN(total, uio->uio_resid);
+	for (int i = 0; i < uio->uio_iovcnt && nu < UIOMOVEV_BATCH &&
+	    want > 0; i++) {
+		size_t len = MIN(uio->uio_iov[i].iov_len, want);
+
+		if (len == 0)
+			continue;
+		u[nu].iov_base = uio->uio_iov[i].iov_base;
+		u[nu++].iov_len = len;
+		want -= len;
+	}
+	total -= want;		/* what the user ranges gathered cover */
+	/* Trim the kernel side to total. */
+	want = total;
+	for (size_t i = 0; i < nk; i++) {
+		if (k[i].iov_len >= want) {
+			k[i].iov_len = want;
+			nk = want > 0 ? i + 1 : i;
+			break;
+		}
+		want -= k[i].iov_len;
+	}
+	*nkp = nk;
+	*nup = nu;
+	return total;
+}
+
+int
+uiomovev(const struct iovec *kiov, int kiovcnt, struct uio *uio)
+{
+	struct rumpuser_iovec k[UIOMOVEV_BATCH], u[UIOMOVEV_BATCH];
+	size_t koff = 0, nk, nu, total, done;
+	int ki = 0, error = 0;
+
+	if (uio->uio_segflg == UIO_USERSPACE && uio->uio_rw == UIO_READ) {
+		while (ki < kiovcnt && uio->uio_resid > 0) {
+			total = uiomovev_batch(kiov, kiovcnt, ki, koff, uio,
+			    k, &nk, u, &nu);
+			if (total == 0)
+				break;
+			error = rumpuser_copyoutv(k, nk, u, nu, &done);
+			uio_advance(uio, done);
+			for (koff += done; ki < kiovcnt &&
+			    koff >= kiov[ki].iov_len; ki++)
+				koff -= kiov[ki].iov_len;
+			if (error != 0)
+				break;	/* the loop below finds the fault */
+		}
+	}
+	/* Kernel space, writes, and the rest after a fault. */
+	for (error = 0; ki < kiovcnt && uio->uio_resid > 0; ki++, koff = 0) {
+		error = uiomove((char *)kiov[ki].iov_base + koff,
+		    kiov[ki].iov_len - koff, uio);
+		if (error != 0)
+			break;
+	}
+	return error;
+}

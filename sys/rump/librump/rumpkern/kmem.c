@@ -17,6 +17,7 @@
  * the poison, 0x6b bytes).
  */
 #include <rump-sys/systm.h>
+#include <rump-sys/atomic.h>
 #include <rump-sys/kmem.h>
 #include <rump-sys/mutex.h>
 #include <rump-sys/condvar.h>
@@ -76,9 +77,20 @@ kmem_quarantine_put(struct kmem_hdr *kh)
 		return;
 	}
 	memset(kh + 1, KMEM_POISON, kh->kh_size);
-	i = __atomic_fetch_add(&kmem_qnext, 1, __ATOMIC_RELAXED) %
-	    KMEM_QUARANTINE;
-	kh = __atomic_exchange_n(&kmem_quarantine[i], kh, __ATOMIC_ACQ_REL);
+	if (rump_locks_up) {
+		/* one virtual CPU: no other thread is in here (atomic.h) */
+		struct kmem_hdr *okh;
+
+		i = kmem_qnext++ % KMEM_QUARANTINE;
+		okh = kmem_quarantine[i];
+		kmem_quarantine[i] = kh;
+		kh = okh;
+	} else {
+		i = __atomic_fetch_add(&kmem_qnext, 1, __ATOMIC_RELAXED) %
+		    KMEM_QUARANTINE;
+		kh = __atomic_exchange_n(&kmem_quarantine[i], kh,
+		    __ATOMIC_ACQ_REL);
+	}
 	if (kh != NULL)
 		kmem_release(kh);
 }
@@ -177,7 +189,7 @@ kmem_charge(size_t size, km_flag_t flags, struct kmem_site *ks)
 	size_t now;
 
 	if (kmem_limit == 0) {
-		__atomic_add_fetch(&kmem_inuse_bytes, size, __ATOMIC_RELAXED);
+		KATOMIC_ADD(&kmem_inuse_bytes, size);
 		return 0;
 	}
 	if (kmem_trycharge(size, &now))
@@ -209,7 +221,7 @@ kmem_charge(size_t size, km_flag_t flags, struct kmem_site *ks)
 static void
 kmem_uncharge(size_t size)
 {
-	__atomic_sub_fetch(&kmem_inuse_bytes, size, __ATOMIC_RELAXED);
+	KATOMIC_SUB(&kmem_inuse_bytes, size);
 	if (__atomic_load_n(&kmem_nwaiters, __ATOMIC_RELAXED) != 0 &&
 	    kmem_ready && curlwp != NULL && curlwp->l_cpu != NULL) {
 		mutex_enter(&kmem_lock);
@@ -252,9 +264,9 @@ kmem_alloc_site(size_t size, km_flag_t flags, struct kmem_site *ks)
 
 	if (__predict_false(!ks->ks_linked))
 		kmem_site_link(ks);
-	__atomic_add_fetch(&ks->ks_count, 1, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&ks->ks_bytes, size, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&ks->ks_total, 1, __ATOMIC_RELAXED);
+	KATOMIC_ADD(&ks->ks_count, 1);
+	KATOMIC_ADD(&ks->ks_bytes, size);
+	KATOMIC_ADD(&ks->ks_total, 1);
 	return kh + 1;
 }
 
@@ -311,8 +323,8 @@ kmem_free(void *p, size_t size)
 		    "%s:%d (%s)", p, size, ks->ks_file, ks->ks_line,
 		    ks->ks_func);
 	kh->kh_magic = KMEM_MAGIC_FREE;
-	__atomic_sub_fetch(&ks->ks_count, 1, __ATOMIC_RELAXED);
-	__atomic_sub_fetch(&ks->ks_bytes, size, __ATOMIC_RELAXED);
+	KATOMIC_SUB(&ks->ks_count, 1);
+	KATOMIC_SUB(&ks->ks_bytes, size);
 	kmem_quarantine_put(kh);
 	kmem_uncharge(size);
 }

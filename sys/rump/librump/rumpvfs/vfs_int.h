@@ -12,7 +12,11 @@ struct mount;
 struct vnode;
 struct file;
 
-/* Guards v_mountedhere, mnt_nvnodes checks at unmount, the mount list. */
+/*
+ * Guards v_mountedhere, mnt_vnodecovered, the mount list; held across
+ * an unmount.  Order: vfs_mountlock, a mount's gate, the file system's
+ * locks, vcache_lock.
+ */
 extern kmutex_t vfs_mountlock;
 extern TAILQ_HEAD(mntlist, mount) vfs_mountlist;
 extern struct mount *vfs_rootmount;
@@ -20,7 +24,28 @@ extern struct mount *vfs_rootmount;
 struct vfsops;
 const struct vfsops *vfs_getops(const char *name);
 int	vfs_mountfs(const struct vfsops *, const char *data, struct mount **);
+/* The file system frees its data, then the mount goes (no vnodes). */
 void	vfs_freemount(struct mount *);
+/* Free the struct mount itself (no vnodes, no file system data). */
+void	vfs_destroymount(struct mount *);
+/*
+ * Unmount mp, a mount on the list other than the root, with
+ * vfs_mountlock held: 0; EBUSY if its vnodes are referenced (without
+ * force) or another mount is mounted on it.
+ */
+int	vfs_unmountfs(struct mount *, int force);
+
+/* vfs_vnode.c */
+void	vcache_init(void);
+void	vcache_fini(void);
+/* Reclaim the cached (unreferenced) vnodes of mp. */
+void	vflush(struct mount *);
+unsigned int vfs_revoke(struct mount *);
+/*
+ * The referenced vnode the mount of root vnode vp covers: 0, or ENOENT
+ * if that mount was force-unmounted meanwhile.
+ */
+int	vfs_coveredvp(struct vnode *vp, struct vnode **cvpp);
 /* If vp is covered by a mount, replace it with that mount's root. */
 int	vfs_crossmount(struct vnode **vpp);
 

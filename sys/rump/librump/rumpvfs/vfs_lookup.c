@@ -105,6 +105,10 @@ lookup(struct nameidata *nd)
 			rest++;
 		islast = *rest == '\0';
 		trailslash = islast && rest != cp;
+		if (vn_isdead(dvp)) {
+			error = ENOENT;	/* force-unmounted */
+			goto bad;
+		}
 		if (dvp->v_type != VDIR) {
 			error = ENOTDIR;
 			goto bad;
@@ -121,10 +125,11 @@ lookup(struct nameidata *nd)
 				/* Up out of a mount: from the covered vnode. */
 				while ((dvp->v_vflag & VV_ROOT) &&
 				    dvp != rootvnode) {
-					struct vnode *cvp =
-					    dvp->v_mount->mnt_vnodecovered;
+					struct vnode *cvp;
 
-					vref(cvp);
+					error = vfs_coveredvp(dvp, &cvp);
+					if (error != 0)
+						goto bad;
 					vrele(dvp);
 					dvp = cvp;
 				}

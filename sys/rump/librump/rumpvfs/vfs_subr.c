@@ -1,8 +1,8 @@
 /*
- * vfs_subr.c: the VFS faction's bootstrap and its vnode and mount
- * bookkeeping: vnode references, the file system type table, the list
- * of mounts, the root file system mounted at boot and everything
- * unmounted again at shutdown.
+ * vfs_subr.c: the VFS faction's bootstrap and its mount bookkeeping:
+ * the file system type table, the list of mounts, unmounting (forced
+ * too), the root file system mounted at boot and everything unmounted
+ * again at shutdown.  Vnodes themselves live in vfs_vnode.c.
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/component.h>
@@ -28,60 +28,6 @@ vattr_null(struct vattr *va)
 {
 	memset(va, 0xff, sizeof(*va));
 	va->va_type = VNON;
-}
-
-struct vnode *
-vnalloc(struct mount *mp, enum vtype type, const struct vnodeops *ops,
-    void *data, km_flag_t flags)
-{
-	struct vnode *vp;
-
-	if ((vp = kmem_zalloc(sizeof(*vp), flags)) == NULL)
-		return NULL;
-	mutex_init(&vp->v_interlock, MUTEX_DEFAULT, IPL_NONE);
-	vp->v_usecount = 1;
-	vp->v_type = type;
-	vp->v_mount = mp;
-	vp->v_op = ops;
-	vp->v_data = data;
-	__atomic_add_fetch(&mp->mnt_nvnodes, 1, __ATOMIC_SEQ_CST);
-	return vp;
-}
-
-void
-vnfree(struct vnode *vp)
-{
-	KASSERT(vp->v_usecount == 0);
-	KASSERT(vp->v_mountedhere == NULL);
-	__atomic_sub_fetch(&vp->v_mount->mnt_nvnodes, 1, __ATOMIC_SEQ_CST);
-	mutex_destroy(&vp->v_interlock);
-	kmem_free(vp, sizeof(*vp));
-}
-
-void
-vref(struct vnode *vp)
-{
-	mutex_enter(&vp->v_interlock);
-	KASSERTMSG(vp->v_usecount > 0, "vref of an unreferenced vnode %p",
-	    vp);
-	vp->v_usecount++;
-	mutex_exit(&vp->v_interlock);
-}
-
-void
-vrele(struct vnode *vp)
-{
-	mutex_enter(&vp->v_interlock);
-	KASSERTMSG(vp->v_usecount > 0, "vrele of an unreferenced vnode %p",
-	    vp);
-	if (vp->v_usecount > 1) {
-		vp->v_usecount--;
-		mutex_exit(&vp->v_interlock);
-		return;
-	}
-	mutex_exit(&vp->v_interlock);
-	/* Possibly the last: the file system decides under its lock. */
-	vp->v_op->vop_inactive(vp);
 }
 
 static int
@@ -168,8 +114,10 @@ vfs_mountfs(const struct vfsops *ops, const char *data, struct mount **mpp)
 		return ENOMEM;
 	mp->mnt_op = ops;
 	mp->mnt_fsid = ++vfs_nextfsid;
+	TAILQ_INIT(&mp->mnt_vnodes);
+	rw_init(&mp->mnt_opslock);
 	if ((error = ops->vfs_mount(mp, data)) != 0) {
-		kmem_free(mp, sizeof(*mp));
+		vfs_destroymount(mp);
 		return error;
 	}
 	*mpp = mp;
@@ -182,7 +130,67 @@ vfs_freemount(struct mount *mp)
 	KASSERTMSG(mp->mnt_nvnodes == 0, "mount of %s freed with %u vnodes",
 	    mp->mnt_op->vfs_name, mp->mnt_nvnodes);
 	(void)mp->mnt_op->vfs_unmount(mp);
+	vfs_destroymount(mp);
+}
+
+void
+vfs_destroymount(struct mount *mp)
+{
+	KASSERT(mp->mnt_nvnodes == 0);
+	/* Wait for a thread still leaving the gate (vn_inactive). */
+	rw_enter(&mp->mnt_opslock, RW_WRITER);
+	rw_exit(&mp->mnt_opslock);
+	rw_destroy(&mp->mnt_opslock);
 	kmem_free(mp, sizeof(*mp));
+}
+
+int
+vfs_unmountfs(struct mount *mp, int force)
+{
+	struct vnode *cvp = mp->mnt_vnodecovered;
+	struct mount *omp;
+	unsigned int left;
+
+	KASSERT(mutex_owned(&vfs_mountlock));
+	KASSERT(mp != vfs_rootmount);
+	/* Mounts below first, even when forced (see sys_unmount). */
+	TAILQ_FOREACH(omp, &vfs_mountlist, mnt_list) {
+		if (omp->mnt_vnodecovered != NULL &&
+		    omp->mnt_vnodecovered->v_mount == mp)
+			return EBUSY;
+	}
+	vflush(mp);
+	if (!force && __atomic_load_n(&mp->mnt_nvnodes, __ATOMIC_ACQUIRE) != 0)
+		return EBUSY;
+	cvp->v_mountedhere = NULL;
+	mp->mnt_vnodecovered = NULL;
+	TAILQ_REMOVE(&vfs_mountlist, mp, mnt_list);
+	if (force) {
+		rw_enter(&mp->mnt_opslock, RW_WRITER);
+		left = vfs_revoke(mp);
+		(void)mp->mnt_op->vfs_unmount(mp);
+		rw_exit(&mp->mnt_opslock);
+		/* Else the last dead vnode's vrele frees the mount. */
+		if (left == 0)
+			vfs_destroymount(mp);
+	} else {
+		vfs_freemount(mp);
+	}
+	vrele(cvp);
+	return 0;
+}
+
+int
+vfs_coveredvp(struct vnode *vp, struct vnode **cvpp)
+{
+	struct vnode *cvp;
+
+	mutex_enter(&vfs_mountlock);
+	if ((cvp = vp->v_mount->mnt_vnodecovered) != NULL)
+		vref(cvp);
+	mutex_exit(&vfs_mountlock);
+	*cvpp = cvp;
+	return cvp != NULL ? 0 : ENOENT;
 }
 
 int
@@ -214,6 +222,7 @@ vfs_crossmount(struct vnode **vpp)
 RUMP_COMPONENT(RUMP_COMPONENT_KERN_VFS, rumpvfs)
 {
 	mutex_init(&vfs_mountlock, MUTEX_DEFAULT, IPL_NONE);
+	vcache_init();
 	vfs_lockf_init();
 	TAILQ_INIT(&vfs_mountlist);
 	LIST_INIT(&vfs_list);
@@ -226,6 +235,7 @@ RUMP_COMPONENT(RUMP_COMPONENT_KERN_VFS, rumpvfs)
 RUMP_COMPONENT_FINI(rumpvfs)
 {
 	vfs_lockf_fini();
+	vcache_fini();
 	mutex_destroy(&vfs_mountlock);
 }
 
@@ -308,18 +318,26 @@ RUMP_COMPONENT_FINI(rumpvfs_root)
 			last = mp;
 		if ((mp = last) == NULL)
 			break;
-		TAILQ_REMOVE(&vfs_mountlist, mp, mnt_list);
-		if (mp == vfs_rootmount) {
-			vrele(rootvnode);
-			rootvnode = NULL;
-			vfs_rootmount = NULL;
-		} else {
-			mp->mnt_vnodecovered->v_mountedhere = NULL;
-			vrele(mp->mnt_vnodecovered);
+		if (mp != vfs_rootmount) {
+			int error;
+
+			mutex_enter(&vfs_mountlock);
+			error = vfs_unmountfs(mp, 0);
+			mutex_exit(&vfs_mountlock);
+			if (error != 0)
+				panic("rumpvfs shutdown: %u vnodes of a %s "
+				    "mount are still referenced",
+				    mp->mnt_nvnodes, mp->mnt_op->vfs_name);
+			continue;
 		}
+		TAILQ_REMOVE(&vfs_mountlist, mp, mnt_list);
+		vrele(rootvnode);
+		rootvnode = NULL;
+		vfs_rootmount = NULL;
+		vflush(mp);
 		if (mp->mnt_nvnodes != 0)
-			panic("rumpvfs shutdown: %u vnodes of a %s mount are "
-			    "still referenced", mp->mnt_nvnodes,
+			panic("rumpvfs shutdown: %u vnodes of the root %s "
+			    "are still referenced", mp->mnt_nvnodes,
 			    mp->mnt_op->vfs_name);
 		vfs_freemount(mp);
 	}

@@ -208,7 +208,7 @@ sys_open(struct lwp *l, const struct sys_open_args *uap, register_t *rv)
 			va.va_mode = uap->mode & ALLPERMS & ~l->l_proc->p_umask;
 			va.va_uid = cred->cr_euid;
 			/* BSD: a new file takes its directory's group */
-			error = nd.ni_dvp->v_op->vop_create(nd.ni_dvp,
+			error = VOP_CREATE(nd.ni_dvp,
 			    &nd.ni_vp, &nd.ni_cnd, &va, NULL);
 			if (error != 0)
 				goto badnd;
@@ -501,7 +501,7 @@ docreate_common(const char *path, int kpath, enum vtype type, mode_t mode,
 	if (kpath)
 		va.va_gid = 0;
 	va.va_rdev = rdev;
-	error = nd.ni_dvp->v_op->vop_create(nd.ni_dvp, &vp, &nd.ni_cnd, &va,
+	error = VOP_CREATE(nd.ni_dvp, &vp, &nd.ni_cnd, &va,
 	    target);
 	if (error == 0)
 		vrele(vp);
@@ -590,7 +590,7 @@ vfs_devnode_remove(const char *path)
 	else if (!vn_isdev(nd.ni_vp))
 		error = EINVAL;
 	else
-		error = nd.ni_dvp->v_op->vop_remove(nd.ni_dvp, nd.ni_vp,
+		error = VOP_REMOVE(nd.ni_dvp, nd.ni_vp,
 		    &nd.ni_cnd);
 	namei_done(&nd);
 	return error;
@@ -649,9 +649,9 @@ doremove(const char *path, int dir)
 	else if ((error = vn_access(nd.ni_dvp, VWRITE | VEXEC, curcred())))
 		;
 	else if (dir)
-		error = nd.ni_dvp->v_op->vop_rmdir(nd.ni_dvp, vp, &nd.ni_cnd);
+		error = VOP_RMDIR(nd.ni_dvp, vp, &nd.ni_cnd);
 	else
-		error = nd.ni_dvp->v_op->vop_remove(nd.ni_dvp, vp, &nd.ni_cnd);
+		error = VOP_REMOVE(nd.ni_dvp, vp, &nd.ni_cnd);
 	namei_done(&nd);
 	return error;
 }
@@ -693,7 +693,7 @@ sys_link(struct lwp *l, const struct sys_link_args *uap, register_t *rv)
 	else if ((error = vn_access(tnd.ni_dvp, VWRITE | VEXEC, curcred())))
 		;
 	else
-		error = tnd.ni_dvp->v_op->vop_link(tnd.ni_dvp, vp,
+		error = VOP_LINK(tnd.ni_dvp, vp,
 		    &tnd.ni_cnd);
 	namei_done(&tnd);
 	namei_done(&nd);
@@ -744,7 +744,7 @@ sys_rename(struct lwp *l, const struct sys_rename_args *uap, register_t *rv)
 	    (error = vn_access(tnd.ni_dvp, VWRITE | VEXEC, cred)))
 		;
 	else	/* the file system checks the types, after the ancestry */
-		error = fvp->v_op->vop_rename(fnd.ni_dvp, fvp, &fnd.ni_cnd,
+		error = VOP_RENAME(fnd.ni_dvp, fvp, &fnd.ni_cnd,
 		    tnd.ni_dvp, tvp, &tnd.ni_cnd);
 	namei_done(&tnd);
 	namei_done(&fnd);
@@ -883,9 +883,13 @@ sys_getcwd(struct lwp *l, const struct sys_getcwd_args *uap, register_t *rv)
 	vref(vp);
 	mutex_exit(&p->p_lock);
 	while (vp != rootvnode) {
+		if (vn_isdead(vp)) {
+			error = ENOENT;		/* force-unmounted */
+			break;
+		}
 		if (vp->v_vflag & VV_ROOT) {
-			pvp = vp->v_mount->mnt_vnodecovered;
-			vref(pvp);
+			if ((error = vfs_coveredvp(vp, &pvp)) != 0)
+				break;
 			vrele(vp);
 			vp = pvp;
 			continue;
@@ -1193,7 +1197,12 @@ sys_statvfs(struct lwp *l, const struct sys_statvfs_args *uap,
 		return error;
 	mp = nd.ni_vp->v_mount;
 	memset(&sb, 0, sizeof(sb));
-	error = mp->mnt_op->vfs_statvfs(mp, &sb);
+	mutex_enter(&vfs_mountlock);
+	if (mp->mnt_iflag & MNTI_GONE)
+		error = ENOENT;		/* force-unmounted meanwhile */
+	else
+		error = mp->mnt_op->vfs_statvfs(mp, &sb);
+	mutex_exit(&vfs_mountlock);
 	sb.f_fsid = mp->mnt_fsid;
 	sb.f_namemax = NAME_MAX;
 	namei_done(&nd);
@@ -1247,7 +1256,7 @@ sys_mount(struct lwp *l, const struct sys_mount_args *uap, register_t *rv)
 	if ((error = vfs_mountfs(ops, data, &mp)) != 0)
 		goto outnd;
 	mutex_enter(&vfs_mountlock);
-	if (vp->v_mountedhere != NULL) {
+	if (vp->v_mountedhere != NULL || vn_isdead(vp)) {
 		mutex_exit(&vfs_mountlock);
 		vfs_freemount(mp);
 		error = EBUSY;
@@ -1266,19 +1275,27 @@ out:
 	return error;
 }
 
+/*
+ * unmount(path, flags): path must be the root of a mount other than
+ * "/".  EBUSY while a vnode of it is referenced (open files, working
+ * directories), unless flags has MNT_FORCE: then every vnode of it is
+ * revoked (see vnode.h) and the unmount succeeds.  A mount with another
+ * mounted below it is EBUSY even when forced: unmount the inner one
+ * first (NetBSD does the same); otherwise the inner mount would hang
+ * off a dead vnode with no path to reach it.
+ */
 int
 sys_unmount(struct lwp *l, const struct sys_unmount_args *uap,
     register_t *rv)
 {
 	struct nameidata nd;
-	struct mount *mp, *cvp_mp;
-	struct vnode *cvp;
+	struct mount *mp, *omp;
 	int error;
 
 	if (!kauth_cred_geteuid_root(curcred()))
 		return EPERM;
-	if (uap->flags != 0)
-		return EINVAL;		/* forced unmount: not yet */
+	if (uap->flags & ~MNT_FORCE)
+		return EINVAL;
 	if ((error = namei(&nd, uap->path, FOLLOW)) != 0)
 		return error;
 	mp = nd.ni_vp->v_mount;
@@ -1290,27 +1307,16 @@ sys_unmount(struct lwp *l, const struct sys_unmount_args *uap,
 	if (error != 0)
 		return error;
 	mutex_enter(&vfs_mountlock);
-	TAILQ_FOREACH(cvp_mp, &vfs_mountlist, mnt_list) {
-		if (cvp_mp == mp)
+	TAILQ_FOREACH(omp, &vfs_mountlist, mnt_list) {
+		if (omp == mp)
 			break;
 	}
-	if (cvp_mp == NULL) {
-		/* somebody else unmounted it meanwhile */
-		mutex_exit(&vfs_mountlock);
-		return EINVAL;
-	}
-	/* Open files, working directories, mounts below hold vnodes. */
-	if (mp->mnt_nvnodes != 0) {
-		mutex_exit(&vfs_mountlock);
-		return EBUSY;
-	}
-	cvp = mp->mnt_vnodecovered;
-	cvp->v_mountedhere = NULL;
-	TAILQ_REMOVE(&vfs_mountlist, mp, mnt_list);
+	if (omp == NULL)
+		error = EINVAL;	/* somebody else unmounted it meanwhile */
+	else
+		error = vfs_unmountfs(mp, uap->flags & MNT_FORCE);
 	mutex_exit(&vfs_mountlock);
-	vrele(cvp);
-	vfs_freemount(mp);
-	return 0;
+	return error;
 }
 
 /*
