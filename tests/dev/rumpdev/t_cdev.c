@@ -86,6 +86,40 @@ H_TC(forced_detach_under_open_file,
 	RL(rump_sys_close(fd));
 }
 
+H_TC(stale_file_after_unit_reused,
+    "a file left open across a forced detach stays dead (ENXIO) when a "
+    "new device takes the same unit: it never reads, writes or closes "
+    "the new one")
+{
+	char c;
+	int old, fd, nopen = -1;
+
+	/*
+	 * Needs a revoke of the old unit's open special vnodes when it
+	 * detaches (NetBSD's vdevgone): specfs has none, so the old file
+	 * reaches whichever device has its (major, minor) now.
+	 */
+	atf_tc_expect_fail("specfs cannot revoke the files of a detached "
+	    "unit (no vdevgone): a stale file reaches the new unit");
+	RL(old = rump_sys_open("/dev/tcdev0", O_RDWR, 0));
+	RZ(rump_pub_ktest_cdev_detach(0, 1));
+	RZ(rump_pub_ktest_cdev_attach());
+	RL(fd = rump_sys_open("/dev/tcdev0", O_RDWR, 0));
+	ATF_REQUIRE_EQ(rump_sys_write(old, "x", 1), -1);
+	ATF_REQUIRE_MSG(errno == ENXIO || errno == EIO, "write: %s",
+	    strerror(errno));
+	ATF_REQUIRE_EQ(rump_sys_write(fd, "y", 1), 1);
+	ATF_REQUIRE_EQ(rump_sys_read(old, &c, 1), -1);
+	ATF_REQUIRE_MSG(errno == ENXIO || errno == EIO, "read: %s",
+	    strerror(errno));
+	RL(rump_sys_close(old));
+	RL(rump_sys_ioctl(fd, TCDEV_GETOPEN, &nopen));
+	ATF_REQUIRE_EQ_MSG(nopen, 1, "the new unit counts %d opens", nopen);
+	ATF_REQUIRE_EQ(rump_sys_read(fd, &c, 1), 1);
+	ATF_REQUIRE_EQ(c, 'y');
+	RL(rump_sys_close(fd));
+}
+
 struct reader {
 	int	r_fd;
 	ssize_t	r_ret;
@@ -218,6 +252,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, node_read_write_ioctl);
 	ATF_TP_ADD_TC(tp, detach_refused_while_open);
 	ATF_TP_ADD_TC(tp, forced_detach_under_open_file);
+	ATF_TP_ADD_TC(tp, stale_file_after_unit_reused);
 	ATF_TP_ADD_TC(tp, forced_detach_wakes_blocked_reader);
 	ATF_TP_ADD_TC(tp, shutdown_with_open_device);
 	ATF_TP_ADD_TC(tp, poll_wakes_on_write);
