@@ -34,6 +34,7 @@ H_TC(node_read_write_ioctl,
 	RL(fd = rump_sys_open("/dev/tcdev0", O_RDWR, 0));
 	RL(fd2 = rump_sys_open("/dev/tcdev0", O_RDONLY | O_NONBLOCK, 0));
 	ATF_REQUIRE_EQ(rump_sys_write(fd, "hello", 5), 5);
+	ATF_REQUIRE_EQ(rump_sys_write(fd, "", 0), 0);
 	memset(buf, 0, sizeof(buf));
 	ATF_REQUIRE_EQ(rump_sys_read(fd2, buf, sizeof(buf)), 5);
 	ATF_REQUIRE_STREQ(buf, "hello");

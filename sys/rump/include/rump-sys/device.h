@@ -150,8 +150,9 @@ void	 device_drain(device_t self);
  * which the driver hands to its host half.  The handler then runs on
  * the interrupt's own kernel thread, which holds a virtual CPU: in
  * kernel context, never on the triggering thread.  Triggers made before
- * the handler starts coalesce into one run (at least one run follows
- * every trigger); a trigger made while it runs gives one more run.  The
+ * the handler starts coalesce into one run (every trigger is followed
+ * by a run, unless intr_disestablish begins before that run does); a
+ * trigger made while it runs gives one more run.  The
  * handler may sleep briefly (take mutexes); it returns 1 if it handled
  * the interrupt, 0 if not (counted as stray).
  *
