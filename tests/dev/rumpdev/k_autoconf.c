@@ -398,8 +398,11 @@ rump_pub_ktest_autoconf_detach_refused(void)
 	error = config_detach(ps, 0);
 	KTEST_CHECK(error == EBUSY, "parent detach: %d", error);
 	KTEST_CHECK(device_find_by_xname("tpseudo0") == ps, "parent gone");
+	/* And one of config_detach_all, which says so. */
+	error = config_detach_all(&trefuse_ca, DETACH_QUIET);
+	KTEST_CHECK(error == EBUSY, "detach_all: %d", error);
 	KTEST_CHECK(strcmp(cflog, "A:tpseudo0 A:trefuse0 A:tleaf0 D:tleaf0 "
-	    "R:trefuse0 R:trefuse0") == 0, "log: %s", cflog);
+	    "R:trefuse0 R:trefuse0 R:trefuse0") == 0, "log: %s", cflog);
 	error = config_detach(ps, DETACH_FORCE);
 	KTEST_CHECK(error == 0, "forced: %d", error);
 	KTEST_CHECK(device_lookup_acquire(&trefuse_ca, 0) == NULL, "found");
@@ -455,6 +458,7 @@ static struct cfattach tnomatch_ca = {
 };
 static struct cfattach tempty_ca = { .ca_name = "", .ca_attach =
 	attach_logged };
+static struct cfattach tnoname_ca = { .ca_attach = attach_logged };
 /* "tdigit1" unit 0 would be "tdigit10", unit 10 of a "tdigit". */
 static struct cfattach tdigit_ca = { .ca_name = "tdigit1", .ca_attach =
 	attach_logged };
@@ -482,6 +486,12 @@ rump_pub_ktest_autoconf_badinput(void)
 	KTEST_CHECK(error == EINVAL, "empty name: %d", error);
 	error = config_cfattach_register(&tdigit_ca);
 	KTEST_CHECK(error == EINVAL, "name ending in a digit: %d", error);
+	error = config_cfattach_register(&tnoname_ca);
+	KTEST_CHECK(error == EINVAL, "no name: %d", error);
+	KTEST_CHECK(config_attach_pseudo(NULL) == NULL, "pseudo NULL");
+	KTEST_CHECK(!device_is_a(NULL, "tpseudo") &&
+	    !device_is_a(config_rootdev(), NULL) &&
+	    device_is_a(config_rootdev(), "mainbus"), "device_is_a");
 	error = config_cfattach_unregister(&tdup_ca);
 	KTEST_CHECK(error == ENOENT, "unregister unknown: %d", error);
 	error = config_cfattach_unregister(NULL);
