@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/select.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -248,6 +249,71 @@ H_TC(poll_hangs_up_on_forced_detach,
 	RL(rump_sys_close(p.p_fd));
 }
 
+/* select(2) for reading on one descriptor, from its own thread. */
+struct selector {
+	int	s_fd;
+	int	s_ret;
+	int	s_isset;
+	double	s_secs;
+};
+
+static void *
+select_thread(void *arg)
+{
+	struct selector *sl = arg;
+	struct timeval tv = { 20, 0 };
+	fd_set rd;
+	double t0 = now();
+
+	FD_ZERO(&rd);
+	FD_SET(sl->s_fd, &rd);
+	sl->s_ret = rump_sys_select(sl->s_fd + 1, &rd, NULL, NULL, &tv);
+	sl->s_isset = FD_ISSET(sl->s_fd, &rd);
+	sl->s_secs = now() - t0;
+	return NULL;
+}
+
+H_TC(select_wakes_on_write,
+    "select for reading on the empty device sleeps until another file "
+    "writes to it, then reports it readable")
+{
+	struct selector sl = { -1, -2, 0, 0 };
+	pthread_t pt;
+	int wfd;
+
+	RL(sl.s_fd = rump_sys_open("/dev/tcdev0", O_RDONLY, 0));
+	RL(wfd = rump_sys_open("/dev/tcdev0", O_WRONLY, 0));
+	RZ(pthread_create(&pt, NULL, select_thread, &sl));
+	usleep(100 * 1000);
+	ATF_REQUIRE_EQ(rump_sys_write(wfd, "z", 1), 1);
+	RZ(pthread_join(pt, NULL));
+	ATF_REQUIRE_EQ_MSG(sl.s_ret, 1, "select returned %d", sl.s_ret);
+	ATF_REQUIRE(sl.s_isset);
+	ATF_REQUIRE_MSG(sl.s_secs < 10, "took %.1fs", sl.s_secs);
+	RL(rump_sys_close(wfd));
+	RL(rump_sys_close(sl.s_fd));
+}
+
+H_TC(select_wakes_on_forced_detach,
+    "select for reading asleep on the device returns it readable when "
+    "the device is force-detached (the read then says ENXIO)")
+{
+	struct selector sl = { -1, -2, 0, 0 };
+	pthread_t pt;
+	char c;
+
+	RL(sl.s_fd = rump_sys_open("/dev/tcdev0", O_RDONLY, 0));
+	RZ(pthread_create(&pt, NULL, select_thread, &sl));
+	usleep(100 * 1000);
+	RZ(rump_pub_ktest_cdev_detach(0, 1));
+	RZ(pthread_join(pt, NULL));
+	ATF_REQUIRE_EQ_MSG(sl.s_ret, 1, "select returned %d", sl.s_ret);
+	ATF_REQUIRE(sl.s_isset);
+	ATF_REQUIRE_MSG(sl.s_secs < 10, "took %.1fs", sl.s_secs);
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_read(sl.s_fd, &c, 1));
+	RL(rump_sys_close(sl.s_fd));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, node_read_write_ioctl);
@@ -258,5 +324,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, shutdown_with_open_device);
 	ATF_TP_ADD_TC(tp, poll_wakes_on_write);
 	ATF_TP_ADD_TC(tp, poll_hangs_up_on_forced_detach);
+	ATF_TP_ADD_TC(tp, select_wakes_on_write);
+	ATF_TP_ADD_TC(tp, select_wakes_on_forced_detach);
 	return atf_no_error();
 }
