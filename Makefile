@@ -63,6 +63,7 @@ include sys/rump/librump/rumpvfs/Makefile.inc
 include sys/rump/fs/tmpfs/Makefile.inc
 include tests/fs/Makefile.inc
 include tests/tooling/Makefile.inc
+include tests/net/Makefile.tcp.inc
 include bench/Makefile.inc
 
 $(KERNEL_OBJS): OBJ_WORLD := kernel
