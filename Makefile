@@ -64,6 +64,7 @@ include sys/rump/fs/tmpfs/Makefile.inc
 include tests/fs/Makefile.inc
 include tests/tooling/Makefile.inc
 include sys/rump/net/shmif/Makefile.inc
+include tools/shmif2pcap/Makefile.inc
 include tests/net/Makefile.inc
 include tests/net/Makefile.tcp.inc
 include bench/Makefile.inc

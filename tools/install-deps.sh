@@ -13,6 +13,8 @@ have_cmd gdb || need="$need gdb"
 have_cmd valgrind || need="$need valgrind"
 have_cmd gcovr || need="$need gcovr"
 have_cmd objcopy || need="$need binutils"
+# The packet oracle of tests/net (skipped with a reason when absent).
+have_cmd tshark || need="$need tshark"
 pkg-config --exists atf-c 2>/dev/null || need="$need libatf-dev"
 [ -z "$need" ] && exit 0
 echo "install-deps: installing:$need"

@@ -5,8 +5,10 @@
  * a lock left by a dead holder, wakeups and the capture log.
  */
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -19,6 +21,8 @@
 #include <rump/rumpdefs.h>
 
 #include "harness.h"
+#include "h_frames.h"
+#include "h_oracle.h"
 #include "shmif_bus.h"
 #include "shmif_user.h"
 
@@ -478,6 +482,61 @@ ATF_TC_BODY(capture_log, tc)
 	fclose(f);
 }
 
+/* Put good UDP and ping frames (and one bad, if asked) on a bus. */
+static void
+oracle_traffic(const char *path, int bad)
+{
+	static const uint8_t m1[6] = { 2, 0, 0, 0, 0, 1 };
+	static const uint8_t m2[6] = { 2, 0, 0, 0, 0, 2 };
+	struct rumpcomp_shmif *tx = attach(path, SHMIF_RING_MIN);
+	uint32_t a1 = htonl(0x0a000001), a2 = htonl(0x0a000002);
+	uint8_t buf[1600];
+	size_t len;
+
+	KZ(rumpcomp_shmif_setcapture(tx, 1));
+	for (uint16_t i = 0; i < 5; i++) {
+		len = h_frame_udp(buf, m2, m1, a1, a2, 1000, 2000, i,
+		    "hello, bus", 10);
+		if (bad && i == 3)
+			buf[len - 1] ^= 0xff;	/* payload: UDP sum breaks */
+		KZ(rumpcomp_shmif_send(tx, buf, len));
+		len = h_frame_ping(buf, m2, m1, a1, a2, 77, i, 56);
+		KZ(rumpcomp_shmif_send(tx, buf, len));
+	}
+	rumpcomp_shmif_detach(tx);
+}
+
+ATF_TC(pcap_oracle);
+ATF_TC_HEAD(pcap_oracle, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "shmif2pcap turns a bus and its "
+	    "capture log into pcap files tshark reads without complaint; a "
+	    "frame with a bad UDP checksum is the one complaint");
+}
+ATF_TC_BODY(pcap_oracle, tc)
+{
+	char report[2048];
+	struct stat st;
+	int n;
+
+	oracle_traffic("good", 0);
+	ATF_REQUIRE_EQ(h_shmif2pcap(tc, "good.log", "log.pcap"), 10);
+	ATF_REQUIRE_EQ(h_shmif2pcap(tc, "good", "ring.pcap"), 10);
+	RL(stat("log.pcap", &st));
+	/* pcap header, then 16 bytes + frame each: 5 x 52 + 5 x 98. */
+	ATF_REQUIRE_EQ(st.st_size, 24 + 10 * 16 + 5 * 52 + 5 * 98);
+	ATF_REQUIRE_EQ(h_tshark_problems("log.pcap", report, sizeof(report),
+	    &n), 0);
+	ATF_REQUIRE_EQ(n, 10);
+	ATF_REQUIRE_EQ(h_tshark_problems("ring.pcap", report, sizeof(report),
+	    &n), 0);
+	oracle_traffic("bad", 1);
+	ATF_REQUIRE_EQ(h_shmif2pcap(tc, "bad.log", "bad.pcap"), 10);
+	ATF_REQUIRE_EQ(h_tshark_problems("bad.pcap", report, sizeof(report),
+	    &n), 1);
+	ATF_REQUIRE_MSG(strstr(report, "Bad checksum") != NULL, "%s", report);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -492,5 +551,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, wait_timeout_interrupt);
 	ATF_TP_ADD_TC(tp, dead_lock_holder);
 	ATF_TP_ADD_TC(tp, capture_log);
+	ATF_TP_ADD_TC(tp, pcap_oracle);
 	return atf_no_error();
 }
