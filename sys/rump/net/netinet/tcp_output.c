@@ -1,0 +1,383 @@
+/*
+ * tcp_output.c: deciding what a connection sends and building the
+ * segments: data within min(send window, cwnd), Nagle (RFC 9293
+ * 3.7.4, off with TCP_NODELAY), receiver silly-window avoidance
+ * (3.8.6.2.2), window updates, SYN and FIN, zero-window probes;
+ * and segments that belong to no connection (RST, keepalive).
+ */
+#include <rump-sys/systm.h>
+#include <rump-sys/mbuf.h>
+#include <rump-sys/time.h>
+#include <rump-sys/netinet/ip.h>
+#include <rump-sys/netinet/ip_var.h>
+#include <rump-sys/netinet/tcp_var.h>
+
+/* The flags a state sends with (RFC 9293 3.3.2). */
+static const uint8_t tcp_outflags[TCP_NSTATES] = {
+	[TCPS_CLOSED] = TH_RST | TH_ACK,
+	[TCPS_LISTEN] = 0,
+	[TCPS_SYN_SENT] = TH_SYN,
+	[TCPS_SYN_RECEIVED] = TH_SYN | TH_ACK,
+	[TCPS_ESTABLISHED] = TH_ACK,
+	[TCPS_CLOSE_WAIT] = TH_ACK,
+	[TCPS_FIN_WAIT_1] = TH_FIN | TH_ACK,
+	[TCPS_CLOSING] = TH_FIN | TH_ACK,
+	[TCPS_LAST_ACK] = TH_FIN | TH_ACK,
+	[TCPS_FIN_WAIT_2] = TH_ACK,
+	[TCPS_TIME_WAIT] = TH_ACK,
+};
+
+#define TCPIP_HDRLEN	((int)(sizeof(struct ip) + TCP_HDRLEN))
+
+/*
+ * The test hook: when tk_drop_nth is N > 0, the Nth segment from now
+ * is freed instead of sent.  Returns true if m was eaten.
+ */
+static bool
+tcp_test_drop(struct mbuf *m)
+{
+	if (tcp_knobs.tk_drop_nth == 0)
+		return false;
+	if (--tcp_knobs.tk_drop_nth != 0)
+		return false;
+	TCP_STATINC(tcps_testdrop);
+	m_freem(m);
+	return true;
+}
+
+/* Fill in the IP and TCP headers of m (data already in place). */
+static void
+tcp_fill_headers(struct mbuf *m, struct in_addr src, in_port_t sport,
+    struct in_addr dst, in_port_t dport, tcp_seq seq, tcp_seq ack,
+    int flags, uint16_t win, int optlen)
+{
+	struct ip *ip = mtod(m, struct ip *);
+	struct tcphdr *th = (struct tcphdr *)(ip + 1);
+	int tcplen = m->m_pkthdr.len - (int)sizeof(struct ip);
+
+	memset(ip, 0, sizeof(*ip));
+	ip->ip_len = htons((uint16_t)m->m_pkthdr.len);
+	ip->ip_ttl = (uint8_t)ip_defttl;
+	ip->ip_p = IPPROTO_TCP;
+	ip->ip_src = src;
+	ip->ip_dst = dst;
+	th->th_sport = sport;
+	th->th_dport = dport;
+	th->th_seq = htonl(seq);
+	th->th_ack = (flags & TH_ACK) ? htonl(ack) : 0;
+	TH_SETOFF(th, (TCP_HDRLEN + optlen) / 4);
+	th->th_flags = (uint8_t)flags;
+	th->th_win = htons(win);
+	th->th_sum = 0;
+	th->th_urp = 0;
+	th->th_sum = in4_cksum(m, IPPROTO_TCP, (int)sizeof(struct ip), tcplen);
+}
+
+static int
+tcp_ip_output(struct mbuf *m, struct route *ro)
+{
+	int error;
+
+	TCP_STATINC(tcps_sndtotal);
+	if (tcp_test_drop(m))
+		return 0;
+	error = ip_output(m, ro, 0);
+	if (error != 0)
+		TCP_STATINC(tcps_snderr);
+	return error;
+}
+
+void
+tcp_respond(struct in_addr src, in_port_t sport, struct in_addr dst,
+    in_port_t dport, tcp_seq seq, tcp_seq ack, int flags)
+{
+	struct mbuf *m;
+
+	m = m_gethdr(M_DONTWAIT, MT_HEADER);
+	if (m == NULL)
+		return;
+	m->m_len = m->m_pkthdr.len = TCPIP_HDRLEN;
+	m_align(m, TCPIP_HDRLEN);
+	tcp_fill_headers(m, src, sport, dst, dport, seq, ack, flags, 0, 0);
+	if (flags & TH_RST)
+		TCP_STATINC(tcps_sndrst);
+	else
+		TCP_STATINC(tcps_sndacks);
+	(void)tcp_ip_output(m, NULL);
+}
+
+void
+tcp_send_keepalive(struct tcpcb *tp)
+{
+	struct inpcb *inp = tp->t_inpcb;
+
+	tcp_respond(inp->inp_laddr, inp->inp_lport, inp->inp_faddr,
+	    inp->inp_fport, tp->snd_una - 1, tp->rcv_nxt, TH_ACK);
+}
+
+/* The receive window to advertise, in bytes, before scaling. */
+static uint32_t
+tcp_recvwin(const struct tcpcb *tp)
+{
+	const struct socket *so = tp->t_socket;
+	long space = 0;
+	uint32_t adv = SEQ_GT(tp->rcv_adv, tp->rcv_nxt) ?
+	    tp->rcv_adv - tp->rcv_nxt : 0;
+
+	if (so != NULL && !(so->so_state & SS_CANTRCVMORE))
+		space = sbspace(&so->so_rcv);
+	if (space < 0)
+		space = 0;
+	/* Receiver SWS avoidance: no window smaller than a segment. */
+	if (so != NULL && space < (long)(so->so_rcv.sb_hiwat / 4) &&
+	    space < (long)tp->t_maxseg)
+		space = 0;
+	if (space > (long)((uint32_t)TCP_MAXWIN << tp->rcv_scale))
+		space = (long)((uint32_t)TCP_MAXWIN << tp->rcv_scale);
+	/* Never shrink what we already offered (3.8.6.2.2). */
+	return MAX((uint32_t)space, adv);
+}
+
+/* Whether a window update is worth a segment of its own. */
+static bool
+tcp_winupdate_due(const struct tcpcb *tp, uint32_t recwin)
+{
+	const struct socket *so = tp->t_socket;
+	uint32_t adv_now;
+
+	if (so == NULL || !TCPS_HAVEESTABLISHED(tp->t_state))
+		return false;
+	adv_now = SEQ_GT(tp->rcv_adv, tp->rcv_nxt) ?
+	    tp->rcv_adv - tp->rcv_nxt : 0;
+	if (recwin <= adv_now)
+		return false;
+	return recwin - adv_now >= 2 * tp->t_maxseg ||
+	    2 * (recwin - adv_now) >= so->so_rcv.sb_hiwat;
+}
+
+/* A header mbuf with room for the headers and len bytes at off. */
+static struct mbuf *
+tcp_build_segment(struct tcpcb *tp, int off, int len, int hdrlen)
+{
+	struct mbuf *m, *data;
+
+	m = m_gethdr(M_DONTWAIT, MT_HEADER);
+	if (m == NULL)
+		return NULL;
+	if (len > 0 && hdrlen + len <= MHLEN) {
+		m_align(m, hdrlen + len);
+		m_copydata(tcp_snd_mb(tp), off, len, mtod(m, char *) + hdrlen);
+		m->m_len = hdrlen + len;
+	} else {
+		m_align(m, hdrlen);
+		m->m_len = hdrlen;
+		if (len > 0) {
+			data = m_copym(tcp_snd_mb(tp), off, len, M_DONTWAIT);
+			if (data == NULL) {
+				m_freem(m);
+				return NULL;
+			}
+			m->m_next = data;
+		}
+	}
+	m->m_pkthdr.len = hdrlen + len;
+	return m;
+}
+
+/* Decide whether anything is to be sent now; the RFC 9293 rules. */
+static bool
+tcp_should_send(struct tcpcb *tp, int flags, long len, long off,
+    size_t cc, uint32_t recwin)
+{
+	bool idle = tp->snd_max == tp->snd_una;
+
+	if (len > 0) {
+		if (len >= (long)tp->t_maxseg)
+			return true;
+		/* Nagle: a small segment only when nothing is in flight. */
+		if ((idle || (tp->t_flags & TF_NODELAY)) &&
+		    (size_t)(len + off) >= cc)
+			return true;
+		if (tp->t_flags & TF_FORCE)
+			return true;
+		if (tp->max_sndwnd > 0 && len >= (long)tp->max_sndwnd / 2)
+			return true;
+		if (SEQ_LT(tp->snd_nxt, tp->snd_max))
+			return true;	/* retransmitting */
+	}
+	if (tcp_winupdate_due(tp, recwin))
+		return true;
+	if (tp->t_flags & TF_ACKNOW)
+		return true;
+	if (flags & (TH_SYN | TH_RST))
+		return true;
+	if ((flags & TH_FIN) &&
+	    (!(tp->t_flags & TF_SENTFIN) || tp->snd_nxt == tp->snd_una))
+		return true;
+	return false;
+}
+
+static int
+tcp_syn_options(struct tcpcb *tp, uint8_t *opt)
+{
+	struct tcp_opts to;
+
+	memset(&to, 0, sizeof(to));
+	to.to_flags = TOF_MSS;
+	to.to_mss = (uint16_t)tp->t_ourmss;
+	if ((tp->t_flags & TF_REQ_SCALE) && (tp->t_state == TCPS_SYN_SENT ||
+	    (tp->t_flags & TF_RCVD_SCALE))) {
+		to.to_flags |= TOF_SCALE;
+		to.to_wscale = tp->request_r_scale;
+	}
+	return (int)tcp_opt_build(opt, TCP_MAXOLEN, &to);
+}
+
+/*
+ * One pass: build and send at most one segment.  *morep is set when
+ * more data waits.  0, or an errno from below.
+ */
+static int
+tcp_output_once(struct tcpcb *tp, bool *morep)
+{
+	struct inpcb *inp = tp->t_inpcb;
+	uint8_t opt[TCP_MAXOLEN];
+	struct mbuf *m;
+	size_t cc = tcp_snd_cc(tp);
+	uint32_t sendwin, recwin;
+	long len, off;
+	int flags, optlen = 0, hdrlen;
+	tcp_seq seq, startseq;
+	uint64_t now = rump_monotime_ns();
+
+	*morep = false;
+	if (tp->snd_max == tp->snd_una && tp->t_sndtime != 0 &&
+	    now - tp->t_sndtime > tcp_rtt_rto(&tp->t_rtt) * 1000)
+		tcp_cc_idle(&tp->t_cc);	/* RFC 5681 4.1 */
+	flags = tcp_outflags[tp->t_state];
+	off = (long)(tp->snd_nxt - tp->snd_una);
+	sendwin = MIN(tp->snd_wnd, tp->t_cc.cc_cwnd);
+	if ((tp->t_flags & TF_FORCE) && sendwin == 0)
+		sendwin = 1;		/* a zero-window probe */
+	if (flags & TH_SYN) {
+		if (SEQ_GT(tp->snd_nxt, tp->iss))
+			flags &= ~TH_SYN;	/* out, not yet acked */
+		len = 0;		/* no data on SYNs */
+	} else {
+		len = (long)MIN(cc, (size_t)sendwin) - off;
+	}
+	if (len < 0)
+		len = 0;
+	if (len > (long)tp->t_maxseg) {
+		len = tp->t_maxseg;
+		*morep = true;
+	}
+	/* The FIN goes with the last byte, or alone after it. */
+	if ((flags & TH_FIN) && tp->snd_nxt + (tcp_seq)len !=
+	    tp->snd_una + (tcp_seq)cc)
+		flags &= ~TH_FIN;
+	recwin = tcp_recvwin(tp);
+
+	if (!tcp_should_send(tp, flags, len, off, cc, recwin)) {
+		/* Data but no window: probe it (RFC 9293 3.8.6.1). */
+		if (cc > (size_t)off && tp->snd_wnd == 0 &&
+		    !tcp_timer_armed(tp, TCPT_REXMT) &&
+		    !tcp_timer_armed(tp, TCPT_PERSIST)) {
+			tp->t_persistshift = 0;
+			tcp_timer_arm(tp, TCPT_PERSIST,
+			    tcp_rtt_rto(&tp->t_rtt) * 1000);
+		}
+		*morep = false;
+		return 0;
+	}
+
+	if (flags & TH_SYN)
+		optlen = tcp_syn_options(tp, opt);
+	hdrlen = TCPIP_HDRLEN + optlen;
+	m = tcp_build_segment(tp, (int)off, (int)len, hdrlen);
+	if (m == NULL) {
+		/* No memory: the retransmission timer will try again. */
+		if (!tcp_timer_armed(tp, TCPT_REXMT))
+			tcp_timer_rexmt_start(tp);
+		*morep = false;
+		return ENOBUFS;
+	}
+	if (optlen > 0)
+		memcpy(mtod(m, char *) + TCPIP_HDRLEN, opt, (size_t)optlen);
+
+	startseq = tp->snd_nxt;
+	seq = (len > 0 || (flags & (TH_SYN | TH_FIN)) ||
+	    (tp->t_flags & TF_FORCE)) ? tp->snd_nxt : tp->snd_max;
+	if (flags & TH_SYN)
+		recwin = MIN(recwin, TCP_MAXWIN);
+	tcp_fill_headers(m, inp->inp_laddr, inp->inp_lport, inp->inp_faddr,
+	    inp->inp_fport, seq, tp->rcv_nxt, flags,
+	    (uint16_t)((flags & TH_SYN) ? recwin :
+	    MIN(recwin >> tp->rcv_scale, TCP_MAXWIN)), optlen);
+
+	/* Account before sending: loopback may answer at once. */
+	if (len > 0) {
+		if (SEQ_LT(tp->snd_nxt, tp->snd_max)) {
+			TCP_STATINC(tcps_sndrexmitpack);
+			TCP_STATADD(tcps_sndrexmitbyte, (uint64_t)len);
+		} else {
+			TCP_STATINC(tcps_sndpack);
+			TCP_STATADD(tcps_sndbyte, (uint64_t)len);
+		}
+		tp->t_sndtime = now;
+	} else if (flags & (TH_SYN | TH_FIN | TH_RST))
+		TCP_STATINC(tcps_sndctrl);
+	else if (tp->t_flags & TF_FORCE)
+		TCP_STATINC(tcps_sndprobe);
+	else if (tcp_winupdate_due(tp, recwin))
+		TCP_STATINC(tcps_sndwinup);
+	else
+		TCP_STATINC(tcps_sndacks);
+	if (seq == tp->snd_nxt) {
+		tp->snd_nxt += (tcp_seq)len;
+		if (flags & TH_SYN)
+			tp->snd_nxt++;
+		if (flags & TH_FIN) {
+			tp->snd_nxt++;
+			tp->t_flags |= TF_SENTFIN;
+		}
+	}
+	if (SEQ_GT(tp->snd_nxt, tp->snd_max)) {
+		tp->snd_max = tp->snd_nxt;
+		/* Time this one if nothing is being timed (RFC 6298 3). */
+		if (tp->t_rtstart == 0) {
+			tp->t_rtstart = now;
+			tp->t_rtseq = startseq;
+		}
+	}
+	if (tp->snd_nxt != tp->snd_una && !tcp_timer_armed(tp, TCPT_REXMT) &&
+	    !tcp_timer_armed(tp, TCPT_PERSIST))
+		tcp_timer_rexmt_start(tp);
+	if (SEQ_GT(tp->rcv_nxt + recwin, tp->rcv_adv))
+		tp->rcv_adv = tp->rcv_nxt + recwin;
+	if (flags & TH_ACK) {
+		tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
+		tp->t_segsunacked = 0;
+		if (tcp_timer_armed(tp, TCPT_DELACK))
+			tcp_timer_disarm(tp, TCPT_DELACK);
+	}
+	return tcp_ip_output(m, &inp->inp_route);
+}
+
+int
+tcp_output(struct tcpcb *tp)
+{
+	bool more;
+	int error, n = 0;
+
+	KASSERT(tp->t_state != TCPS_LISTEN || !(tp->t_flags & TF_ACKNOW));
+	if (tp->t_state == TCPS_LISTEN || tp->t_state == TCPS_CLOSED)
+		return 0;
+	do {
+		error = tcp_output_once(tp, &more);
+		KASSERTMSG(++n < 100000, "tcp_output loops: %d", n);
+	} while (more && error == 0 && !(tp->t_flags & TF_DEAD));
+	if (error == ENOBUFS)
+		error = 0;		/* retried by the timer */
+	return error;
+}
