@@ -63,6 +63,8 @@ include sys/rump/librump/rumpvfs/Makefile.inc
 include sys/rump/fs/tmpfs/Makefile.inc
 include tests/fs/Makefile.inc
 include tests/tooling/Makefile.inc
+include sys/rump/librump/rumpnet/Makefile.inc
+include sys/rump/net/netinet/Makefile.inc
 include sys/rump/net/shmif/Makefile.inc
 include tools/shmif2pcap/Makefile.inc
 include tests/net/Makefile.inc

@@ -22,6 +22,7 @@
 
 #include <rump-sys/types.h>
 #include <rump-sys/kmem.h>
+#include <rump-sys/neterrno.h>
 
 struct ifnet;
 

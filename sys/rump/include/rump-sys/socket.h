@@ -13,6 +13,8 @@
 #include <rump-sys/types.h>
 #include <rump-sys/uio.h>
 
+#include <rump-sys/neterrno.h>
+
 typedef uint32_t	socklen_t;
 typedef uint16_t	sa_family_t;
 

@@ -60,7 +60,8 @@ struct socket {
 	TAILQ_ENTRY(socket) so_qe;
 	int		 so_qlen;
 	int		 so_q0len;
-	int		 so_qlimit;	/* listen backlog */
+	int		 so_qlimit;	/* listen backlog: at most this many
+					   connections, complete or not */
 	short		 so_onq;	/* 0, 1: on so_q0, 2: on so_q */
 	kcondvar_t	 so_cv;		/* connect/close/accept waits */
 	struct sockbuf	 so_rcv;
@@ -151,8 +152,19 @@ void	sonotify_error(struct socket *, int error);
  * (SS_ISCONNECTED).  NULL when the backlog is full or out of memory.
  */
 struct socket *sonewconn(struct socket *head, int connstatus);
-/* A connection of a listener dropped before accept: unqueue, free. */
+/*
+ * Abort a connection not on a listener's queue (take it off first):
+ * pr_abort drops the protocol state, then the socket is freed.
+ */
 void	soabort(struct socket *);
+/*
+ * Free so if nothing refers to it: no descriptor (SS_NOFDREF) and no
+ * protocol state (so_pcb NULL).  A protocol that kept its pcb past
+ * pr_detach (TCP finishing a close) clears so_pcb and calls sofree
+ * when it is done.  A completed connection on a listener's queue waits
+ * for accept, an incomplete one is freed.
+ */
+void	sofree(struct socket *);
 
 /*
  * The kernel side of the system calls, usable by kernel code and
@@ -165,6 +177,9 @@ int	sobind(struct socket *, struct sockaddr *, socklen_t);
 int	solisten(struct socket *, int backlog);
 int	soconnect(struct socket *, struct sockaddr *, socklen_t, bool nbio);
 int	soshutdown(struct socket *, int how);
+/* The first completed connection; address of the peer into nam. */
+int	soaccept(struct socket *head, struct socket **sop,
+	    struct sockaddr *nam, bool nbio);
 /* top may be NULL (data from uio); addr NULL unless sendto */
 int	sosend(struct socket *, const struct sockaddr *addr, struct uio *,
 	    struct mbuf *top, struct mbuf *control, int flags, bool nbio);
