@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <ctype.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,16 +13,40 @@
 #include "harness.h"
 #include "h_oracle.h"
 
+/*
+ * The tool is built into $(O)/bin, two levels above the test programs
+ * ($(O)/tests/net); Kyua's srcdir or, for wrapped runs (valgrind), the
+ * program's own location lead there.
+ */
+static void
+find_tool(const atf_tc_t *tc, char *buf, size_t len)
+{
+	const char *srcdir = atf_tc_get_config_var_wd(tc, "srcdir", ".");
+	char self[1024];
+	ssize_t n;
+
+	snprintf(buf, len, "%s/../../bin/shmif2pcap", srcdir);
+	if (access(buf, X_OK) == 0)
+		return;
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		snprintf(buf, len, "%s/../../bin/shmif2pcap", dirname(self));
+		if (access(buf, X_OK) == 0)
+			return;
+	}
+	atf_tc_fail("shmif2pcap not found next to %s (make builds it)",
+	    srcdir);
+}
+
 int
 h_shmif2pcap(const atf_tc_t *tc, const char *in, const char *pcap)
 {
-	const char *srcdir = atf_tc_get_config_var_wd(tc, "srcdir", ".");
-	char cmd[2048], line[256];
+	char cmd[2048], line[256], tool[1024];
 	int status, n = -1;
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "%s/../../bin/shmif2pcap -v '%s' '%s' 2>&1",
-	    srcdir, in, pcap);
+	find_tool(tc, tool, sizeof(tool));
+	snprintf(cmd, sizeof(cmd), "%s -v '%s' '%s' 2>&1", tool, in, pcap);
 	if ((p = popen(cmd, "r")) == NULL)
 		atf_tc_fail("popen %s failed", cmd);
 	while (fgets(line, sizeof(line), p) != NULL)

@@ -106,6 +106,7 @@ ATF_TC_BODY(two_processes, tc)
 
 	RL(pid = fork());
 	if (pid == 0) {
+		rumpcomp_shmif_detach(rx);	/* the parent's copy */
 		if (rumpcomp_shmif_attach(BUS, 0, &tx) != 0)
 			_exit(1);
 		for (uint32_t i = 0; i < 500; i++) {
