@@ -371,6 +371,22 @@ reap(pid_t pid, int ms)
 	}
 }
 
+/* Append "; "-separated text to buf. */
+static void __attribute__((__format__(__printf__, 3, 4)))
+append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t off = strlen(buf);
+	va_list ap;
+
+	if (off != 0 && off + 2 < len) {
+		memcpy(buf + off, "; ", 3);
+		off += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + off, len - off, fmt, ap);
+	va_end(ap);
+}
+
 /* Stop kernel k; append a problem to why (if check). */
 static void
 stop(int k, int check, char *why, size_t whylen)
@@ -379,7 +395,6 @@ stop(int k, int check, char *why, size_t whylen)
 	struct h_kern *hk = &kerns[k];
 	struct req rq;
 	struct rep rp;
-	size_t off = strlen(why);
 	ssize_t n = -1;
 	int status;
 
@@ -396,18 +411,17 @@ stop(int k, int check, char *why, size_t whylen)
 	status = reap(hk->hk_pid, H_NET_GRACE_MS);
 	close(hk->hk_fd);
 	if (check && n < 0)
-		snprintf(why + off, whylen - off, "%skernel %d: %s",
-		    off ? "; " : "", k, hk->hk_pending ? "still in a call" :
+		append(why, whylen, "kernel %d: %s", k,
+		    hk->hk_pending ? "still in a call" :
 		    WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) :
 		    "no answer to shutdown");
 	else if (check && rp.rp_ret != 0)
-		snprintf(why + off, whylen - off, "%skernel %d: reboot: %s",
-		    off ? "; " : "", k, strerror(rp.rp_errno));
+		append(why, whylen, "kernel %d: reboot: %s", k,
+		    strerror(rp.rp_errno));
 	else if (check && n > 0 && report[0] != '\0') {
 		report[n] = '\0';
-		snprintf(why + off, whylen - off,
-		    "%skernel %d: kernel memory leak: %s", off ? "; " : "",
-		    k, report);
+		append(why, whylen, "kernel %d: kernel memory leak: %s", k,
+		    report);
 	}
 	hk->hk_pid = 0;
 	nkerns--;
