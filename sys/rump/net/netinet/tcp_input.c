@@ -360,8 +360,9 @@ tcp_newack(struct tcpcb *tp, struct tcpseg *ts)
 	datadrop = acked;
 	if (tp->snd_una == tp->iss && datadrop > 0)
 		datadrop--;		/* our SYN */
-	if ((tp->t_flags & TF_SENTFIN) && ts->ts_ack == tp->snd_max &&
-	    datadrop > cc) {
+	/* All data acked and one more: our FIN (it follows the data). */
+	if (tp->t_state >= TCPS_FIN_WAIT_1 && tp->t_state != TCPS_FIN_WAIT_2 &&
+	    tp->t_state != TCPS_TIME_WAIT && datadrop > cc) {
 		finacked = true;
 		datadrop--;
 	}
@@ -712,8 +713,9 @@ tcp_badflags(int fl)
 		return true;
 	if ((fl & (TH_SYN | TH_RST)) == (TH_SYN | TH_RST))
 		return true;
-	/* Neither SYN, ACK nor RST: no state takes it. */
-	return (fl & (TH_SYN | TH_ACK | TH_RST)) == 0;
+	/* No control bit at all (a "null" segment). */
+	return (fl & (TH_FIN | TH_SYN | TH_RST | TH_PUSH | TH_ACK |
+	    TH_URG)) == 0;
 }
 
 void
@@ -750,7 +752,11 @@ tcp_input(struct mbuf *m, int off, int proto)
 	if (inp != NULL)
 		tp = intotcpcb(inp);
 	if (tp == NULL || tp->t_state == TCPS_CLOSED) {
-		TCP_STATINC(tcps_noport);
+		/* A RST for nobody is dropped silently (RFC 9293 3.10.7.1). */
+		if (ts.ts_flags & TH_RST)
+			TCP_STATINC(tcps_rcvrstdrop);
+		else
+			TCP_STATINC(tcps_noport);
 		tcp_reset_for(&ts);
 		goto drop;
 	}

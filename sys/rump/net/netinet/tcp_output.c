@@ -30,16 +30,20 @@ static const uint8_t tcp_outflags[TCP_NSTATES] = {
 #define TCPIP_HDRLEN	((int)(sizeof(struct ip) + TCP_HDRLEN))
 
 /*
- * The test hook: when tk_drop_nth is N > 0, the Nth segment from now
- * is freed instead of sent.  Returns true if m was eaten.
+ * The test hooks: when tk_drop_nth is N > 0, the Nth segment from now
+ * is freed instead of sent; with tk_blackhole every one is.  Returns
+ * true if m was eaten.
  */
 static bool
 tcp_test_drop(struct mbuf *m)
 {
+	if (tcp_knobs.tk_blackhole)
+		goto drop;
 	if (tcp_knobs.tk_drop_nth == 0)
 		return false;
 	if (--tcp_knobs.tk_drop_nth != 0)
 		return false;
+drop:
 	TCP_STATINC(tcps_testdrop);
 	m_freem(m);
 	return true;

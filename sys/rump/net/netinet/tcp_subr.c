@@ -9,6 +9,8 @@
 #include <rump-sys/mbuf.h>
 #include <rump-sys/time.h>
 #include <rump/rumpuser.h>
+#include <rump-sys/if.h>
+#include <rump-sys/route.h>
 #include <rump-sys/netinet/tcp_var.h>
 
 struct tcpstat tcpstat;
@@ -28,6 +30,7 @@ tcp_knobs_default(void)
 {
 	memset(&tcp_knobs, 0, sizeof(tcp_knobs));
 	tcp_knobs.tk_msl_ns = 120 * NSEC_PER_SEC;
+	tcp_knobs.tk_rto_init_us = TCP_RTO_INITIAL_US;
 	tcp_knobs.tk_rto_min_us = TCP_RTO_MIN_US;
 	tcp_knobs.tk_rto_max_us = TCP_RTO_MAX_US;
 	tcp_knobs.tk_delack_ns = 100 * 1000 * 1000;
@@ -106,6 +109,8 @@ tcp_rtt_reset(struct tcpcb *tp)
 {
 	tcp_rtt_init(&tp->t_rtt, tcp_knobs.tk_rto_min_us,
 	    MAX(tcp_knobs.tk_rto_max_us, tcp_knobs.tk_rto_min_us));
+	/* Tests may start lower than RFC 6298's 1 s. */
+	tp->t_rtt.rt_rto = MIN(tcp_knobs.tk_rto_init_us, tp->t_rtt.rt_max);
 }
 
 /*
@@ -257,15 +262,26 @@ tcp_drop(struct tcpcb *tp, int errno_)
 }
 
 /*
- * What our SYN advertises: the largest segment that fits the MTU of
- * the way out.  Loopback and shmif both carry 1500-byte frames at most
- * here; RFC 9293 3.7.1: MTU minus the fixed IP and TCP headers.
+ * What our SYN advertises: the largest segment the interface toward
+ * the peer carries, its MTU minus the fixed IP and TCP headers (RFC
+ * 9293 3.7.1); 536 if there is no route.
  */
 uint32_t
 tcp_mss_to_advertise(const struct tcpcb *tp)
 {
-	(void)tp;
-	return 1500 - 20 - TCP_HDRLEN;
+	struct inpcb *inp = tp->t_inpcb;
+	uint32_t mtu;
+
+	rtcache_lookup(&inp->inp_route, inp->inp_faddr);
+	if (inp->inp_route.ro_rt == NULL ||
+	    inp->inp_route.ro_rt->rt_ifp == NULL)
+		return TCP_DEFAULT_MSS;
+	mtu = inp->inp_route.ro_rt->rt_mtu > 0 ?
+	    (uint32_t)inp->inp_route.ro_rt->rt_mtu :
+	    (uint32_t)inp->inp_route.ro_rt->rt_ifp->if_mtu;
+	if (mtu < 20 + TCP_HDRLEN + 64)
+		return 64;
+	return MIN(mtu - 20 - TCP_HDRLEN, TCP_MAXWIN);
 }
 
 /*
@@ -280,7 +296,8 @@ tcp_mss_from_peer(struct tcpcb *tp, const struct tcp_opts *to)
 
 	if (to->to_flags & TOF_MSS)
 		mss = to->to_mss;
-	mss = MIN(mss, tcp_mss_to_advertise(tp));
+	mss = MIN(mss, tp->t_ourmss != 0 ? tp->t_ourmss :
+	    tcp_mss_to_advertise(tp));
 	mss = MAX(mss, 64);
 	tp->t_maxseg = mss;
 	tcp_cc_init(&tp->t_cc, mss);

@@ -195,6 +195,7 @@ extern struct tcpstat tcpstat;
  */
 struct tcp_knobs {
 	uint64_t	tk_msl_ns;		/* MSL: 2 min (RFC 9293) */
+	uint64_t	tk_rto_init_us;		/* 1 s (RFC 6298 2.1) */
 	uint64_t	tk_rto_min_us;		/* 1 s (RFC 6298 2.4) */
 	uint64_t	tk_rto_max_us;		/* 60 s */
 	uint64_t	tk_delack_ns;		/* 100 ms (< 500, RFC 5681) */
@@ -207,8 +208,10 @@ struct tcp_knobs {
 	size_t		tk_sendspace;		/* default SO_SNDBUF */
 	size_t		tk_recvspace;		/* default SO_RCVBUF */
 	bool		tk_rfc5961;		/* challenge ACKs */
-	/* Test hook: drop the Nth segment output from now (0: off). */
+	/* Test hooks: drop the Nth segment output from now (0: off), */
 	unsigned	tk_drop_nth;
+	/* or every segment (an unplugged cable). */
+	bool		tk_blackhole;
 };
 extern struct tcp_knobs tcp_knobs;
 /* Reset the tunables to their defaults (at boot and for tests). */
