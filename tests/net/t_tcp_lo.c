@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -169,12 +170,20 @@ wait_state(uint16_t lport, uint16_t fport, int state, int ms)
 	struct ktest_tcpconn kc;
 	uint64_t end = now_ms() + (uint64_t)ms;
 
+	int error;
+
 	do {
-		if (rump_pub_ktest_tcp_conn(lport, fport, &kc) == 0 &&
-		    kc.kc_state == state)
+		error = rump_pub_ktest_tcp_conn(lport, fport, &kc);
+		if (error == 0 && kc.kc_state == state)
 			return 1;
 		usleep(2000);
 	} while (now_ms() < end);
+	if (error == 0)
+		printf("%u<-%u: state %d, not %d (una %u nxt %u max %u)\n",
+		    lport, fport, kc.kc_state, state, kc.kc_snd_una,
+		    kc.kc_snd_nxt, kc.kc_snd_max);
+	else
+		printf("%u<-%u: gone, not in state %d\n", lport, fport, state);
 	return 0;
 }
 
@@ -366,21 +375,23 @@ H_TC(refused_closed_port, "connecting to a port nobody listens on gets "
 	unsigned int len = sizeof(e);
 
 	s = tcp_socket();
-	H_REQUIRE_ERRNO(ECONNREFUSED, rump_sys_connect(s, (struct sockaddr *)&sin, sizeof(sin)));
+	H_REQUIRE_ERRNO(ECONNREFUSED, rump_sys_connect(s,
+	    (struct sockaddr *)&sin, sizeof(sin)));
 	RL(rump_sys_close(s));
 	ATF_CHECK_EQ(stat("tcps_noport"), 1);
 	ATF_CHECK_EQ(stat("tcps_refused"), 1);
 
 	s = tcp_socket();
 	set_nonblock(s, 1);
-	H_REQUIRE_ERRNO(EINPROGRESS, rump_sys_connect(s, (struct sockaddr *)&sin, sizeof(sin)));
+	H_REQUIRE_ERRNO(EINPROGRESS, rump_sys_connect(s,
+	    (struct sockaddr *)&sin, sizeof(sin)));
 	for (int i = 0; i < 1000; i++) {
 		RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &len));
 		if (e != 0)
 			break;
 		usleep(1000);
 	}
-	ATF_CHECK_EQ(e, ECONNREFUSED);
+	ATF_CHECK_EQ_MSG(e, ECONNREFUSED, "SO_ERROR %d", e);
 	RL(rump_sys_close(s));
 	ATF_CHECK_EQ(stat("tcps_refused"), 2);
 }
@@ -396,7 +407,8 @@ H_TC(nonblocking_connect, "a non-blocking connect says EINPROGRESS, "
 	l = listener(5004, 5);
 	s = tcp_socket();
 	set_nonblock(s, 1);
-	H_REQUIRE_ERRNO(EINPROGRESS, rump_sys_connect(s, (struct sockaddr *)&sin, sizeof(sin)));
+	H_REQUIRE_ERRNO(EINPROGRESS, rump_sys_connect(s,
+	    (struct sockaddr *)&sin, sizeof(sin)));
 	for (int i = 0; i < 2000 && !connected; i++) {
 		struct sockaddr_in peer;
 		len = sizeof(peer);
@@ -430,7 +442,8 @@ H_TC(listen_backlog_overflow, "with the backlog full a SYN is dropped "
 	for (int i = 0; i < 3; i++) {
 		s[i] = tcp_socket();
 		set_nonblock(s[i], 1);
-		H_REQUIRE_ERRNO(EINPROGRESS, rump_sys_connect(s[i], (struct sockaddr *)&sin, sizeof(sin)));
+		H_REQUIRE_ERRNO(EINPROGRESS, rump_sys_connect(s[i],
+		    (struct sockaddr *)&sin, sizeof(sin)));
 	}
 	ATF_CHECK(wait_state(local_port(s[0]), 5005, S_ESTABLISHED, 2000));
 	usleep(50000);
@@ -645,7 +658,8 @@ H_TC(connect_timeout, "a SYN nobody answers is retransmitted with "
 	knob("synrxtshift", 3);
 	knob("blackhole", 1);
 	s = tcp_socket();
-	H_REQUIRE_ERRNO(ETIMEDOUT, rump_sys_connect(s, (struct sockaddr *)&sin, sizeof(sin)));
+	H_REQUIRE_ERRNO(ETIMEDOUT, rump_sys_connect(s, (struct sockaddr *)&sin,
+	    sizeof(sin)));
 	ATF_CHECK_EQ(stat("tcps_rexmttimeo"), 4);
 	ATF_CHECK_EQ(stat("tcps_testdrop"), 4);
 	RL(rump_sys_close(s));
@@ -698,6 +712,14 @@ H_TC(delayed_ack, "a lone segment is ACKed after the delayed-ACK time, "
 	knob("delack_ms", 300);
 	pair(5015, &c, &a);
 	cp = local_port(c);
+	/*
+	 * Warm up: the first read opens the window past the 64 KiB a
+	 * SYN can offer, and that window update carries an ACK at once.
+	 */
+	write_full(c, "w", 1);
+	read_full(a, buf, 1);
+	usleep(400000);
+	ATF_REQUIRE_EQ(conn(cp, 5015).kc_snd_una, conn(cp, 5015).kc_snd_max);
 	write_full(c, "abc", 3);
 	read_full(a, buf, 3);
 	kc = conn(cp, 5015);
@@ -706,6 +728,18 @@ H_TC(delayed_ack, "a lone segment is ACKed after the delayed-ACK time, "
 	kc = conn(cp, 5015);
 	ATF_CHECK_EQ(kc.kc_snd_una, kc.kc_snd_max);
 	ATF_CHECK(stat("tcps_delack") >= 1);
+	/* Two segments: ACKed without waiting. */
+	set_int(c, IPPROTO_TCP, TCP_MAXSEG, 1000);
+	ATF_CHECK_EQ(get_int(c, IPPROTO_TCP, TCP_MAXSEG), 1000);
+	{
+		char two[2000];
+		memset(two, 'z', sizeof(two));
+		write_full(c, two, sizeof(two));
+		read_full(a, two, sizeof(two));
+	}
+	usleep(50000);
+	kc = conn(cp, 5015);
+	ATF_CHECK_EQ(kc.kc_snd_una, kc.kc_snd_max);
 	RL(rump_sys_close(c));
 	RL(rump_sys_close(a));
 }
@@ -774,11 +808,15 @@ H_TC(tcp_sockopts, "TCP-level options: values read back, bad values "
 	ATF_CHECK_EQ(get_int(c, IPPROTO_TCP, TCP_NODELAY), 1);
 	ATF_CHECK(get_int(c, IPPROTO_TCP, TCP_MAXSEG) >= 536);
 	v = 0;
-	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(c, IPPROTO_TCP, TCP_KEEPIDLE, &v, sizeof(v)));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(c, IPPROTO_TCP,
+	    TCP_KEEPIDLE, &v, sizeof(v)));
 	v = 1000;
-	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(c, IPPROTO_TCP, TCP_KEEPCNT, &v, sizeof(v)));
-	H_REQUIRE_ERRNO(ENOPROTOOPT, rump_sys_getsockopt(c, IPPROTO_TCP, 9999, &v, &len));
-	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &v, 1));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(c, IPPROTO_TCP,
+	    TCP_KEEPCNT, &v, sizeof(v)));
+	H_REQUIRE_ERRNO(ENOPROTOOPT, rump_sys_getsockopt(c, IPPROTO_TCP, 9999,
+	    &v, &len));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(c, IPPROTO_TCP,
+	    TCP_NODELAY, &v, 1));
 	RL(rump_sys_close(c));
 	RL(rump_sys_close(a));
 }

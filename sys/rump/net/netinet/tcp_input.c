@@ -407,6 +407,7 @@ tcp_gotfin(struct tcpcb *tp)
 {
 	if (!(tp->t_flags & TF_RCVD_FIN)) {
 		tp->t_flags |= TF_RCVD_FIN;
+		tp->rcv_nxt++;		/* the FIN's sequence number */
 		if (tp->t_socket != NULL)
 			socantrcvmore(tp->t_socket);
 	}

@@ -100,8 +100,8 @@ tcp_respond(struct in_addr src, in_port_t sport, struct in_addr dst,
 	m = m_gethdr(M_DONTWAIT, MT_HEADER);
 	if (m == NULL)
 		return;
-	m->m_len = m->m_pkthdr.len = TCPIP_HDRLEN;
 	m_align(m, TCPIP_HDRLEN);
+	m->m_len = m->m_pkthdr.len = TCPIP_HDRLEN;
 	tcp_fill_headers(m, src, sport, dst, dport, seq, ack, flags, 0, 0);
 	if (flags & TH_RST)
 		TCP_STATINC(tcps_sndrst);

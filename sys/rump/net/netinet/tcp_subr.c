@@ -209,7 +209,6 @@ struct tcpcb *
 tcp_close(struct tcpcb *tp)
 {
 	struct socket *so = tp->t_socket;
-
 	struct inpcb *inp = tp->t_inpcb;
 	bool keepso = (tp->t_flags & TF_KEEPSO) != 0;
 
@@ -218,16 +217,19 @@ tcp_close(struct tcpcb *tp)
 	tp->t_state = TCPS_CLOSED;
 	TCP_STATINC(tcps_closed);
 	tp->t_socket = NULL;
+	if (so != NULL)
+		soisdisconnected(so);
 	inp->inp_ppcb = NULL;
-	in_pcbdetach(inp);		/* clears so_pcb */
+	if (keepso) {
+		/* pr_abort/pr_detach: the socket layer frees so. */
+		inp->inp_socket = NULL;
+		if (so != NULL)
+			so->so_pcb = NULL;
+	}
+	/* Clears so_pcb and frees so if its descriptor is gone. */
+	in_pcbdetach(inp);
 	tp->t_inpcb = NULL;
 	tp->t_flags |= TF_DEAD;
-	if (so != NULL) {
-		soisdisconnected(so);
-		/* Closed already, or never accepted: nobody else frees it. */
-		if ((so->so_state & SS_NOFDREF) && !keepso)
-			sofree(so);
-	}
 	if (!tcp_timers_stop(tp))
 		tcp_free(tp);
 	return NULL;

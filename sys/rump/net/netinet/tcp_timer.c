@@ -76,7 +76,10 @@ tcp_timer_armed(const struct tcpcb *tp, int which)
 
 /*
  * All timers off for a closing connection.  Returns true when the
- * callout is running (this call may come from it): it frees tp.
+ * callout will free tp: it is running it now (this call may come from
+ * it), or it is being invoked, maybe blocked on softnet_lock at entry,
+ * maybe already past its last look at tp.  In that last case it is
+ * armed once more so that a call surely comes and frees tp.
  */
 bool
 tcp_timers_stop(struct tcpcb *tp)
@@ -84,8 +87,13 @@ tcp_timers_stop(struct tcpcb *tp)
 	memset(tp->t_timer, 0, sizeof(tp->t_timer));
 	tp->t_callout_at = 0;
 	(void)callout_stop(&tp->t_callout);
-	return (tp->t_flags & TF_INTIMER) != 0 ||
-	    callout_invoking(&tp->t_callout);
+	if (tp->t_flags & TF_INTIMER)
+		return true;
+	if (callout_invoking(&tp->t_callout)) {
+		callout_reset_ns(&tp->t_callout, 1, tcp_timer_fire, tp);
+		return true;
+	}
+	return false;
 }
 
 void
@@ -206,8 +214,14 @@ tcp_timer_fire(void *arg)
 	uint64_t now;
 
 	mutex_enter(softnet_lock);
-	if (tp->t_flags & TF_DEAD)
-		goto dead;		/* closed while we waited */
+	if (tp->t_flags & TF_DEAD) {
+		/* Closed while we waited; the last call frees. */
+		if (callout_pending(&tp->t_callout)) {
+			mutex_exit(softnet_lock);
+			return;
+		}
+		goto dead;
+	}
 	tp->t_flags |= TF_INTIMER;
 	tp->t_callout_at = 0;
 	now = rump_monotime_ns();
