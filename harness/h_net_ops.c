@@ -6,6 +6,9 @@
  * constants cross into the kernel as Linux values, so the host's
  * headers serve.
  */
+/* rumpnet.h before <net/if.h>, whose ifr_name macro it would meet. */
+#include <rump/rumpnet.h>
+
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -177,7 +180,8 @@ h_net_ifcreate(int k, const char *ifname)
 	struct rump_ifreq_name ifn;
 
 	memset(&ifn, 0, sizeof(ifn));
-	snprintf(ifn.ifr_name, sizeof(ifn.ifr_name), "%s", ifname);
+	/* ifr_name is a macro of the host's <net/if.h>: go by offset. */
+	snprintf((char *)&ifn, RUMP_IFNAMSIZ, "%s", ifname);
 	NZ(k, "RUMP_SIOCIFCREATE", remote_ioctl(k, RUMP_SIOCIFCREATE, &ifn,
 	    sizeof(ifn)));
 }
@@ -188,7 +192,8 @@ h_net_ifdestroy(int k, const char *ifname)
 	struct rump_ifreq_name ifn;
 
 	memset(&ifn, 0, sizeof(ifn));
-	snprintf(ifn.ifr_name, sizeof(ifn.ifr_name), "%s", ifname);
+	/* ifr_name is a macro of the host's <net/if.h>: go by offset. */
+	snprintf((char *)&ifn, RUMP_IFNAMSIZ, "%s", ifname);
 	NZ(k, "RUMP_SIOCIFDESTROY", remote_ioctl(k, RUMP_SIOCIFDESTROY, &ifn,
 	    sizeof(ifn)));
 }
