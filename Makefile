@@ -69,6 +69,7 @@ include sys/rump/net/shmif/Makefile.inc
 include tools/shmif2pcap/Makefile.inc
 include tests/net/Makefile.inc
 include tests/net/Makefile.tcp.inc
+include tests/net/Makefile.sock.inc
 include bench/Makefile.inc
 
 $(KERNEL_OBJS): OBJ_WORLD := kernel

@@ -133,6 +133,8 @@ struct ifnet {
 #define if_iqdrops	if_data.ifi_iqdrops
 #define if_oqdrops	if_data.ifi_oqdrops
 #define if_noproto	if_data.ifi_noproto
+#define if_imcasts	if_data.ifi_imcasts
+#define if_omcasts	if_data.ifi_omcasts
 #define if_collisions	if_data.ifi_collisions
 
 /* Atomically add n to a counter of ifp (any context). */

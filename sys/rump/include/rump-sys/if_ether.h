@@ -93,7 +93,7 @@ struct ether_arp {
  * when the reply comes; at most ARP_MAXHOLD packets wait, the oldest
  * dropped); other errno: m freed.  softnet_lock held.
  */
-#define ARP_MAXHOLD	4
+#define ARP_MAXHOLD	64
 int	arpresolve(struct ifnet *ifp, const struct sockaddr_in *dst,
 	    struct mbuf *m, uint8_t *desten);
 /* Send a request for tip from sip (gratuitous when tip == sip). */

@@ -141,13 +141,14 @@ void		 m_adj(struct mbuf *, int len);
  */
 struct mbuf	*m_prepend(struct mbuf *, int len, int how);
 #define M_PREPEND(m, plen, how) do {					\
-	if (M_LEADINGSPACE(m) >= (plen)) {				\
-		(m)->m_data -= (plen);					\
-		(m)->m_len += (plen);					\
+	int __plen = (int)(plen);					\
+	if (M_LEADINGSPACE(m) >= __plen) {				\
+		(m)->m_data -= __plen;					\
+		(m)->m_len += __plen;					\
 		if ((m)->m_flags & M_PKTHDR)				\
-			(m)->m_pkthdr.len += (plen);			\
+			(m)->m_pkthdr.len += __plen;			\
 	} else								\
-		(m) = m_prepend((m), (plen), (how));			\
+		(m) = m_prepend((m), __plen, (how));			\
 } while (0)
 /* Append chain n to m (no pkthdr length update). */
 void		 m_cat(struct mbuf *m, struct mbuf *n);

@@ -35,7 +35,12 @@ route_fini(void)
 static int
 masklen(struct in_addr mask)
 {
-	return __builtin_popcount(mask.s_addr);
+	uint32_t m = ntohl(mask.s_addr);
+	int n = 0;
+
+	for (; m != 0; m <<= 1)
+		n++;		/* contiguous: count leading ones */
+	return n;
 }
 
 static bool

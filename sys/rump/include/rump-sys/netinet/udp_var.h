@@ -10,7 +10,7 @@
 extern struct inpcbtable udbtable;
 extern struct rump_udpstat udpstat;
 
-#define UDP_SENDSPACE	9216
-#define UDP_RECVSPACE	(40 * 1024)
+#define UDP_SENDSPACE	65536	/* the largest datagram fits */
+#define UDP_RECVSPACE	212992	/* as Linux's default */
 
 #endif /* _RUMP_SYS_NETINET_UDP_VAR_H_ */

@@ -1,0 +1,541 @@
+/*
+ * t_socket: sockets in one kernel, over the loopback interface lo0:
+ * UDP datagrams both ways, binding rules (EADDRINUSE, SO_REUSEADDR),
+ * the errno of every kind of bad argument, non-blocking sockets and
+ * timeouts, socket options, ICMP echo through a raw socket, port
+ * unreachable turned into ECONNREFUSED on a connected socket, and big
+ * datagrams fragmented and reassembled.  Constants and structures are
+ * the host's (<sys/socket.h>, <netinet/in.h>): the kernel uses Linux's
+ * values at its boundary.
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rump/rump.h>
+#include <rump/rump_syscalls.h>
+
+#include "harness.h"
+
+/* send(2) and recv(2) are library calls over sendto and recvfrom. */
+#define rump_sys_send(s, b, l, f)	rump_sys_sendto(s, b, l, f, NULL, 0)
+#define rump_sys_recv(s, b, l, f)	rump_sys_recvfrom(s, b, l, f, NULL, NULL)
+
+static struct sockaddr_in
+sin_of(const char *addr, int port)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	ATF_REQUIRE(inet_pton(AF_INET, addr, &sin.sin_addr) == 1);
+	return sin;
+}
+
+static int
+udp_bound(const char *addr, int port)
+{
+	struct sockaddr_in sin = sin_of(addr, port);
+	int s = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+
+	RL(rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)));
+	return s;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+H_TC(udp_echo_lo0, "a UDP datagram to 127.0.0.1 arrives with its sender's "
+    "address, and the answer comes back to the sender's port")
+{
+	struct sockaddr_in srv = sin_of("127.0.0.1", 7777), from, me;
+	socklen_t flen = sizeof(from), mlen = sizeof(me);
+	char buf[64];
+	int s, c;
+
+	s = udp_bound("127.0.0.1", 7777);
+	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	ATF_REQUIRE_EQ(RL(rump_sys_sendto(c, "ping", 4, 0,
+	    (struct sockaddr *)&srv, sizeof(srv))), 4);
+	RL(rump_sys_getsockname(c, (struct sockaddr *)&me, &mlen));
+	ATF_REQUIRE_EQ(mlen, sizeof(me));
+	ATF_REQUIRE(ntohs(me.sin_port) >= 49152);	/* ephemeral */
+	ATF_REQUIRE_EQ(RL(rump_sys_recvfrom(s, buf, sizeof(buf), 0,
+	    (struct sockaddr *)&from, &flen)), 4);
+	ATF_REQUIRE_EQ(memcmp(buf, "ping", 4), 0);
+	ATF_REQUIRE_EQ(flen, sizeof(from));
+	ATF_REQUIRE_EQ(from.sin_family, AF_INET);
+	ATF_REQUIRE_EQ(from.sin_port, me.sin_port);
+	ATF_REQUIRE_EQ(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	ATF_REQUIRE_EQ(RL(rump_sys_sendto(s, "pong!", 5, 0,
+	    (struct sockaddr *)&from, flen)), 5);
+	ATF_REQUIRE_EQ(RL(rump_sys_recvfrom(c, buf, sizeof(buf), 0, NULL,
+	    NULL)), 5);
+	ATF_REQUIRE_EQ(memcmp(buf, "pong!", 5), 0);
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(s));
+}
+
+H_TC(udp_datagram_boundaries, "datagrams keep their boundaries; a short "
+    "read truncates one (MSG_TRUNC) and MSG_PEEK leaves it")
+{
+	struct sockaddr_in srv = sin_of("127.0.0.1", 7000);
+	struct msghdr msg;
+	struct iovec iov;
+	char buf[16];
+	int s, c;
+
+	s = udp_bound("127.0.0.1", 7000);
+	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	RL(rump_sys_connect(c, (struct sockaddr *)&srv, sizeof(srv)));
+	RL(rump_sys_write(c, "first", 5));
+	RL(rump_sys_send(c, "second-datagram", 15, 0));
+	ATF_REQUIRE_EQ(RL(rump_sys_recv(s, buf, sizeof(buf), MSG_PEEK)), 5);
+	ATF_REQUIRE_EQ(RL(rump_sys_read(s, buf, sizeof(buf))), 5);
+	ATF_REQUIRE_EQ(memcmp(buf, "first", 5), 0);
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = buf;
+	iov.iov_len = 6;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	ATF_REQUIRE_EQ(RL(rump_sys_recvmsg(s, &msg, 0)), 6);
+	ATF_REQUIRE(msg.msg_flags & MSG_TRUNC);
+	ATF_REQUIRE_EQ(memcmp(buf, "second", 6), 0);
+	/* the rest of the truncated datagram is gone */
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_recv(s, buf, sizeof(buf),
+	    MSG_DONTWAIT));
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(s));
+}
+
+H_TC(udp_sendmsg_gathers, "sendmsg sends its iovecs as one datagram to "
+    "msg_name; recvmsg returns the sender")
+{
+	struct sockaddr_in srv = sin_of("127.0.0.1", 7001), from;
+	struct iovec iov[3] = {
+		{ "ab", 2 }, { "", 0 }, { "cdef", 4 },
+	};
+	struct msghdr msg;
+	char buf[16];
+	int s, c;
+
+	s = udp_bound("127.0.0.1", 7001);
+	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = &srv;
+	msg.msg_namelen = sizeof(srv);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 3;
+	ATF_REQUIRE_EQ(RL(rump_sys_sendmsg(c, &msg, 0)), 6);
+	memset(&msg, 0, sizeof(msg));
+	iov[0].iov_base = buf;
+	iov[0].iov_len = sizeof(buf);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = 1;
+	msg.msg_name = &from;
+	msg.msg_namelen = sizeof(from);
+	ATF_REQUIRE_EQ(RL(rump_sys_recvmsg(s, &msg, 0)), 6);
+	ATF_REQUIRE_EQ(memcmp(buf, "abcdef", 6), 0);
+	ATF_REQUIRE_EQ(msg.msg_namelen, sizeof(from));
+	ATF_REQUIRE_EQ(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	ATF_REQUIRE_EQ(msg.msg_flags & MSG_TRUNC, 0);
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(s));
+}
+
+H_TC(bind_eaddrinuse, "a second bind to a bound address and port is "
+    "EADDRINUSE, also against a wildcard; other ports are free")
+{
+	struct sockaddr_in a = sin_of("127.0.0.1", 9000);
+	struct sockaddr_in any = sin_of("0.0.0.0", 9000);
+	struct sockaddr_in other = sin_of("127.0.0.1", 9001);
+	int s1, s2;
+
+	s1 = udp_bound("127.0.0.1", 9000);
+	s2 = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	H_REQUIRE_ERRNO(EADDRINUSE, rump_sys_bind(s2, (struct sockaddr *)&a,
+	    sizeof(a)));
+	H_REQUIRE_ERRNO(EADDRINUSE, rump_sys_bind(s2,
+	    (struct sockaddr *)&any, sizeof(any)));
+	RL(rump_sys_bind(s2, (struct sockaddr *)&other, sizeof(other)));
+	/* bound once only */
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_bind(s2, (struct sockaddr *)&other,
+	    sizeof(other)));
+	RL(rump_sys_close(s1));
+	/* closed: the port is free again */
+	s1 = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	RL(rump_sys_bind(s1, (struct sockaddr *)&a, sizeof(a)));
+	RL(rump_sys_close(s1));
+	RL(rump_sys_close(s2));
+}
+
+H_TC(bind_reuseaddr, "with SO_REUSEADDR on both, two UDP sockets share a "
+    "port; without it on the second, EADDRINUSE")
+{
+	struct sockaddr_in a = sin_of("127.0.0.1", 9100);
+	int s1, s2, s3, on = 1, v;
+	socklen_t len = sizeof(v);
+
+	s1 = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	s2 = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	s3 = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	RL(rump_sys_setsockopt(s1, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)));
+	RL(rump_sys_getsockopt(s1, SOL_SOCKET, SO_REUSEADDR, &v, &len));
+	ATF_REQUIRE(v != 0);
+	ATF_REQUIRE_EQ(len, sizeof(int));
+	RL(rump_sys_setsockopt(s2, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)));
+	RL(rump_sys_bind(s1, (struct sockaddr *)&a, sizeof(a)));
+	RL(rump_sys_bind(s2, (struct sockaddr *)&a, sizeof(a)));
+	H_REQUIRE_ERRNO(EADDRINUSE, rump_sys_bind(s3, (struct sockaddr *)&a,
+	    sizeof(a)));
+	RL(rump_sys_close(s1));
+	RL(rump_sys_close(s2));
+	RL(rump_sys_close(s3));
+}
+
+H_TC(bad_arguments, "each bad argument has its errno: EBADF, ENOTSOCK, "
+    "EFAULT, EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ESOCKTNOSUPPORT, "
+    "ENOPROTOOPT, EDESTADDRREQ, ENOTCONN")
+{
+	struct sockaddr_in a = sin_of("127.0.0.1", 9200);
+	struct sockaddr_in6 a6;
+	char buf[8];
+	socklen_t len = sizeof(a);
+	int s, p[2], v = 1;
+
+	H_REQUIRE_ERRNO(EBADF, rump_sys_bind(-1, (struct sockaddr *)&a,
+	    sizeof(a)));
+	H_REQUIRE_ERRNO(EBADF, rump_sys_sendto(77, "x", 1, 0,
+	    (struct sockaddr *)&a, sizeof(a)));
+	H_REQUIRE_ERRNO(EBADF, rump_sys_listen(1000, 1));
+	RL(rump_sys_pipe2(p, 0));
+	H_REQUIRE_ERRNO(ENOTSOCK, rump_sys_bind(p[0], (struct sockaddr *)&a,
+	    sizeof(a)));
+	H_REQUIRE_ERRNO(ENOTSOCK, rump_sys_getsockname(p[1],
+	    (struct sockaddr *)&a, &len));
+	H_REQUIRE_ERRNO(ENOTSOCK, rump_sys_recvfrom(p[0], buf, 1, 0, NULL,
+	    NULL));
+	RL(rump_sys_close(p[0]));
+	RL(rump_sys_close(p[1]));
+
+	H_REQUIRE_ERRNO(EAFNOSUPPORT, rump_sys_socket(AF_INET6, SOCK_DGRAM,
+	    0));
+	H_REQUIRE_ERRNO(EAFNOSUPPORT, rump_sys_socket(AF_UNIX, SOCK_STREAM,
+	    0));
+	H_REQUIRE_ERRNO(EAFNOSUPPORT, rump_sys_socket(12345, SOCK_DGRAM, 0));
+	H_REQUIRE_ERRNO(EPROTONOSUPPORT, rump_sys_socket(AF_INET, SOCK_DGRAM,
+	    IPPROTO_TCP));
+	H_REQUIRE_ERRNO(EPROTONOSUPPORT, rump_sys_socket(AF_INET, SOCK_DGRAM,
+	    IPPROTO_ICMP));
+	H_REQUIRE_ERRNO(ESOCKTNOSUPPORT, rump_sys_socket(AF_INET,
+	    SOCK_SEQPACKET, 0));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_socket(AF_INET, SOCK_DGRAM, -1));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_socket(AF_INET, SOCK_DGRAM | 0x100,
+	    0));
+
+	s = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	H_REQUIRE_ERRNO(EFAULT, rump_sys_bind(s, (struct sockaddr *)8,
+	    sizeof(a)));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_bind(s, (struct sockaddr *)&a, 4));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_bind(s, (struct sockaddr *)&a,
+	    1000));
+	memset(&a6, 0, sizeof(a6));
+	a6.sin6_family = AF_INET6;
+	H_REQUIRE_ERRNO(EAFNOSUPPORT, rump_sys_bind(s,
+	    (struct sockaddr *)&a6, sizeof(a6)));
+	/* not one of our addresses */
+	a = sin_of("10.9.8.7", 9200);
+	H_REQUIRE_ERRNO(EADDRNOTAVAIL, rump_sys_bind(s, (struct sockaddr *)&a,
+	    sizeof(a)));
+	H_REQUIRE_ERRNO(EFAULT, rump_sys_setsockopt(s, SOL_SOCKET,
+	    SO_REUSEADDR, (void *)8, sizeof(int)));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(s, SOL_SOCKET,
+	    SO_REUSEADDR, &v, 2));
+	H_REQUIRE_ERRNO(ENOPROTOOPT, rump_sys_setsockopt(s, SOL_SOCKET, 9999,
+	    &v, sizeof(v)));
+	H_REQUIRE_ERRNO(ENOPROTOOPT, rump_sys_setsockopt(s, 4242, 1, &v,
+	    sizeof(v)));
+	H_REQUIRE_ERRNO(EFAULT, rump_sys_getsockopt(s, SOL_SOCKET, SO_TYPE,
+	    &v, NULL));
+	H_REQUIRE_ERRNO(EFAULT, rump_sys_recvfrom(s, buf, 1, MSG_DONTWAIT,
+	    (struct sockaddr *)&a, (socklen_t *)8));
+	H_REQUIRE_ERRNO(EDESTADDRREQ, rump_sys_send(s, "x", 1, 0));
+	H_REQUIRE_ERRNO(ENOTCONN, rump_sys_getpeername(s,
+	    (struct sockaddr *)&a, &len));
+	H_REQUIRE_ERRNO(ENOTCONN, rump_sys_shutdown(s, SHUT_RDWR));
+	H_REQUIRE_ERRNO(EOPNOTSUPP, rump_sys_listen(s, 5));
+	a = sin_of("127.0.0.1", 0);
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_sendto(s, "x", 1, 0,
+	    (struct sockaddr *)&a, sizeof(a)));
+	RL(rump_sys_close(s));
+	H_REQUIRE_ERRNO(EBADF, rump_sys_close(s));
+}
+
+H_TC(nonblocking_eagain, "receiving with nothing there is EAGAIN on a "
+    "SOCK_NONBLOCK socket, with MSG_DONTWAIT and after O_NONBLOCK")
+{
+	char buf[4];
+	int s, t;
+
+	s = RL(rump_sys_socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+	ATF_REQUIRE(RL(rump_sys_fcntl(s, F_GETFL, 0)) & O_NONBLOCK);
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_recv(s, buf, sizeof(buf), 0));
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_read(s, buf, sizeof(buf)));
+	t = udp_bound("127.0.0.1", 9300);
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_recv(t, buf, sizeof(buf),
+	    MSG_DONTWAIT));
+	RL(rump_sys_fcntl(t, F_SETFL, O_NONBLOCK));
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_recvfrom(t, buf, sizeof(buf), 0,
+	    NULL, NULL));
+	RL(rump_sys_close(s));
+	RL(rump_sys_close(t));
+}
+
+H_TC(rcvtimeo, "SO_RCVTIMEO bounds a blocking receive (EAGAIN after "
+    "the time); an out-of-range timeval is EDOM")
+{
+	struct timeval tv = { 0, 150000 }, got;
+	socklen_t len = sizeof(got);
+	uint64_t t0, t1;
+	char buf[4];
+	int s;
+
+	s = udp_bound("127.0.0.1", 9400);
+	RL(rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &got, &len));
+	ATF_REQUIRE_EQ(len, sizeof(got));
+	ATF_REQUIRE_EQ(got.tv_sec, 0);
+	ATF_REQUIRE_EQ(got.tv_usec, 150000);
+	t0 = now_ms();
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_recv(s, buf, sizeof(buf), 0));
+	t1 = now_ms();
+	ATF_REQUIRE_MSG(t1 - t0 >= 140, "returned after %llu ms",
+	    (unsigned long long)(t1 - t0));
+	ATF_REQUIRE_MSG(t1 - t0 < 5000, "returned after %llu ms",
+	    (unsigned long long)(t1 - t0));
+	tv.tv_usec = 1000000;
+	H_REQUIRE_ERRNO(EDOM, rump_sys_setsockopt(s, SOL_SOCKET, SO_SNDTIMEO,
+	    &tv, sizeof(tv)));
+	RL(rump_sys_close(s));
+}
+
+H_TC(socket_options, "SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_RCVBUF and "
+    "SO_SNDBUF, SO_LINGER and SO_ERROR read back what they should")
+{
+	struct linger l = { 1, 7 }, lg;
+	socklen_t len;
+	int s, v;
+
+	s = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	len = sizeof(v);
+	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &len));
+	ATF_REQUIRE_EQ(v, SOCK_DGRAM);
+	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_DOMAIN, &v, &len));
+	ATF_REQUIRE_EQ(v, AF_INET);
+	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_PROTOCOL, &v, &len));
+	ATF_REQUIRE_EQ(v, IPPROTO_UDP);
+	v = 12345;
+	RL(rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)));
+	v = 0;
+	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, &len));
+	ATF_REQUIRE(v >= 12345);
+	v = 4000;
+	RL(rump_sys_setsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v)));
+	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, &len));
+	ATF_REQUIRE(v >= 4000);
+	v = 0;
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF,
+	    &v, sizeof(v)));
+	RL(rump_sys_setsockopt(s, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
+	len = sizeof(lg);
+	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_LINGER, &lg, &len));
+	ATF_REQUIRE_EQ(lg.l_onoff, 1);
+	ATF_REQUIRE_EQ(lg.l_linger, 7);
+	len = sizeof(v);
+	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_ERROR, &v, &len));
+	ATF_REQUIRE_EQ(v, 0);
+	v = 1;
+	RL(rump_sys_setsockopt(s, IPPROTO_IP, IP_TTL, &v, sizeof(v)));
+	v = 0;
+	RL(rump_sys_getsockopt(s, IPPROTO_IP, IP_TTL, &v, &len));
+	ATF_REQUIRE_EQ(v, 1);
+	v = 256;
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(s, IPPROTO_IP, IP_TTL,
+	    &v, sizeof(v)));
+	RL(rump_sys_close(s));
+}
+
+H_TC(udp_connected_refused, "a connected UDP socket sending to a port "
+    "nobody has gets ECONNREFUSED (ICMP port unreachable) on its next "
+    "call; an unconnected one does not")
+{
+	struct sockaddr_in dst = sin_of("127.0.0.1", 9555);
+	char buf[4];
+	int c, u;
+
+	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	RL(rump_sys_connect(c, (struct sockaddr *)&dst, sizeof(dst)));
+	RL(rump_sys_send(c, "x", 1, 0));
+	/* the error comes back through the softint: wait for it */
+	H_REQUIRE_ERRNO(ECONNREFUSED, rump_sys_recv(c, buf, sizeof(buf), 0));
+	/* reported once */
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_recv(c, buf, sizeof(buf),
+	    MSG_DONTWAIT));
+	u = RL(rump_sys_socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+	RL(rump_sys_sendto(u, "x", 1, 0, (struct sockaddr *)&dst,
+	    sizeof(dst)));
+	usleep(50000);
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_recv(u, buf, sizeof(buf), 0));
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(u));
+}
+
+static uint16_t
+cksum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint32_t sum = 0;
+
+	for (; len > 1; len -= 2, b += 2)
+		sum += (uint32_t)(b[0] << 8 | b[1]);
+	if (len)
+		sum += (uint32_t)b[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+H_TC(ping_lo0, "an ICMP echo request to 127.0.0.1 from a raw socket is "
+    "answered with an echo reply carrying the same id, sequence and data")
+{
+	struct sockaddr_in dst = sin_of("127.0.0.1", 0), from;
+	socklen_t flen = sizeof(from);
+	unsigned char pkt[64], buf[256];
+	struct icmphdr *icp = (struct icmphdr *)pkt, *r;
+	struct ip *ip;
+	int s, n, seq, tries;
+
+	s = RL(rump_sys_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	for (seq = 1; seq <= 3; seq++) {
+		memset(pkt, 0, sizeof(pkt));
+		icp->type = ICMP_ECHO;
+		icp->un.echo.id = htons(0x4242);
+		icp->un.echo.sequence = htons((uint16_t)seq);
+		memset(pkt + 8, 'a' + seq, sizeof(pkt) - 8);
+		icp->checksum = cksum(pkt, sizeof(pkt));
+		RL(rump_sys_sendto(s, pkt, sizeof(pkt), 0,
+		    (struct sockaddr *)&dst, sizeof(dst)));
+		/* the raw socket sees its own request too: skip it */
+		for (tries = 0; tries < 4; tries++) {
+			n = (int)RL(rump_sys_recvfrom(s, buf, sizeof(buf), 0,
+			    (struct sockaddr *)&from, &flen));
+			ip = (struct ip *)buf;
+			ATF_REQUIRE(n >= 20 + 8);
+			ATF_REQUIRE_EQ(ip->ip_p, IPPROTO_ICMP);
+			r = (struct icmphdr *)(buf + ip->ip_hl * 4);
+			if (r->type == ICMP_ECHOREPLY)
+				break;
+		}
+		ATF_REQUIRE_EQ(r->type, ICMP_ECHOREPLY);
+		ATF_REQUIRE_EQ(n, 20 + (int)sizeof(pkt));
+		ATF_REQUIRE_EQ(ntohs(r->un.echo.id), 0x4242);
+		ATF_REQUIRE_EQ(ntohs(r->un.echo.sequence), seq);
+		ATF_REQUIRE_EQ(memcmp((char *)r + 8, pkt + 8, sizeof(pkt) - 8),
+		    0);
+		ATF_REQUIRE_EQ(cksum(r, sizeof(pkt)), 0);
+		ATF_REQUIRE_EQ(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	}
+	RL(rump_sys_close(s));
+}
+
+H_TC(udp_large_datagram_lo0, "a 60000-byte datagram crosses lo0 (MTU "
+    "33624) in fragments and arrives whole; one above 65507 is EMSGSIZE")
+{
+	struct sockaddr_in srv = sin_of("127.0.0.1", 9600);
+	static char out[65536], in[65536];
+	int s, c, i;
+
+	for (i = 0; i < (int)sizeof(out); i++)
+		out[i] = (char)(i * 7 + i / 251);
+	s = udp_bound("127.0.0.1", 9600);
+	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	ATF_REQUIRE_EQ(RL(rump_sys_sendto(c, out, 60000, 0,
+	    (struct sockaddr *)&srv, sizeof(srv))), 60000);
+	ATF_REQUIRE_EQ(RL(rump_sys_recv(s, in, sizeof(in), 0)), 60000);
+	ATF_REQUIRE_EQ(memcmp(in, out, 60000), 0);
+	ATF_REQUIRE_EQ(RL(rump_sys_sendto(c, out, 65507, 0,
+	    (struct sockaddr *)&srv, sizeof(srv))), 65507);
+	ATF_REQUIRE_EQ(RL(rump_sys_recv(s, in, sizeof(in), 0)), 65507);
+	ATF_REQUIRE_EQ(memcmp(in, out, 65507), 0);
+	H_REQUIRE_ERRNO(EMSGSIZE, rump_sys_sendto(c, out, 65508, 0,
+	    (struct sockaddr *)&srv, sizeof(srv)));
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(s));
+}
+
+H_TC(close_with_queued_data, "closing sockets with unread datagrams "
+    "frees them (the leak check would catch it)")
+{
+	struct sockaddr_in srv = sin_of("127.0.0.1", 9700);
+	char buf[1000];
+	int s, c, i;
+
+	memset(buf, 'z', sizeof(buf));
+	s = udp_bound("127.0.0.1", 9700);
+	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	for (i = 0; i < 20; i++)
+		RL(rump_sys_sendto(c, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&srv, sizeof(srv)));
+	usleep(20000);
+	RL(rump_sys_close(s));
+	RL(rump_sys_close(c));
+}
+
+H_TC(sockets_left_open, "sockets a test leaves open are closed at "
+    "shutdown, with their data")
+{
+	struct sockaddr_in srv = sin_of("127.0.0.1", 9800);
+	int s, c;
+
+	s = udp_bound("127.0.0.1", 9800);
+	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	RL(rump_sys_sendto(c, "left", 4, 0, (struct sockaddr *)&srv,
+	    sizeof(srv)));
+	usleep(20000);
+	(void)s;
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, udp_echo_lo0);
+	ATF_TP_ADD_TC(tp, udp_datagram_boundaries);
+	ATF_TP_ADD_TC(tp, udp_sendmsg_gathers);
+	ATF_TP_ADD_TC(tp, bind_eaddrinuse);
+	ATF_TP_ADD_TC(tp, bind_reuseaddr);
+	ATF_TP_ADD_TC(tp, bad_arguments);
+	ATF_TP_ADD_TC(tp, nonblocking_eagain);
+	ATF_TP_ADD_TC(tp, rcvtimeo);
+	ATF_TP_ADD_TC(tp, socket_options);
+	ATF_TP_ADD_TC(tp, udp_connected_refused);
+	ATF_TP_ADD_TC(tp, ping_lo0);
+	ATF_TP_ADD_TC(tp, udp_large_datagram_lo0);
+	ATF_TP_ADD_TC(tp, close_with_queued_data);
+	ATF_TP_ADD_TC(tp, sockets_left_open);
+	return atf_no_error();
+}
