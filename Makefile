@@ -61,7 +61,10 @@ include harness/Makefile.inc
 include tests/kernel/Makefile.inc
 include sys/rump/librump/rumpvfs/Makefile.inc
 include sys/rump/fs/tmpfs/Makefile.inc
+include sys/rump/fs/ext2fs/Makefile.inc
 include tests/fs/Makefile.inc
+include sys/rump/librump/rumpdev/Makefile.inc
+include tests/dev/rumpdev/Makefile.inc
 include tests/tooling/Makefile.inc
 include sys/rump/librump/rumpnet/Makefile.inc
 include sys/rump/net/netinet/Makefile.inc
@@ -70,6 +73,8 @@ include tools/shmif2pcap/Makefile.inc
 include tests/net/Makefile.inc
 include tests/net/Makefile.tcp.inc
 include tests/net/Makefile.sock.inc
+include sys/rump/dev/audio/Makefile.inc
+include tests/dev/audio/Makefile.inc
 include bench/Makefile.inc
 
 $(KERNEL_OBJS): OBJ_WORLD := kernel

@@ -29,6 +29,11 @@ struct fs_backend {
 	int		(*fs_unmount)(void *arg, const char *mp);
 	/* Free what newfs made. */
 	void		(*fs_delete)(void *arg);
+	/*
+	 * NULL, or why the generic case body does not apply to this file
+	 * system (the case is then reported skipped with that reason).
+	 */
+	const char	*(*fs_skip)(const char *body);
 };
 
 typedef void fs_body_t(const struct fs_backend *, const char *mp);
@@ -37,13 +42,23 @@ typedef void fs_body_t(const struct fs_backend *, const char *mp);
 void	fs_run(const struct fs_backend *, fs_body_t *, size_t size);
 
 /* Every file system in the matrix. */
-#define FS_FOREACH(m, ...)	m(tmpfs, __VA_ARGS__)
+#define FS_FOREACH(m, ...)	m(tmpfs, __VA_ARGS__) m(ext2fs, __VA_ARGS__)
 
 extern const struct fs_backend fs_tmpfs;
+extern const struct fs_backend fs_ext2fs;
+
+/* Skip the case if the backend says body does not apply. */
+#define FS_SKIPCHECK(fs, body) do {					\
+	const char *fs_why_ = fs_##fs.fs_skip == NULL ? NULL :		\
+	    fs_##fs.fs_skip(#body);					\
+	if (fs_why_ != NULL)						\
+		atf_tc_skip("%s", fs_why_);				\
+} while (0)
 
 #define FSTEST_ONE(fs, body, size, descr)				\
 	H_TC(fs##_##body, #fs ": " descr)				\
 	{								\
+		FS_SKIPCHECK(fs, body);					\
 		fs_run(&fs_##fs, body, size);				\
 	}
 /* FSTEST(body, descr): body on a file system of any size. */
@@ -54,6 +69,7 @@ extern const struct fs_backend fs_tmpfs;
 #define FSTEST_ENV_ONE(fs, body, env, descr)				\
 	H_TC_ENV(fs##_##body, env, #fs ": " descr)			\
 	{								\
+		FS_SKIPCHECK(fs, body);					\
 		fs_run(&fs_##fs, body, 0);				\
 	}
 /* FSTEST_ENV(body, "RUMP_NCPU=2", descr): booted with parameters. */

@@ -219,6 +219,8 @@ static void
 rename_dirs(const struct fs_backend *fs, const char *mp)
 {
 	struct stat sb1, sb2;
+	/* the root may hold a lost+found already (ext2) */
+	nlink_t root = nlinks(".");
 
 	RL(rump_sys_mkdir("dir1", 0755));
 	RL(rump_sys_mkdir("dir1/sub", 0755));
@@ -240,9 +242,9 @@ rename_dirs(const struct fs_backend *fs, const char *mp)
 	RL(rump_sys_mkdir("dir3", 0755));
 	H_REQUIRE_ERRNO(ENOTEMPTY, rump_sys_rename("dir3", "dir1"));
 	/* moving changes ".." and the link counts */
-	ATF_CHECK_EQ(nlinks("."), 4);
+	ATF_CHECK_EQ(nlinks("."), root + 2);
 	RL(rump_sys_rename("dir3", "dir1/sub/dir3"));
-	ATF_CHECK_EQ(nlinks("."), 3);
+	ATF_CHECK_EQ(nlinks("."), root + 1);
 	ATF_CHECK_EQ(nlinks("dir1/sub"), 3);
 	RL(rump_sys_stat("dir1/sub/dir3/..", &sb1));
 	ATF_CHECK_EQ(sb1.st_ino, sb2.st_ino);

@@ -15,15 +15,37 @@
 
 #define INIT_ORDER	"+first +z +d +b +c +x +a"
 
+/*
+ * The registry's order, keeping only this test's components and the
+ * core's own "rumpkern" (other core services come and go).
+ */
+static void
+ours_only(const char *order, char *out, size_t len)
+{
+	char buf[512], *w, *save;
+
+	snprintf(buf, sizeof(buf), "%s", order);
+	out[0] = '\0';
+	for (w = strtok_r(buf, " ", &save); w != NULL;
+	    w = strtok_r(NULL, " ", &save)) {
+		if (strncmp(w, "kcomp_", 6) != 0 && strcmp(w, "rumpkern") != 0)
+			continue;
+		if (out[0] != '\0')
+			strncat(out, " ", len - strlen(out) - 1);
+		strncat(out, w, len - strlen(out) - 1);
+	}
+}
+
 H_TC(init_order, "components initialise by type, then after their "
     "dependencies, then by name")
 {
-	char log[512], order[512];
+	char log[512], all[512], order[512];
 
 	rump_pub_kcomp_log(log, sizeof(log));
 	ATF_CHECK_STREQ(log, INIT_ORDER);
-	RZ(rump_pub_kcomp_initorder(order, sizeof(order)));
+	RZ(rump_pub_kcomp_initorder(all, sizeof(all)));
 	/* The registry's own record agrees. */
+	ours_only(all, order, sizeof(order));
 	ATF_CHECK_STREQ(order, "kcomp_first kcomp_z rumpkern kcomp_d kcomp_b "
 	    "kcomp_c kcomp_x kcomp_a");
 }

@@ -48,6 +48,7 @@ struct tmpfs_node {
 	uint64_t		 tn_id;
 	uint32_t		 tn_links;
 	off_t			 tn_size;
+	dev_t			 tn_rdev;	/* VCHR, VBLK */
 	struct timespec		 tn_atime, tn_mtime, tn_ctime;
 	struct vnode		*tn_vnode;
 	LIST_ENTRY(tmpfs_node)	 tn_list;	/* the mount's nodes */
@@ -217,6 +218,11 @@ tmpfs_alloc_node(struct tmpfs_mount *tm, const struct vattr *va,
 		node->tn_size = (off_t)node->tn_lnk.len;
 		node->tn_links = 1;
 		break;
+	case VCHR:
+	case VBLK:
+		node->tn_rdev = va->va_rdev;
+		node->tn_links = 1;
+		break;
 	default:
 		node->tn_links = 1;
 		break;
@@ -246,6 +252,8 @@ tmpfs_vget(struct tmpfs_mount *tm, struct tmpfs_node *node,
 		return ENOMEM;
 	if (node == tm->tm_root)
 		vp->v_vflag |= VV_ROOT;
+	if (node->tn_type == VCHR || node->tn_type == VBLK)
+		vp->v_rdev = node->tn_rdev;
 	node->tn_vnode = vp;
 	*vpp = vp;
 	return 0;
@@ -850,6 +858,8 @@ tmpfs_getattr(struct vnode *vp, struct vattr *va)
 	va->va_ctime = node->tn_ctime;
 	va->va_blocksize = PAGE_SIZE;
 	va->va_fsid = vp->v_mount->mnt_fsid;
+	va->va_rdev = (node->tn_type == VCHR || node->tn_type == VBLK) ?
+	    node->tn_rdev : 0;
 	mutex_exit(&tm->tm_lock);
 	return 0;
 }
@@ -939,6 +949,10 @@ tmpfs_dtype(enum vtype t)
 		return DT_DIR;
 	case VLNK:
 		return DT_LNK;
+	case VCHR:
+		return DT_CHR;
+	case VBLK:
+		return DT_BLK;
 	default:
 		return DT_UNKNOWN;
 	}

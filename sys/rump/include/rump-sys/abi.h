@@ -60,6 +60,13 @@ struct flock {
 	pid_t	l_pid;		/* F_GETLK: the holder */
 };
 
+/* Generic ioctls (Linux numbers, outside the _IOC encoding). */
+#define FIONREAD	0x541B	/* int out: bytes ready to read */
+#define FIONBIO		0x5421	/* int in: non-blocking on/off */
+#define FIONCLEX	0x5450
+#define FIOCLEX		0x5451
+#define FIOASYNC	0x5452	/* int in */
+
 #define CLOCK_REALTIME	0
 #define CLOCK_MONOTONIC	1
 

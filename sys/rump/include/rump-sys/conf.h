@@ -19,7 +19,6 @@
 struct uio;
 struct buf;
 
-typedef uint64_t dev_t;
 typedef int32_t devmajor_t;
 typedef int32_t devminor_t;
 #define NODEVMAJOR	(-1)
@@ -74,14 +73,16 @@ struct bdevsw {
 int	devsw_attach(const char *name, const struct bdevsw *, devmajor_t *bmajor,
 	    const struct cdevsw *, devmajor_t *cmajor);
 /*
- * Unregister.  EBUSY while a device of the driver is open (the switch
- * counts opens through spec_open/spec_close with devsw_acquire and
- * devsw_release).
+ * Unregister.  EBUSY while a device of the driver is open: specfs
+ * counts opens with devsw_ref/devsw_unref around d_open/d_close.
  */
 int	devsw_detach(const struct bdevsw *, const struct cdevsw *);
 /* The switch for dev, or NULL (the caller answers ENXIO). */
 const struct cdevsw *cdevsw_lookup(dev_t);
 const struct bdevsw *bdevsw_lookup(dev_t);
+/* Count an open of dev (devtype S_IF*_DEVTYPE): 0 or ENXIO. */
+int	devsw_ref(dev_t, int devtype);
+void	devsw_unref(dev_t, int devtype);
 /* Major number of a name, or NODEVMAJOR. */
 devmajor_t cdevsw_lookup_major(const char *name);
 devmajor_t bdevsw_lookup_major(const char *name);
@@ -98,5 +99,17 @@ devmajor_t bdevsw_lookup_major(const char *name);
 int	devnode_create(const char *path, int devtype, dev_t, mode_t mode);
 /* Forget and remove a node created so (a detaching driver). */
 int	devnode_remove(const char *path);
+
+/*
+ * The VFS's side (rumpvfs sets these when its root is mounted and
+ * clears them before unmounting it); devnode_vfs_attach creates every
+ * node asked for before then.
+ */
+struct devnode_vfsops {
+	int	(*dv_create)(const char *path, int devtype, dev_t, mode_t);
+	int	(*dv_remove)(const char *path);
+};
+void	devnode_vfs_attach(const struct devnode_vfsops *);
+void	devnode_vfs_detach(void);
 
 #endif /* _RUMP_SYS_CONF_H_ */

@@ -70,6 +70,7 @@ struct lwp {
 	TAILQ_ENTRY(lwp)	 l_sleepchain;
 	const char		*l_wmesg;
 	void			*l_private;	/* for the subsystem we wait in */
+	struct selwaiter	*l_selwait;	/* sys_select.c: poll running */
 	LIST_ENTRY(lwp)		 l_sibling;	/* p_lwps */
 	LIST_ENTRY(lwp)		 l_list;	/* all lwps */
 	void			(*l_func)(void *);

@@ -18,6 +18,7 @@ typedef uint32_t	uid_t;
 typedef uint32_t	gid_t;
 typedef uint32_t	mode_t;
 typedef int64_t		off_t;
+typedef uint64_t	dev_t;
 typedef long		ssize_t;
 typedef int64_t		time_t;
 typedef long		suseconds_t;

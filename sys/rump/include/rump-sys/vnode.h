@@ -78,7 +78,11 @@ struct vnodeops {
 	/* dvp is a directory; name is neither "." nor "..", or ".." */
 	int	(*vop_lookup)(struct vnode *dvp, struct vnode **vpp,
 		    const struct componentname *);
-	/* va_type VREG, VDIR or VLNK; va_mode, va_uid, va_gid set */
+	/*
+	 * va_type VREG, VDIR, VLNK, or VCHR/VBLK with va_rdev (the file
+	 * system sets v_rdev on the vnodes of such nodes); va_mode,
+	 * va_uid, va_gid set
+	 */
 	int	(*vop_create)(struct vnode *dvp, struct vnode **vpp,
 		    const struct componentname *, const struct vattr *,
 		    const char *target);
@@ -119,6 +123,19 @@ struct vnodeops {
 #define VOP_READLINK(vp, uio)		((vp)->v_op->vop_readlink(vp, uio))
 #define VOP_READDIR(vp, uio, eofp)	((vp)->v_op->vop_readdir(vp, uio, eofp))
 #define VOP_FSYNC(vp)			((vp)->v_op->vop_fsync(vp))
+
+/*
+ * spec_vnops.c: device vnodes (VCHR, VBLK).  Whatever file system holds
+ * the node, opening it, I/O, ioctl and poll go to the device switch of
+ * v_rdev; fflag is the open file's FREAD/FWRITE/FNONBLOCK.
+ */
+int	spec_open(struct vnode *, int fflag);
+void	spec_close(struct vnode *, int fflag);
+int	spec_read(struct vnode *, struct uio *, int fflag);
+int	spec_write(struct vnode *, struct uio *, int fflag);
+int	spec_ioctl(struct vnode *, u_long cmd, void *data, int fflag);
+int	spec_poll(struct vnode *, int events);
+#define vn_isdev(vp)	((vp)->v_type == VCHR || (vp)->v_type == VBLK)
 
 /* vfs_vnode.c */
 struct vnode *vnalloc(struct mount *, enum vtype, const struct vnodeops *,

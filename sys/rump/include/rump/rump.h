@@ -10,6 +10,7 @@
 #define _RUMP_RUMP_H_
 
 #include <stddef.h>
+#include <stdint.h>
 #include <rump/rumpdefs.h>
 
 /*
@@ -66,5 +67,43 @@ unsigned long long rump_pub_fault_count(void);
  */
 int	rump_pub_lwproc_newproc(void);
 int	rump_pub_lwproc_switch(int pid);
+
+/*
+ * Disks backed by host files (etfs).  register makes the host file
+ * hostpath (a regular file or a host block device, opened read-write)
+ * a kernel disk whose node appears at key, an absolute kernel path such
+ * as "/dev/wd0": a block device (RUMP_ETFS_BLK: cached, what a file
+ * system mounts) or a character device (RUMP_ETFS_CHR: raw, uncached,
+ * offsets and lengths multiples of 512).  The disk's size is the file's
+ * size at registration; transfers beyond it are short (EIO through the
+ * buffer cache, end of file or ENOSPC on the raw device).  Returns 0;
+ * EINVAL (key not absolute, bad type, hostpath neither a regular file
+ * nor a block device), ENAMETOOLONG, ENOENT/EACCES/EISDIR (hostpath),
+ * EEXIST (key taken), ENOSPC (16 disks already), ENXIO (no kernel).
+ *
+ * remove writes back the disk's cached blocks, removes the node and
+ * closes the host file: 0, ENOENT (not registered), EBUSY (open, e.g.
+ * mounted).  Disks still registered at shutdown are removed then.
+ */
+enum rump_etfs_type {
+	RUMP_ETFS_BLK = 1,
+	RUMP_ETFS_CHR = 2,
+};
+int	rump_pub_etfs_register(const char *key, const char *hostpath,
+	    enum rump_etfs_type ftype);
+int	rump_pub_etfs_remove(const char *key);
+/*
+ * Disk error injection.  From now on, transfers of the disk at key
+ * fail with error (an errno from EPERM..ERANGE other than EAGAIN,
+ * e.g. EIO; 0 means EIO) and move nothing when they touch block
+ * at_block (512-byte units; -1: no such block), and every transfer
+ * fails once after_n more have succeeded (-1: never).  inject(key, -1,
+ * -1, 0) ends the injection.  0, EINVAL, ENOENT.
+ */
+int	rump_pub_etfs_inject(const char *key, int64_t at_block, int after_n,
+	    int error);
+/* Transfers that reached the host file (not injected failures). */
+int	rump_pub_etfs_iocount(const char *key, uint64_t *readsp,
+	    uint64_t *writesp);
 
 #endif /* _RUMP_RUMP_H_ */

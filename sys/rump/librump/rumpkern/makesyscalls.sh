@@ -13,17 +13,25 @@ pub=$out/include/rump/rump_syscalls.h
 kern=$out/include/rump-sys/syscallargs.h
 src=$out/gen/rumpkern/rump_syscalls.c
 
-awk -v pub="$pub.tmp" -v kern="$kern.tmp" -v src="$src.tmp" '
+# Every struct named in an argument list gets a forward declaration.
+structs=$(grep -v '^#' "$master" | grep -o 'struct [A-Za-z_0-9]*' |
+    sed 's/^struct //' | sort -u | tr '\n' ' ')
+
+awk -v structs="$structs" -v pub="$pub.tmp" -v kern="$kern.tmp" -v src="$src.tmp" '
 function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
 BEGIN {
 	print "/* Generated from syscalls.master by makesyscalls.sh; do not edit. */" > pub
 	print "#ifndef _RUMP_RUMP_SYSCALLS_H_\n#define _RUMP_RUMP_SYSCALLS_H_\n" > pub
-	print "#include <sys/types.h>\n\nstruct timespec;\nstruct timeval;\nstruct iovec;\nstruct stat;\nstruct statvfs;\nstruct sockaddr;\nstruct msghdr;\n" > pub
+	ns = split(structs, sn, " ")
+	fwd = ""
+	for (i = 1; i <= ns; i++)
+		fwd = fwd "struct " sn[i] ";\n"
+	print "#include <sys/types.h>\n\n" fwd > pub
 	print "#ifdef __cplusplus\nextern \"C\" {\n#endif\n" > pub
 
 	print "/* Generated from syscalls.master by makesyscalls.sh; do not edit. */" > kern
 	print "#ifndef _RUMP_SYS_SYSCALLARGS_H_\n#define _RUMP_SYS_SYSCALLARGS_H_\n" > kern
-	print "#include <rump-sys/types.h>\n\nstruct lwp;\nstruct iovec;\nstruct stat;\nstruct statvfs;\nstruct sockaddr;\nstruct msghdr;\n" > kern
+	print "#include <rump-sys/types.h>\n\nstruct lwp;\n" fwd > kern
 	print "typedef int sy_call_t(struct lwp *, const void *, register_t *);" > kern
 	print "struct sysent {\n\tsy_call_t\t*sy_call;\n\tconst char\t*sy_name;\n};\n" > kern
 	print "/*\n * Enter the kernel and run system call num; 0 or a kernel errno.\n * retval[0] is the result.\n */" > kern

@@ -462,3 +462,84 @@ sys_fcntl(struct lwp *l, const struct sys_fcntl_args *uap, register_t *rv)
 	fd_putfile(fp);
 	return error;
 }
+
+/*
+ * ioctl: the command's encoding (rump/rumpdefs.h, the host's layout)
+ * says how big the argument is and which way it goes; the argument is
+ * copied in before and out after, so file types and drivers see a
+ * kernel buffer.  A command without a direction passes the argument
+ * value itself.  The few generic commands predating the encoding are
+ * sized here.
+ */
+int
+sys_ioctl(struct lwp *l, const struct sys_ioctl_args *uap, register_t *rv)
+{
+	u_long com = uap->com;
+	struct file *fp;
+	char stkbuf[128];
+	void *data = uap->data;
+	unsigned int dir;
+	size_t size;
+	int error = 0, on;
+
+	if ((fp = fd_getfile(uap->fd)) == NULL)
+		return EBADF;
+	switch (com) {
+	case FIOCLEX:
+	case FIONCLEX:
+		fd_setcloexec(uap->fd, com == FIOCLEX);
+		goto out;
+	case FIONBIO:
+	case FIOASYNC:
+		dir = RUMP_IOC_IN;
+		size = sizeof(int);
+		break;
+	case FIONREAD:
+		dir = RUMP_IOC_OUT;
+		size = sizeof(int);
+		break;
+	default:
+		dir = RUMP_IOC_DIR(com);
+		size = RUMP_IOC_SIZE(com);
+		break;
+	}
+	if (dir != RUMP_IOC_NONE) {
+		if (size == 0) {
+			error = EINVAL;
+			goto out;
+		}
+		data = size <= sizeof(stkbuf) ? stkbuf :
+		    kmem_alloc(size, KM_SLEEP);
+		if (dir & RUMP_IOC_IN)
+			error = copyin(uap->data, data, size);
+		else
+			memset(data, 0, size);
+		if (error != 0)
+			goto outfree;
+	}
+	if (com == FIONBIO) {
+		memcpy(&on, data, sizeof(on));
+		mutex_enter(&fp->f_lock);
+		if (on)
+			fp->f_flag |= FNONBLOCK;
+		else
+			fp->f_flag &= ~FNONBLOCK;
+		mutex_exit(&fp->f_lock);
+		/* The file type may care too; it need not. */
+		if (fp->f_ops->fo_ioctl != NULL &&
+		    (error = fp->f_ops->fo_ioctl(fp, com, data)) == ENOTTY)
+			error = 0;
+	} else if (fp->f_ops->fo_ioctl == NULL) {
+		error = ENOTTY;
+	} else {
+		error = fp->f_ops->fo_ioctl(fp, com, data);
+	}
+	if (error == 0 && (dir & RUMP_IOC_OUT))
+		error = copyout(data, uap->data, size);
+outfree:
+	if (data != stkbuf && dir != RUMP_IOC_NONE)
+		kmem_free(data, size);
+out:
+	fd_putfile(fp);
+	return error;
+}

@@ -12,6 +12,7 @@
 #include <rump-sys/kmem.h>
 #include <rump-sys/lwp.h>
 #include <rump-sys/mutex.h>
+#include <rump-sys/select.h>
 #include <rump-sys/uio.h>
 #include <rump-sys/syscallargs.h>
 
@@ -26,11 +27,13 @@ struct pipe {
 	size_t		 pipe_len;	/* unread bytes */
 	int		 pipe_readers;
 	int		 pipe_writers;
+	struct selinfo	 pipe_sel;	/* poll on either end */
 };
 
 static void
 pipe_free(struct pipe *pp)
 {
+	seldestroy(&pp->pipe_sel);
 	cv_destroy(&pp->pipe_cv);
 	mutex_destroy(&pp->pipe_lock);
 	kmem_free(pp->pipe_buf, PIPE_SIZE);
@@ -78,6 +81,7 @@ pipe_read(struct file *fp, struct uio *uio, int flags)
 	pp->pipe_head = (pp->pipe_head + n) % PIPE_SIZE;
 	pp->pipe_len -= n;
 	cv_broadcast(&pp->pipe_cv);
+	selnotify(&pp->pipe_sel, POLLOUT);
 out:
 	mutex_exit(&pp->pipe_lock);
 	return error;
@@ -117,6 +121,7 @@ pipe_write(struct file *fp, struct uio *uio, int flags)
 		    PIPE_SIZE, n, uio);
 		pp->pipe_len += before - uio->uio_resid;
 		cv_broadcast(&pp->pipe_cv);
+		selnotify(&pp->pipe_sel, POLLIN);
 		if (error != 0)
 			break;
 	}
@@ -136,6 +141,7 @@ pipe_close(struct file *fp)
 	else
 		pp->pipe_writers--;
 	cv_broadcast(&pp->pipe_cv);
+	selnotify(&pp->pipe_sel, POLLHUP);
 	gone = pp->pipe_readers == 0 && pp->pipe_writers == 0;
 	mutex_exit(&pp->pipe_lock);
 	if (gone)
@@ -143,10 +149,60 @@ pipe_close(struct file *fp)
 	return 0;
 }
 
+/*
+ * Readable with data or with no writer left (end of file, POLLHUP as
+ * well); writable with room for an atomic write; POLLERR on the write
+ * end once the readers are gone (the next write gets EPIPE).
+ */
+static int
+pipe_poll(struct file *fp, int events)
+{
+	struct pipe *pp = fp->f_data;
+	int revents = 0;
+
+	mutex_enter(&pp->pipe_lock);
+	if (fp->f_flag & FREAD) {
+		if (pp->pipe_len > 0)
+			revents |= events & (POLLIN | POLLRDNORM);
+		if (pp->pipe_writers == 0)
+			revents |= POLLHUP | (events & (POLLIN | POLLRDNORM));
+	}
+	if (fp->f_flag & FWRITE) {
+		if (pp->pipe_readers == 0)
+			revents |= POLLERR;
+		else if (PIPE_SIZE - pp->pipe_len >= PIPE_BUF)
+			revents |= events & (POLLOUT | POLLWRNORM);
+	}
+	if (revents == 0)
+		selrecord(&pp->pipe_sel);
+	mutex_exit(&pp->pipe_lock);
+	return revents;
+}
+
+static int
+pipe_ioctl(struct file *fp, u_long cmd, void *data)
+{
+	struct pipe *pp = fp->f_data;
+
+	switch (cmd) {
+	case FIONREAD:
+		mutex_enter(&pp->pipe_lock);
+		*(int *)data = (fp->f_flag & FREAD) ? (int)pp->pipe_len : 0;
+		mutex_exit(&pp->pipe_lock);
+		return 0;
+	case FIONBIO:
+		return 0;	/* the descriptor flag is all there is */
+	default:
+		return ENOTTY;
+	}
+}
+
 static const struct fileops pipeops = {
 	.fo_name = "pipe",
 	.fo_read = pipe_read,
 	.fo_write = pipe_write,
+	.fo_ioctl = pipe_ioctl,
+	.fo_poll = pipe_poll,
 	.fo_close = pipe_close,
 };
 
@@ -171,6 +227,7 @@ sys_pipe2(struct lwp *l, const struct sys_pipe2_args *uap, register_t *rv)
 	}
 	mutex_init(&pp->pipe_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&pp->pipe_cv, "pipe");
+	selinit(&pp->pipe_sel);
 
 	if ((error = fd_allocfile(&rf, &fds[0])) != 0)
 		goto fail_pipe;

@@ -33,6 +33,8 @@ void	vn_fdclose(struct file *, struct filedesc *);
 
 /* vfs_syscalls.c */
 extern const struct fileops vn_fileops;
+extern const struct devnode_vfsops vfs_devnodeops;
+int	vfs_kmkdir(const char *kpath, mode_t mode);
 /*
  * The offset whence (SEEK_SET/CUR/END) refers to in the vnode file fp:
  * 0, the file offset or the file size.  0, EINVAL or a getattr error.

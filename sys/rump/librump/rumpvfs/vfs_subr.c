@@ -275,6 +275,10 @@ RUMP_COMPONENT(RUMP_COMPONENT_POSTINIT, rumpvfs_root, "rumpvfs")
 		p->p_umask = 022;
 	}
 	proc_fork_hook = vfs_proc_fork;
+	/* Drivers' device nodes, asked for before there was a root. */
+	if ((error = vfs_kmkdir("/dev", 0755)) != 0)
+		printf("rumpvfs: cannot make /dev: %d\n", error);
+	devnode_vfs_attach(&vfs_devnodeops);
 	return 0;
 }
 
@@ -293,6 +297,7 @@ RUMP_COMPONENT_FINI(rumpvfs_root)
 	struct mount *mp;
 
 	/* Nothing may hold a vnode once the file systems go. */
+	devnode_vfs_detach();
 	proc_fork_hook = NULL;
 	proc_foreach(vfs_proc_exit);
 	for (;;) {

@@ -10,8 +10,10 @@
 #include <rump-sys/dirent.h>
 #include <rump-sys/file.h>
 #include <rump-sys/kmem.h>
+#include <rump-sys/buf.h>
 #include <rump-sys/lwp.h>
 #include <rump-sys/mount.h>
+#include <rump-sys/select.h>
 #include <rump-sys/stat.h>
 #include <rump-sys/time.h>
 #include <rump-sys/uio.h>
@@ -51,7 +53,10 @@ vn_fo_read(struct file *fp, struct uio *uio, int flags)
 	mutex_enter(&fp->f_lock);
 	uio->uio_offset = fp->f_offset;
 	mutex_exit(&fp->f_lock);
-	error = VOP_READ(vp, uio, 0);
+	if (vn_isdev(vp))
+		error = spec_read(vp, uio, fp->f_flag);
+	else
+		error = VOP_READ(vp, uio, 0);
 	mutex_enter(&fp->f_lock);
 	fp->f_offset = uio->uio_offset;
 	mutex_exit(&fp->f_lock);
@@ -68,7 +73,11 @@ vn_fo_write(struct file *fp, struct uio *uio, int flags)
 	mutex_enter(&fp->f_lock);
 	uio->uio_offset = fp->f_offset;
 	mutex_exit(&fp->f_lock);
-	error = VOP_WRITE(vp, uio, (fp->f_flag & FAPPEND) ? IO_APPEND : 0);
+	if (vn_isdev(vp))
+		error = spec_write(vp, uio, fp->f_flag);
+	else
+		error = VOP_WRITE(vp, uio,
+		    (fp->f_flag & FAPPEND) ? IO_APPEND : 0);
 	mutex_enter(&fp->f_lock);
 	fp->f_offset = uio->uio_offset;
 	mutex_exit(&fp->f_lock);
@@ -81,14 +90,60 @@ vn_fo_write(struct file *fp, struct uio *uio, int flags)
 static int
 vn_fo_close(struct file *fp)
 {
-	vrele(fp->f_data);
+	struct vnode *vp = fp->f_data;
+
+	if (vn_isdev(vp))
+		spec_close(vp, fp->f_flag);
+	vrele(vp);
 	return 0;
+}
+
+static int
+vn_fo_ioctl(struct file *fp, u_long cmd, void *data)
+{
+	struct vnode *vp = fp->f_data;
+	struct vattr va;
+	off_t off;
+	int error;
+
+	if (vn_isdev(vp))
+		return spec_ioctl(vp, cmd, data, fp->f_flag);
+	if (vp->v_type != VREG)
+		return ENOTTY;
+	switch (cmd) {
+	case FIONREAD:
+		if ((error = VOP_GETATTR(vp, &va)) != 0)
+			return error;
+		mutex_enter(&fp->f_lock);
+		off = fp->f_offset;
+		mutex_exit(&fp->f_lock);
+		off = va.va_size > off ? va.va_size - off : 0;
+		*(int *)data = off > INT32_MAX ? INT32_MAX : (int)off;
+		return 0;
+	case FIONBIO:
+		return 0;
+	default:
+		return ENOTTY;
+	}
+}
+
+static int
+vn_fo_poll(struct file *fp, int events)
+{
+	struct vnode *vp = fp->f_data;
+
+	if (vn_isdev(vp))
+		return spec_poll(vp, events);
+	/* Files and directories never block. */
+	return events & (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM);
 }
 
 const struct fileops vn_fileops = {
 	.fo_name = "vnode",
 	.fo_read = vn_fo_read,
 	.fo_write = vn_fo_write,
+	.fo_ioctl = vn_fo_ioctl,
+	.fo_poll = vn_fo_poll,
 	.fo_close = vn_fo_close,
 	.fo_advlock = vn_advlock,
 	.fo_fdclose = vn_fdclose,
@@ -192,6 +247,8 @@ sys_open(struct lwp *l, const struct sys_open_args *uap, register_t *rv)
 		if ((error = vn_access(vp, acc, cred)) != 0)
 			goto badvp;
 	}
+	fflag |= ((flags & O_APPEND) ? FAPPEND : 0) |
+	    ((flags & O_NONBLOCK) ? FNONBLOCK : 0);
 	if ((flags & O_TRUNC) && (fflag & FWRITE) && vp->v_type == VREG &&
 	    !created) {
 		vattr_null(&va);
@@ -199,10 +256,12 @@ sys_open(struct lwp *l, const struct sys_open_args *uap, register_t *rv)
 		if ((error = VOP_SETATTR(vp, &va)) != 0)
 			goto badvp;
 	}
+	/* The driver has its say last: nothing may fail after its open. */
+	if (vn_isdev(vp) && (error = spec_open(vp, fflag)) != 0)
+		goto badvp;
 	fp->f_ops = &vn_fileops;
 	fp->f_data = vp;
-	fp->f_flag = fflag | ((flags & O_APPEND) ? FAPPEND : 0) |
-	    ((flags & O_NONBLOCK) ? FNONBLOCK : 0);
+	fp->f_flag = fflag;
 	fd_affix(fp, fd);
 	if (flags & O_CLOEXEC)
 		fd_setcloexec(fd, 1);
@@ -242,6 +301,9 @@ dopio(int fd, void *buf, size_t nbyte, off_t offset, enum uio_rw rw,
 		error = EINVAL;
 	else if (vp->v_type == VDIR)
 		error = EISDIR;
+	else if (vn_isdev(vp))
+		error = rw == UIO_READ ? spec_read(vp, &uio, fp->f_flag) :
+		    spec_write(vp, &uio, fp->f_flag);
 	else if (rw == UIO_READ)
 		error = VOP_READ(vp, &uio, 0);
 	else
@@ -333,6 +395,7 @@ vn_stat(struct vnode *vp, struct stat *sb)
 	memset(sb, 0, sizeof(*sb));
 	sb->st_dev = va.va_fsid;
 	sb->st_ino = va.va_fileid;
+	sb->st_rdev = vn_isdev(vp) ? va.va_rdev : 0;
 	sb->st_nlink = va.va_nlink;
 	sb->st_mode = tmode[va.va_type] | (va.va_mode & ALLPERMS);
 	sb->st_uid = va.va_uid;
@@ -390,9 +453,14 @@ sys_fstat(struct lwp *l, const struct sys_fstat_args *uap, register_t *rv)
 	return error;
 }
 
-/* Create a directory or symlink at path. */
+/*
+ * Create a directory, symlink or device node at path: a user path, or
+ * for the kernel's own device nodes (kpath) a kernel one created as
+ * root without permission checks.
+ */
 static int
-docreate(const char *path, enum vtype type, mode_t mode, const char *target)
+docreate_common(const char *path, int kpath, enum vtype type, mode_t mode,
+    const char *target, dev_t rdev)
 {
 	const struct kauth_cred *cred = curcred();
 	struct nameidata nd;
@@ -400,7 +468,9 @@ docreate(const char *path, enum vtype type, mode_t mode, const char *target)
 	struct vattr va;
 	int error;
 
-	if ((error = namei(&nd, path, WANTPARENT)) != 0)
+	error = kpath ? namei_kernel(&nd, path, WANTPARENT) :
+	    namei(&nd, path, WANTPARENT);
+	if (error != 0)
 		return error;
 	if (nd.ni_vp != NULL) {
 		error = EEXIST;
@@ -410,13 +480,17 @@ docreate(const char *path, enum vtype type, mode_t mode, const char *target)
 		error = ENOENT;
 		goto out;
 	}
-	if ((error = vn_access(nd.ni_dvp, VWRITE | VEXEC, cred)) != 0)
+	if (!kpath &&
+	    (error = vn_access(nd.ni_dvp, VWRITE | VEXEC, cred)) != 0)
 		goto out;
 	if ((error = VOP_GETATTR(nd.ni_dvp, &va)) != 0)
 		goto out;
 	va.va_type = type;
 	va.va_mode = mode;
-	va.va_uid = cred->cr_euid;
+	va.va_uid = kpath ? 0 : cred->cr_euid;
+	if (kpath)
+		va.va_gid = 0;
+	va.va_rdev = rdev;
 	error = nd.ni_dvp->v_op->vop_create(nd.ni_dvp, &vp, &nd.ni_cnd, &va,
 	    target);
 	if (error == 0)
@@ -425,6 +499,97 @@ out:
 	namei_done(&nd);
 	return error;
 }
+
+static int
+docreate(const char *path, enum vtype type, mode_t mode, const char *target)
+{
+	return docreate_common(path, 0, type, mode, target, 0);
+}
+
+/*
+ * mknod: character and block devices (root only), and regular files
+ * (as Linux allows).  FIFOs are not supported: there is no fifo file
+ * type, so EOPNOTSUPP says so rather than making a node that cannot
+ * be opened.
+ */
+int
+sys_mknod(struct lwp *l, const struct sys_mknod_args *uap, register_t *rv)
+{
+	mode_t perm = uap->mode & ALLPERMS & ~l->l_proc->p_umask;
+	enum vtype type;
+
+	switch (uap->mode & S_IFMT) {
+	case S_IFCHR:
+		type = VCHR;
+		break;
+	case S_IFBLK:
+		type = VBLK;
+		break;
+	case 0:
+	case S_IFREG:
+		return docreate_common(uap->path, 0, VREG, perm, NULL, 0);
+	case S_IFIFO:
+		return EOPNOTSUPP;
+	default:
+		return EINVAL;
+	}
+	if (curcred()->cr_euid != 0)
+		return EPERM;
+	if (uap->dev == NODEV)
+		return EINVAL;
+	return docreate_common(uap->path, 0, type, perm, NULL, uap->dev);
+}
+
+/* A directory made by the kernel itself (/dev at boot). */
+int
+vfs_kmkdir(const char *path, mode_t mode)
+{
+	return docreate_common(path, 1, VDIR, mode, NULL, 0);
+}
+
+/*
+ * Device nodes the kernel's drivers ask for (conf.h, devnode_create):
+ * created as root under /dev, which is made again if a test removed it.
+ */
+static int
+vfs_devnode_create(const char *path, int devtype, dev_t dev, mode_t mode)
+{
+	enum vtype type = devtype == S_IFBLK_DEVTYPE ? VBLK : VCHR;
+	int error;
+
+	error = docreate_common(path, 1, type, mode & ALLPERMS, NULL, dev);
+	if (error == ENOENT && strncmp(path, "/dev/", 5) == 0) {
+		error = docreate_common("/dev", 1, VDIR, 0755, NULL, 0);
+		if (error == 0 || error == EEXIST)
+			error = docreate_common(path, 1, type,
+			    mode & ALLPERMS, NULL, dev);
+	}
+	return error;
+}
+
+static int
+vfs_devnode_remove(const char *path)
+{
+	struct nameidata nd;
+	int error;
+
+	if ((error = namei_kernel(&nd, path, WANTPARENT)) != 0)
+		return error;
+	if (nd.ni_vp == NULL)
+		error = ENOENT;
+	else if (!vn_isdev(nd.ni_vp))
+		error = EINVAL;
+	else
+		error = nd.ni_dvp->v_op->vop_remove(nd.ni_dvp, nd.ni_vp,
+		    &nd.ni_cnd);
+	namei_done(&nd);
+	return error;
+}
+
+const struct devnode_vfsops vfs_devnodeops = {
+	.dv_create = vfs_devnode_create,
+	.dv_remove = vfs_devnode_remove,
+};
 
 int
 sys_mkdir(struct lwp *l, const struct sys_mkdir_args *uap, register_t *rv)
@@ -938,11 +1103,17 @@ int
 sys_fsync(struct lwp *l, const struct sys_fsync_args *uap, register_t *rv)
 {
 	struct file *fp;
+	struct vnode *vp;
 	int error;
 
 	if ((error = getvnode(uap->fd, &fp)) != 0)
 		return error == ESPIPE ? EINVAL : error;
-	error = VOP_FSYNC((struct vnode *)fp->f_data);
+	vp = fp->f_data;
+	/* a block device: its buffers, whatever file system holds the node */
+	if (vp->v_type == VBLK)
+		error = vflushbuf(vp, 1);
+	else
+		error = VOP_FSYNC(vp);
 	fd_putfile(fp);
 	return error;
 }
@@ -956,6 +1127,8 @@ sys_sync(struct lwp *l, const void *v, register_t *rv)
 	TAILQ_FOREACH(mp, &vfs_mountlist, mnt_list)
 		(void)mp->mnt_op->vfs_sync(mp);
 	mutex_exit(&vfs_mountlock);
+	/* then what the file systems left in the buffer cache, and wait */
+	(void)bio_sync_all();
 	return 0;
 }
 

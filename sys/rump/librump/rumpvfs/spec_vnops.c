@@ -1,0 +1,115 @@
+/*
+ * spec_vnops.c: device special files.  A device node lives in some file
+ * system, which keeps its (major, minor) in v_rdev; everything done to
+ * an open device goes to the driver through the device switch instead
+ * of to that file system.  Opens are counted in the switch
+ * (devsw_ref), so a driver cannot be unregistered under an open file.
+ *
+ * Block devices are opened and closed here; their reads and writes go
+ * through the buffer cache (spec_blk.c, vfs_bio.c), and closing one
+ * writes back what it left dirty there.
+ */
+#include <rump-sys/systm.h>
+#include <rump-sys/conf.h>
+#include <rump-sys/errno.h>
+#include <rump-sys/file.h>
+#include <rump-sys/select.h>
+#include <rump-sys/uio.h>
+#include <rump-sys/vnode.h>
+#include <rump-sys/buf.h>
+
+#include "vfs_int.h"
+
+static int
+devtype_of(struct vnode *vp)
+{
+	return vp->v_type == VBLK ? S_IFBLK_DEVTYPE : S_IFCHR_DEVTYPE;
+}
+
+int
+spec_open(struct vnode *vp, int fflag)
+{
+	dev_t dev = vp->v_rdev;
+	int devtype = devtype_of(vp), error;
+
+	KASSERT(vn_isdev(vp));
+	if ((error = devsw_ref(dev, devtype)) != 0)
+		return error;
+	if (devtype == S_IFBLK_DEVTYPE)
+		error = bdevsw_lookup(dev)->d_open(dev, fflag, devtype);
+	else
+		error = cdevsw_lookup(dev)->d_open(dev, fflag, devtype);
+	if (error != 0)
+		devsw_unref(dev, devtype);
+	return error;
+}
+
+void
+spec_close(struct vnode *vp, int fflag)
+{
+	dev_t dev = vp->v_rdev;
+	int devtype = devtype_of(vp);
+
+	/* The reference taken at open keeps the switch registered. */
+	if (devtype == S_IFBLK_DEVTYPE) {
+		if (fflag & FWRITE)
+			(void)vflushbuf(vp, 1);
+		(void)bdevsw_lookup(dev)->d_close(dev, fflag, devtype);
+	} else
+		(void)cdevsw_lookup(dev)->d_close(dev, fflag, devtype);
+	devsw_unref(dev, devtype);
+}
+
+int
+spec_read(struct vnode *vp, struct uio *uio, int fflag)
+{
+	const struct cdevsw *cd;
+
+	if (vp->v_type == VBLK)
+		return bdev_rw(vp, uio, fflag);
+	if (vp->v_type != VCHR)
+		return EOPNOTSUPP;
+	cd = cdevsw_lookup(vp->v_rdev);
+	return cd->d_read != NULL ? cd->d_read(vp->v_rdev, uio, fflag) :
+	    EOPNOTSUPP;
+}
+
+int
+spec_write(struct vnode *vp, struct uio *uio, int fflag)
+{
+	const struct cdevsw *cd;
+
+	if (vp->v_type == VBLK)
+		return bdev_rw(vp, uio, fflag);
+	if (vp->v_type != VCHR)
+		return EOPNOTSUPP;
+	cd = cdevsw_lookup(vp->v_rdev);
+	return cd->d_write != NULL ? cd->d_write(vp->v_rdev, uio, fflag) :
+	    EOPNOTSUPP;
+}
+
+int
+spec_ioctl(struct vnode *vp, u_long cmd, void *data, int fflag)
+{
+	int (*ioctl)(dev_t, u_long, void *, int);
+
+	if (vp->v_type == VBLK)
+		ioctl = bdevsw_lookup(vp->v_rdev)->d_ioctl;
+	else
+		ioctl = cdevsw_lookup(vp->v_rdev)->d_ioctl;
+	return ioctl != NULL ? ioctl(vp->v_rdev, cmd, data, fflag) : ENOTTY;
+}
+
+int
+spec_poll(struct vnode *vp, int events)
+{
+	const struct cdevsw *cd;
+
+	if (vp->v_type == VCHR) {
+		cd = cdevsw_lookup(vp->v_rdev);
+		if (cd->d_poll != NULL)
+			return cd->d_poll(vp->v_rdev, events);
+	}
+	/* no poll routine: always ready, as a disk is */
+	return events & (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM);
+}

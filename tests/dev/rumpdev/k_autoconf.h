@@ -1,0 +1,35 @@
+/*
+ * k_autoconf.h: the kernel half of t_autoconf.  Functions return 0 or a
+ * host errno (EIO when an expectation failed; the console says which).
+ */
+#ifndef _K_AUTOCONF_H_
+#define _K_AUTOCONF_H_
+
+#include <stddef.h>
+
+/* The best match wins, ties to the first registered; 0 never matches. */
+int	rump_pub_ktest_autoconf_match_priority(void);
+/* Units are the lowest free per driver; attach order is kept. */
+int	rump_pub_ktest_autoconf_units(void);
+/* A bus finds its children, which find theirs; parents are right. */
+int	rump_pub_ktest_autoconf_tree(void);
+/* config_detach of a bus takes its subtree apart, deepest first. */
+int	rump_pub_ktest_autoconf_detach_subtree(void);
+/* A driver refuses detach with EBUSY unless forced. */
+int	rump_pub_ktest_autoconf_detach_refused(void);
+/* Pseudo-devices attach under mainbus0 with a zeroed softc. */
+int	rump_pub_ktest_autoconf_pseudo(void);
+/* Bad registrations, lookups and detaches give their errno. */
+int	rump_pub_ktest_autoconf_badinput(void);
+/* A forced detach wakes a reader holding a reference, which gets EIO. */
+int	rump_pub_ktest_autoconf_refs(void);
+/* Attach a tree and more, and leave it all for shutdown to detach. */
+int	rump_pub_ktest_autoconf_leave_attached(void);
+/* Attach a device whose detach forgets to free its buffer. */
+int	rump_pub_ktest_autoconf_leaky(void);
+/* Attach a device that refuses even a forced detach, and force it. */
+int	rump_pub_ktest_autoconf_refuse_force(void);
+/* The attach/detach log ("A:x D:y ..."); readable after shutdown. */
+void	rump_pub_ktest_autoconf_log(char *buf, size_t len);
+
+#endif /* _K_AUTOCONF_H_ */

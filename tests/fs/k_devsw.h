@@ -1,0 +1,39 @@
+/*
+ * k_devsw.h: a test character device, "kdev", and the calls that drive
+ * it from the host half (t_devsw.c).  kdev keeps up to KDEV_BUFSZ bytes:
+ * writes append (ENOSPC when full), reads consume, poll is readable
+ * while bytes are kept.  A second driver, "kdevb", registers at boot
+ * with a node /dev/kdevb0 asked for before the root file system exists,
+ * and a block driver "kblk" with /dev/kblk0.
+ */
+#ifndef _K_DEVSW_H_
+#define _K_DEVSW_H_
+
+#include <rump/rumpdefs.h>
+
+#define KDEV_BUFSZ	256
+
+struct kdev_echo {
+	int	ke_in;
+	int	ke_out;		/* ke_in * 2 */
+	char	ke_name[16];	/* the driver writes its name */
+};
+
+#define KDEV_GETOPENS	RUMP_IOR('k', 1, int)	/* opens now */
+#define KDEV_SETOPENERR	RUMP_IOW('k', 2, int)	/* next opens fail so */
+#define KDEV_ECHO	RUMP_IOWR('k', 3, struct kdev_echo)
+#define KDEV_VOID	RUMP_IO('k', 4)		/* counts its calls */
+#define KBLK_GETOPENS	RUMP_IOR('b', 1, int)
+
+/* Register kdev and ask for /dev/kdev0: 0 or a host errno. */
+int	rump_pub_kdev_attach(int *majorp);
+/* Unregister it and remove its node: 0, EBUSY while open. */
+int	rump_pub_kdev_detach(void);
+/* A second registration under kdev's name: must be EEXIST. */
+int	rump_pub_kdev_attach_again(void);
+/* kdevb's major number (registered at boot). */
+int	rump_pub_kdevb_major(void);
+/* KDEV_VOID calls seen. */
+int	rump_pub_kdev_voidcalls(void);
+
+#endif /* _K_DEVSW_H_ */
