@@ -69,7 +69,7 @@ socreate(int family, int type, int proto, struct socket **sop)
 		KASSERT(so->so_pcb == NULL);
 		so->so_state |= SS_NOFDREF;
 		sofree(so);
-		sounlock(so);
+		mutex_exit(softnet_lock);
 		return error;
 	}
 	sounlock(so);
@@ -179,8 +179,8 @@ soclose(struct socket *so)
 	if (so->so_pcb != NULL)
 		so->so_proto->pr_usrreqs->pr_detach(so);
 	so->so_state |= SS_NOFDREF;
-	sofree(so);
-	sounlock(so);
+	sofree(so);		/* so may be gone now */
+	mutex_exit(softnet_lock);
 	return error;
 }
 
