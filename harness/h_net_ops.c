@@ -431,7 +431,7 @@ struct ping_req {
 static int
 ping_wait(int s, uint16_t id, uint16_t seq, long deadline)
 {
-	uint8_t buf[2048];
+	static uint8_t buf[65536];
 	struct icmphdr ic;
 	ssize_t n;
 	size_t hl;
@@ -457,8 +457,8 @@ ping_wait(int s, uint16_t id, uint16_t seq, long deadline)
 static int
 r_ping(const void *in, size_t inlen, void *out, size_t *outlen)
 {
+	static uint8_t pkt[65536];
 	struct ping_req rq;
-	uint8_t pkt[2048];
 	struct icmphdr ic;
 	struct sockaddr_in to;
 	uint16_t id = (uint16_t)getpid();
@@ -516,15 +516,13 @@ struct udp_req {
 	int		timeout_ms;
 };
 
+/* Bind a UDP socket to rq.port; the descriptor. */
 static int
-r_udp_echo(const void *in, size_t inlen, void *out, size_t *outlen)
+r_udp_bind(const void *in, size_t inlen, void *out, size_t *outlen)
 {
 	struct udp_req rq;
-	struct sockaddr_in sin, from;
-	unsigned int fromlen;
-	static uint8_t buf[65536];
-	ssize_t n;
-	int s, echoed = 0;
+	struct sockaddr_in sin;
+	int s, e;
 
 	memcpy(&rq, in, sizeof(rq));
 	*outlen = 0;
@@ -532,32 +530,65 @@ r_udp_echo(const void *in, size_t inlen, void *out, size_t *outlen)
 		return -1;
 	mksin(&sin, INADDR_ANY, rq.port);
 	if (rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    set_timeout(s, SO_RCVTIMEO, rq.timeout_ms) == -1)
-		goto fail;
+	    set_timeout(s, SO_RCVTIMEO, rq.timeout_ms) == -1) {
+		e = errno;
+		rump_sys_close(s);
+		errno = e;
+		return -1;
+	}
+	return s;
+}
+
+/* Echo on descriptor rq.n's socket (see h_net_udp_echo_start). */
+struct echo_req {
+	int	fd;
+	int	n;
+};
+
+static int
+r_udp_echo(const void *in, size_t inlen, void *out, size_t *outlen)
+{
+	static uint8_t buf[65536];
+	struct echo_req rq;
+	struct sockaddr_in from;
+	unsigned int fromlen;
+	ssize_t n;
+	int echoed = 0, e = 0;
+
+	memcpy(&rq, in, sizeof(rq));
+	*outlen = 0;
 	while (echoed < rq.n) {
 		fromlen = sizeof(from);
-		n = rump_sys_recvfrom(s, buf, sizeof(buf), 0,
+		n = rump_sys_recvfrom(rq.fd, buf, sizeof(buf), 0,
 		    (struct sockaddr *)&from, &fromlen);
 		if (n == -1 && errno == EAGAIN)
 			break;
-		if (n == -1 || rump_sys_sendto(s, buf, (size_t)n, 0,
-		    (struct sockaddr *)&from, fromlen) == -1)
-			goto fail;
+		if (n == -1 || rump_sys_sendto(rq.fd, buf, (size_t)n, 0,
+		    (struct sockaddr *)&from, fromlen) == -1) {
+			e = errno;
+			break;
+		}
 		echoed++;
 	}
-	rump_sys_close(s);
-	return echoed;
-fail:
-	rump_sys_close(s);
-	return -1;
+	rump_sys_close(rq.fd);
+	errno = e;
+	return e != 0 ? -1 : echoed;
 }
 
+/*
+ * The socket is bound before this returns, so a client may send at
+ * once; the serving runs on while the test does other things.
+ */
 void
 h_net_udp_echo_start(int k, uint16_t port, int n, int timeout_ms)
 {
 	struct udp_req rq = { 0, port, n, 0, timeout_ms };
+	struct echo_req er;
 
-	h_net_call_start(k, r_udp_echo, &rq, sizeof(rq), 0);
+	er.fd = h_net_call(k, r_udp_bind, &rq, sizeof(rq), NULL, 0, NULL);
+	NZ(k, "udp echo server: bind", er.fd);
+	er.n = n;
+	h_net_call_start(k, r_udp_echo, &er, sizeof(er), 0);
 }
 
 int
@@ -675,15 +706,13 @@ struct tcp_rep {
 	long		badoff;		/* first mismatch, or -1 */
 };
 
+/* A listening TCP socket on rq.port (backlog 1); the descriptor. */
 static int
-r_tcp_sink(const void *in, size_t inlen, void *out, size_t *outlen)
+r_tcp_listen(const void *in, size_t inlen, void *out, size_t *outlen)
 {
-	static uint8_t buf[65536];
 	struct tcp_req rq;
-	struct tcp_rep rp = { 0, -1 };
 	struct sockaddr_in sin;
-	int s, c, one = 1;
-	ssize_t n;
+	int s, one = 1, e;
 
 	memcpy(&rq, in, sizeof(rq));
 	*outlen = 0;
@@ -694,12 +723,35 @@ r_tcp_sink(const void *in, size_t inlen, void *out, size_t *outlen)
 	    sizeof(one)) == -1 ||
 	    rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
 	    rump_sys_listen(s, 1) == -1 ||
-	    set_timeout(s, SO_RCVTIMEO, 15000) == -1 ||
-	    (c = rump_sys_accept(s, NULL, NULL)) == -1) {
+	    set_timeout(s, SO_RCVTIMEO, 15000) == -1) {
+		e = errno;
 		rump_sys_close(s);
+		errno = e;
 		return -1;
 	}
+	return s;
+}
+
+/* Accept on rq.nbytes (the listening descriptor), read, check. */
+static int
+r_tcp_sink(const void *in, size_t inlen, void *out, size_t *outlen)
+{
+	static uint8_t buf[65536];
+	struct tcp_req rq;
+	struct tcp_rep rp = { 0, -1 };
+	int s, c, e;
+	ssize_t n;
+
+	memcpy(&rq, in, sizeof(rq));
+	*outlen = 0;
+	s = (int)rq.nbytes;
+	c = rump_sys_accept(s, NULL, NULL);
+	e = errno;
 	rump_sys_close(s);
+	if (c == -1) {
+		errno = e;
+		return -1;
+	}
 	(void)set_timeout(c, SO_RCVTIMEO, 15000);
 	while ((n = rump_sys_read(c, buf, sizeof(buf))) > 0) {
 		for (ssize_t i = 0; i < n; i++) {
@@ -713,17 +765,24 @@ r_tcp_sink(const void *in, size_t inlen, void *out, size_t *outlen)
 		if (rp.badoff != -1)
 			break;
 	}
+	e = errno;
 	rump_sys_close(c);
 	memcpy(out, &rp, sizeof(rp));
 	*outlen = sizeof(rp);
+	errno = e;
 	return n == -1 ? -1 : 0;
 }
 
+/* Listening when this returns; the accept and reads run on. */
 void
 h_net_tcp_sink_start(int k, uint16_t port, uint32_t seed)
 {
 	struct tcp_req rq = { 0, port, seed, 0 };
+	int s;
 
+	s = h_net_call(k, r_tcp_listen, &rq, sizeof(rq), NULL, 0, NULL);
+	NZ(k, "tcp sink: listen", s);
+	rq.nbytes = s;
 	h_net_call_start(k, r_tcp_sink, &rq, sizeof(rq),
 	    sizeof(struct tcp_rep));
 }

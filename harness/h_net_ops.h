@@ -62,7 +62,7 @@ int	h_net_ping(int k, const char *dst, int count, int size,
 	    int timeout_ms);
 
 /*
- * UDP echo: the server (started with h_net_call_start semantics: call
+ * UDP echo: the server (bound when this returns; call
  * h_net_udp_echo_finish later) binds port and echoes datagrams until
  * it has echoed n of them or none came for timeout_ms; the finish
  * returns how many it echoed.
