@@ -9,12 +9,15 @@
  * values at its boundary.
  */
 #include <sys/socket.h>
+#include <sys/select.h>
 #include <sys/time.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
@@ -521,6 +524,100 @@ H_TC(sockets_left_open, "sockets a test leaves open are closed at "
 	(void)s;
 }
 
+struct delayed_send {
+	int	ds_fd;
+	int	ds_ms;
+	struct sockaddr_in ds_to;
+};
+
+static void *
+delayed_send(void *arg)
+{
+	struct delayed_send *ds = arg;
+
+	usleep((useconds_t)ds->ds_ms * 1000);
+	if (rump_sys_sendto(ds->ds_fd, "wake", 4, 0,
+	    (struct sockaddr *)&ds->ds_to, sizeof(ds->ds_to)) != 4)
+		return (void *)1;
+	return NULL;
+}
+
+H_TC(poll_readiness, "poll: a UDP socket is writable at once, readable "
+    "only once a datagram is queued, and a blocked poll wakes when one "
+    "arrives; select agrees")
+{
+	struct sockaddr_in srv = sin_of("127.0.0.1", 9900);
+	struct delayed_send ds;
+	struct pollfd pfd[2];
+	struct timeval tv = { 0, 0 };
+	pthread_t t;
+	fd_set rs;
+	void *ret;
+	char buf[8];
+	uint64_t t0;
+	int s, c;
+
+	s = udp_bound("127.0.0.1", 9900);
+	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	pfd[0].fd = s;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = c;
+	pfd[1].events = POLLOUT;
+	ATF_REQUIRE_EQ(RL(rump_sys_poll(pfd, 2, 0)), 1);
+	ATF_REQUIRE_EQ(pfd[0].revents, 0);
+	ATF_REQUIRE_EQ(pfd[1].revents, POLLOUT);
+	t0 = now_ms();
+	ATF_REQUIRE_EQ(RL(rump_sys_poll(pfd, 1, 60)), 0);
+	ATF_REQUIRE(now_ms() - t0 >= 50);
+	FD_ZERO(&rs);
+	FD_SET(s, &rs);
+	ATF_REQUIRE_EQ(RL(rump_sys_select(s + 1, &rs, NULL, NULL, &tv)), 0);
+
+	ds.ds_fd = c;
+	ds.ds_ms = 100;
+	ds.ds_to = srv;
+	ATF_REQUIRE_EQ(pthread_create(&t, NULL, delayed_send, &ds), 0);
+	t0 = now_ms();
+	ATF_REQUIRE_EQ(RL(rump_sys_poll(pfd, 1, 5000)), 1);
+	ATF_REQUIRE(pfd[0].revents & POLLIN);
+	ATF_REQUIRE_MSG(now_ms() - t0 >= 80, "woke after %llu ms",
+	    (unsigned long long)(now_ms() - t0));
+	ATF_REQUIRE_EQ(pthread_join(t, &ret), 0);
+	ATF_REQUIRE(ret == NULL);
+	FD_ZERO(&rs);
+	FD_SET(s, &rs);
+	tv.tv_usec = 1000;
+	ATF_REQUIRE_EQ(RL(rump_sys_select(s + 1, &rs, NULL, NULL, &tv)), 1);
+	ATF_REQUIRE(FD_ISSET(s, &rs));
+	ATF_REQUIRE_EQ(RL(rump_sys_recv(s, buf, sizeof(buf), 0)), 4);
+	ATF_REQUIRE_EQ(RL(rump_sys_poll(pfd, 1, 0)), 0);
+	RL(rump_sys_close(s));
+	RL(rump_sys_close(c));
+}
+
+H_TC(poll_error_and_shutdown, "poll reports a pending socket error "
+    "(POLLERR, with POLLIN) and a socket shut for reading as readable")
+{
+	struct sockaddr_in dst = sin_of("127.0.0.1", 9901);
+	struct pollfd pfd;
+	char buf[4];
+	int c;
+
+	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	RL(rump_sys_connect(c, (struct sockaddr *)&dst, sizeof(dst)));
+	RL(rump_sys_send(c, "x", 1, 0));
+	pfd.fd = c;
+	pfd.events = POLLIN;
+	ATF_REQUIRE_EQ(RL(rump_sys_poll(&pfd, 1, 5000)), 1);
+	ATF_REQUIRE(pfd.revents & POLLERR);
+	H_REQUIRE_ERRNO(ECONNREFUSED, rump_sys_recv(c, buf, sizeof(buf), 0));
+	RL(rump_sys_shutdown(c, SHUT_RD));
+	ATF_REQUIRE_EQ(RL(rump_sys_poll(&pfd, 1, 0)), 1);
+	ATF_REQUIRE(pfd.revents & POLLIN);
+	ATF_REQUIRE_EQ(RL(rump_sys_recv(c, buf, sizeof(buf), 0)), 0);
+	RL(rump_sys_close(c));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, udp_echo_lo0);
@@ -537,5 +634,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, udp_large_datagram_lo0);
 	ATF_TP_ADD_TC(tp, close_with_queued_data);
 	ATF_TP_ADD_TC(tp, sockets_left_open);
+	ATF_TP_ADD_TC(tp, poll_readiness);
+	ATF_TP_ADD_TC(tp, poll_error_and_shutdown);
 	return atf_no_error();
 }

@@ -22,7 +22,7 @@
 #define RUMP_IFNAMSIZ	16
 
 struct rump_ifreq_name {
-	char		ifr_name[RUMP_IFNAMSIZ];
+	char		rin_name[RUMP_IFNAMSIZ];	/* not ifr_name: <net/if.h> macro */
 };
 
 /* A driver-specific string (shmif: the bus file path). */

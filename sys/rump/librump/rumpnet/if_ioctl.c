@@ -277,11 +277,11 @@ ifioctl(struct socket *so, u_long cmd, void *data, struct lwp *l)
 	case RUMP_SIOCGRTABLE:
 		return rt_list(data);
 	case RUMP_SIOCIFCREATE:
-		rn->ifr_name[RUMP_IFNAMSIZ - 1] = '\0';
-		return if_clone_create(rn->ifr_name);
+		rn->rin_name[RUMP_IFNAMSIZ - 1] = '\0';
+		return if_clone_create(rn->rin_name);
 	case RUMP_SIOCIFDESTROY:
-		rn->ifr_name[RUMP_IFNAMSIZ - 1] = '\0';
-		return if_clone_destroy(rn->ifr_name);
+		rn->rin_name[RUMP_IFNAMSIZ - 1] = '\0';
+		return if_clone_destroy(rn->rin_name);
 	case RUMP_SIOCGIFSTATS:
 		return if_getstats(data);
 	case RUMP_SIOCSLINKSTR:
