@@ -248,6 +248,17 @@ h_net_ifupdown(int k, const char *ifname, int up)
 	    sizeof(ifr)));
 }
 
+int
+h_net_ifmtu(int k, const char *ifname, int mtu)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_mtu = mtu;
+	return remote_ioctl(k, SIOCSIFMTU, &ifr, sizeof(ifr));
+}
+
 void
 h_net_ifconfig(int k, const char *ifname, const char *cidr)
 {

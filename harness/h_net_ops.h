@@ -30,6 +30,8 @@ void	h_net_ifdestroy(int k, const char *ifname);
 
 /* Add addr/prefix to ifname and bring it up. */
 void	h_net_ifconfig(int k, const char *ifname, const char *cidr);
+/* Set the MTU; 0 or -1 with errno (EINVAL out of range). */
+int	h_net_ifmtu(int k, const char *ifname, int mtu);
 /* Bring ifname up or down. */
 void	h_net_ifupdown(int k, const char *ifname, int up);
 /* Add a route: dst "default" or "a.b.c.d/len", via gateway. */

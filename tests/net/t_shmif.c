@@ -226,6 +226,26 @@ H_NET_TC(interface_down_drops, "frames reaching an interface that is "
 	ATF_REQUIRE_EQ(h_net_ping(0, "10.0.0.2", 2, 56, 2000), 2);
 }
 
+H_NET_TC(jumbo_mtu, "the MTU goes up to what the bus carries (9004 "
+    "bytes with the Ethernet header: 9018); jumbo datagrams then cross "
+    "unfragmented")
+{
+	struct rump_ifstats ifs;
+	struct rump_ipstat st;
+
+	net_pair("bus0");
+	H_REQUIRE_ERRNO(EINVAL, h_net_ifmtu(0, "shmif0", 9005));
+	RL(h_net_ifmtu(0, "shmif0", 9004));
+	RL(h_net_ifmtu(1, "shmif0", 9000));
+	h_net_ifstats(0, "shmif0", &ifs);
+	ATF_REQUIRE_EQ(ifs.ifs_mtu, 9004);
+	h_net_udp_echo_start(1, 7, 2, 5000);
+	ATF_REQUIRE_EQ(h_net_udp_client(0, "10.0.0.2", 7, 2, 8000, 2000), 2);
+	ATF_REQUIRE_EQ(h_net_udp_echo_finish(1), 2);
+	h_net_ipstat(1, &st);
+	ATF_REQUIRE_EQ(st.ips_fragments, 0);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -235,5 +255,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, random_local_macs);
 	ATF_TP_ADD_TC(tp, malformed_frames_counted);
 	ATF_TP_ADD_TC(tp, interface_down_drops);
+	ATF_TP_ADD_TC(tp, jumbo_mtu);
 	return atf_no_error();
 }

@@ -410,6 +410,17 @@ ATF_TC_BODY(wait_timeout_interrupt, tc)
 	ATF_REQUIRE_EQ(rumpcomp_shmif_wait(rx, 10000), RUMP_EINTR);
 	RZ(pthread_join(t, NULL));
 	ATF_REQUIRE_EQ(rumpcomp_shmif_wait(rx, 10000), RUMP_EINTR);
+	/* Receiving stops too, frames or not. */
+	{
+		struct rumpcomp_shmif *tx = attach(BUS, 0);
+		uint8_t buf[64];
+		size_t len;
+
+		KZ(rumpcomp_shmif_send(tx, buf, mkframe(buf, 1, 64)));
+		ATF_REQUIRE_EQ(rumpcomp_shmif_recv(rx, buf, sizeof(buf), &len),
+		    RUMP_EINTR);
+		rumpcomp_shmif_detach(tx);
+	}
 	rumpcomp_shmif_detach(rx);
 }
 

@@ -48,6 +48,8 @@ struct shmif_sc {
 	uint8_t		 sc_enaddr[ETHER_ADDR_LEN];
 	kmutex_t	 sc_mtx;	/* the fields below, sc_txbuf */
 	struct rumpcomp_shmif *sc_bus;	/* NULL: not connected */
+	/* The receive thread's, set before it starts, cleared after join. */
+	struct rumpcomp_shmif *sc_rxbus;
 	char		*sc_path;	/* kmem, sc_pathlen bytes */
 	size_t		 sc_pathlen;
 	struct lwp	*sc_rcvl;	/* receive thread */
@@ -84,22 +86,27 @@ shmif_rcv(void *arg)
 	int error;
 
 	/*
-	 * Our attachment, read once: shmif_unlink clears sc_bus before it
-	 * interrupts and joins us, and a plain read could be repeated.
+	 * Not sc_bus, which shmif_unlink clears before it interrupts and
+	 * joins us, maybe before we first ran: sc_rxbus stays until then.
 	 */
-	bus = __atomic_load_n(&sc->sc_bus, __ATOMIC_ACQUIRE);
+	bus = sc->sc_rxbus;
 
 	for (;;) {
-		/* Host waits and copies need no CPU: give it back. */
-		rump_unschedule();
-		while ((error = rumpcomp_shmif_recv(bus, sc->sc_rxbuf,
-		    SHMIF_FRAMEMAX, &len)) == EAGAIN) {
-			if (rumpcomp_shmif_wait(bus, -1) == EINTR) {
-				error = EINTR;
+		/*
+		 * Take frames while there are some, keeping the CPU (the bus
+		 * lock is held only to copy one); sleep on the bus with the
+		 * CPU given back when there are none.
+		 */
+		error = rumpcomp_shmif_recv(bus, sc->sc_rxbuf, SHMIF_FRAMEMAX,
+		    &len);
+		if (error == EAGAIN) {
+			rump_unschedule();
+			error = rumpcomp_shmif_wait(bus, -1);
+			rump_schedule();
+			if (error == EINTR)
 				break;
-			}
+			continue;
 		}
-		rump_schedule();
 		if (error == EINTR)
 			break;
 		if (error != 0 || len < ETHER_HDR_LEN) {
@@ -165,6 +172,7 @@ shmif_unlink(struct shmif_sc *sc)
 		return;
 	rumpcomp_shmif_interrupt(bus);
 	kthread_join(l);
+	sc->sc_rxbus = NULL;
 	rumpcomp_shmif_detach(bus);
 	kmem_free(sc->sc_path, sc->sc_pathlen);
 	sc->sc_path = NULL;
@@ -191,6 +199,7 @@ shmif_link(struct shmif_sc *sc, const char *path)
 		return error;
 	mutex_enter(&sc->sc_mtx);
 	sc->sc_bus = bus;
+	sc->sc_rxbus = bus;
 	sc->sc_path = kmem_alloc(len, KM_SLEEP);
 	sc->sc_pathlen = len;
 	memcpy(sc->sc_path, path, len);
@@ -200,6 +209,7 @@ shmif_link(struct shmif_sc *sc, const char *path)
 	if (error != 0) {
 		mutex_enter(&sc->sc_mtx);
 		sc->sc_bus = NULL;
+		sc->sc_rxbus = NULL;
 		mutex_exit(&sc->sc_mtx);
 		rumpcomp_shmif_detach(bus);
 		kmem_free(sc->sc_path, len);

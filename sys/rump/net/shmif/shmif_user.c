@@ -406,6 +406,8 @@ rumpcomp_shmif_recv(struct rumpcomp_shmif *att, void *buf, size_t buflen,
 	struct shmif_pkthdr ph;
 	int error = RUMP_EAGAIN, kick;
 
+	if (att->sa_interrupted)
+		return RUMP_EINTR;
 	bus_lock(bus);
 	kick = flush_stale_held(att);
 	while (error == RUMP_EAGAIN && att->sa_rd != bus->sb_head) {

@@ -7,9 +7,9 @@
  * Only freestanding types here: the kernel includes this file.  Every
  * call returns 0 or a kernel (NetBSD-numbered) errno value, like a
  * hypercall.  None of them touches the virtual CPU: the kernel half
- * releases it around rumpcomp_shmif_wait and rumpcomp_shmif_recv, the
- * only calls that may sleep for long.  send takes the bus lock, which
- * holders keep only while copying one frame (like a spin mutex).
+ * releases it around rumpcomp_shmif_wait, the only call that sleeps
+ * for long.  send and recv take the bus lock, which holders keep only
+ * while copying one frame (like a spin mutex).
  */
 #ifndef _SHMIF_USER_H_
 #define _SHMIF_USER_H_
@@ -41,8 +41,10 @@ int	rumpcomp_shmif_send(struct rumpcomp_shmif *att, const void *frame,
  * Take the next frame another attachment sent, without blocking.
  * 0 with the frame in buf and its length in *lenp; EAGAIN when there
  * is none; EMSGSIZE when it did not fit in buflen (it is skipped and
- * *lenp says how long it was).  Frames the reader missed because the
- * ring lapped it, and malformed records, are skipped and counted.
+ * *lenp says how long it was); EINTR once the attachment was
+ * interrupted.  Frames the reader missed because the ring lapped it,
+ * and malformed records, are skipped and counted.  Takes the bus lock
+ * only to copy one frame, so the kernel may call it holding its CPU.
  */
 int	rumpcomp_shmif_recv(struct rumpcomp_shmif *att, void *buf,
 	    size_t buflen, size_t *lenp);
