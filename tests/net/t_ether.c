@@ -12,6 +12,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <net/route.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
@@ -485,6 +486,135 @@ H_TC(port_unreachable_on_wire, "a UDP datagram for a closed port brings "
 	teardown(s);
 }
 
+static struct rump_ipstat
+ipstat(int s)
+{
+	struct rump_ipstat st;
+
+	RL(rump_sys_ioctl(s, RUMP_SIOCGIPSTAT, &st));
+	return st;
+}
+
+/* Change ttl and DF of a frame made by mkudp_frame, fixing the sum. */
+static void
+frame_ip(uint8_t *buf, int ttl, int df)
+{
+	struct ip *iph = (struct ip *)(buf + 14);
+
+	iph->ip_ttl = (uint8_t)ttl;
+	iph->ip_off = htons(df ? IP_DF : 0);
+	iph->ip_sum = 0;
+	iph->ip_sum = cksum(iph, 20, 0);
+}
+
+static int
+add_route(int s, const char *dst, const char *mask, const char *gw)
+{
+	struct rtentry rt;
+	struct sockaddr_in d = sin_of(dst, 0), m = sin_of(mask, 0);
+	struct sockaddr_in g = sin_of(gw, 0);
+
+	memset(&rt, 0, sizeof(rt));
+	memcpy(&rt.rt_dst, &d, sizeof(d));
+	memcpy(&rt.rt_genmask, &m, sizeof(m));
+	memcpy(&rt.rt_gateway, &g, sizeof(g));
+	rt.rt_flags = RTF_UP | RTF_GATEWAY;
+	return rump_sys_ioctl(s, SIOCADDRT, &rt);
+}
+
+H_TC(forwarding, "a datagram for another network is dropped unless "
+    "forwarding is on; forwarded, its TTL drops by one; TTL 1 brings "
+    "time exceeded, no route net unreachable, DF over the MTU need-frag, "
+    "and without DF it leaves in fragments")
+{
+	static char big[1001];
+	uint8_t in[1600], out[1600];
+	struct ip *oip = (struct ip *)(out + 14);
+	struct icmp *icp = (struct icmp *)(out + 34);
+	struct rump_ipstat b, a;
+	struct ifreq ifr;
+	size_t ilen, olen;
+	int s = setup(), on = 1;
+
+	arp_set(s, PEER, mac_peer, 0);
+	RL(add_route(s, "10.9.9.0", "255.255.255.0", PEER));
+	ilen = mkudp_frame(in, mac_us, "10.9.9.9", 53, "forward me");
+	b = ipstat(s);
+	RZ(rump_pub_ktest_ether_input(in, ilen));
+	usleep(50000);
+	a = ipstat(s);
+	ATF_REQUIRE_EQ(a.ips_cantforward, b.ips_cantforward + 1);
+	no_frame();
+
+	RL(rump_sys_ioctl(s, RUMP_SIOCSIPFORWARDING, &on));
+	b = a;
+	RZ(rump_pub_ktest_ether_input(in, ilen));
+	RZ(rump_pub_ktest_ether_take(out, sizeof(out), &olen, 2000));
+	a = ipstat(s);
+	ATF_REQUIRE_EQ(a.ips_forward, b.ips_forward + 1);
+	ATF_REQUIRE_EQ(olen, ilen);
+	ATF_REQUIRE_EQ(memcmp(out, mac_peer, 6), 0);
+	ATF_REQUIRE_EQ(memcmp(out + 6, mac_us, 6), 0);
+	ATF_REQUIRE_EQ(oip->ip_ttl, 63);
+	ATF_REQUIRE_EQ(oip->ip_dst.s_addr, ip("10.9.9.9"));
+	ATF_REQUIRE_EQ(oip->ip_src.s_addr, ip(PEER));
+	ATF_REQUIRE_EQ(cksum(oip, 20, 0), 0);
+	ATF_REQUIRE_EQ(memcmp(out + 34, in + 34, ilen - 34), 0);
+
+	frame_ip(in, 1, 0);
+	b = a;
+	RZ(rump_pub_ktest_ether_input(in, ilen));
+	RZ(rump_pub_ktest_ether_take(out, sizeof(out), &olen, 2000));
+	a = ipstat(s);
+	ATF_REQUIRE_EQ(a.ips_ttlexceeded, b.ips_ttlexceeded + 1);
+	ATF_REQUIRE_EQ(oip->ip_p, IPPROTO_ICMP);
+	ATF_REQUIRE_EQ(oip->ip_dst.s_addr, ip(PEER));
+	ATF_REQUIRE_EQ(icp->icmp_type, ICMP_TIMXCEED);
+	ATF_REQUIRE_EQ(icp->icmp_code, ICMP_TIMXCEED_INTRANS);
+
+	ilen = mkudp_frame(in, mac_us, "10.8.8.8", 53, "no route");
+	b = a;
+	RZ(rump_pub_ktest_ether_input(in, ilen));
+	RZ(rump_pub_ktest_ether_take(out, sizeof(out), &olen, 2000));
+	a = ipstat(s);
+	ATF_REQUIRE_EQ(a.ips_noroute, b.ips_noroute + 1);
+	ATF_REQUIRE_EQ(icp->icmp_type, ICMP_UNREACH);
+	ATF_REQUIRE_EQ(icp->icmp_code, ICMP_UNREACH_NET);
+
+	memset(big, 'b', sizeof(big) - 1);
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "kte0");
+	ifr.ifr_mtu = 576;
+	RL(rump_sys_ioctl(s, SIOCSIFMTU, &ifr));
+	ilen = mkudp_frame(in, mac_us, "10.9.9.9", 53, big);
+	frame_ip(in, 64, 1);
+	b = a;
+	RZ(rump_pub_ktest_ether_input(in, ilen));
+	RZ(rump_pub_ktest_ether_take(out, sizeof(out), &olen, 2000));
+	a = ipstat(s);
+	ATF_REQUIRE_EQ(a.ips_cantfrag, b.ips_cantfrag + 1);
+	ATF_REQUIRE_EQ(icp->icmp_type, ICMP_UNREACH);
+	ATF_REQUIRE_EQ(icp->icmp_code, ICMP_UNREACH_NEEDFRAG);
+	ATF_REQUIRE_EQ(ntohs(icp->icmp_nextmtu), 576);
+
+	frame_ip(in, 64, 0);
+	b = a;
+	RZ(rump_pub_ktest_ether_input(in, ilen));
+	RZ(rump_pub_ktest_ether_take(out, sizeof(out), &olen, 2000));
+	/* 1008 bytes of UDP: 552 (a multiple of 8) and 456 */
+	ATF_REQUIRE_EQ(olen, 14u + 20 + 552);
+	ATF_REQUIRE_EQ(ntohs(oip->ip_off), IP_MF);
+	ATF_REQUIRE_EQ(cksum(oip, 20, 0), 0);
+	RZ(rump_pub_ktest_ether_take(out, sizeof(out), &olen, 2000));
+	ATF_REQUIRE_EQ(ntohs(oip->ip_off), 552 / 8);
+	ATF_REQUIRE_EQ(olen, 14u + 20 + 456);
+	ATF_REQUIRE_EQ(cksum(oip, 20, 0), 0);
+	a = ipstat(s);
+	ATF_REQUIRE_EQ(a.ips_fragmented, b.ips_fragmented + 1);
+	ATF_REQUIRE_EQ(a.ips_forward, b.ips_forward + 1);
+	teardown(s);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, arp_request_answered);
@@ -494,5 +624,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, bad_frames_counted);
 	ATF_TP_ADD_TC(tp, udp_over_ether);
 	ATF_TP_ADD_TC(tp, port_unreachable_on_wire);
+	ATF_TP_ADD_TC(tp, forwarding);
 	return atf_no_error();
 }
