@@ -48,6 +48,8 @@ rump_pub_ktest_tcp_knob(const char *name, uint64_t v)
 		tcp_knobs.tk_drop_nth = (unsigned)v;
 	else if (strcmp(name, "blackhole") == 0)
 		tcp_knobs.tk_blackhole = v != 0;
+	else if (strcmp(name, "oowlimit_ms") == 0)
+		tcp_knobs.tk_oowlimit_ns = v * MS;
 	else if (strcmp(name, "rfc5961") == 0)
 		tcp_knobs.tk_rfc5961 = v != 0;
 	else

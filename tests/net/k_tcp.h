@@ -13,8 +13,9 @@
 /*
  * Set a tunable: "msl_ms", "rto_init_ms", "rto_min_ms", "delack_ms", "conntimeo_ms",
  * "keepidle", "keepintvl", "keepcnt", "synrxtshift", "maxrxtshift",
- * "drop_nth" (drop the Nth outgoing segment from now), "blackhole"
- * (drop every outgoing segment), "rfc5961", or "defaults".  ENOENT
+ * "drop_nth" (drop the Nth outgoing data segment from now), "blackhole"
+ * (drop every outgoing segment), "rfc5961", "oowlimit_ms" (the least
+ * time between ACKs to unacceptable segments), or "defaults".  ENOENT
  * for an unknown name.
  */
 int	rump_pub_ktest_tcp_knob(const char *name, uint64_t val);

@@ -51,9 +51,46 @@ tcp_reset_for(const struct tcpseg *ts)
 		    0, ts->ts_seq + seglen, TH_RST | TH_ACK);
 }
 
+/*
+ * May we answer an unacceptable segment with an ACK?  Two stacks that
+ * disagree about the sequence space (an injected segment, a reboot)
+ * would otherwise answer each other's ACKs forever.  Pure ACKs and
+ * SYNs are answered at most once per tk_oowlimit_ns per connection
+ * (RFC 5961 7); segments with data always are (an ACK loop has none).
+ */
+static bool
+tcp_oow_ok(struct tcpcb *tp, const struct tcpseg *ts)
+{
+	uint64_t now;
+
+	if (ts != NULL && ts->ts_len > 0 && !(ts->ts_flags & TH_SYN))
+		return true;
+	if (tcp_knobs.tk_oowlimit_ns == 0)
+		return true;
+	now = rump_monotime_ns();
+	if (tp->t_lastoow != 0 && now - tp->t_lastoow < tcp_knobs.tk_oowlimit_ns) {
+		TCP_STATINC(tcps_ackratelimited);
+		return false;
+	}
+	tp->t_lastoow = now;
+	return true;
+}
+
+/* Answer an unacceptable segment with <SEQ=SND.NXT><ACK=RCV.NXT>. */
+static void
+tcp_ack_oow(struct tcpcb *tp, const struct tcpseg *ts)
+{
+	if (!tcp_oow_ok(tp, ts))
+		return;
+	tp->t_flags |= TF_ACKNOW;
+	(void)tcp_output(tp);
+}
+
 void
 tcp_challenge_ack(struct tcpcb *tp)
 {
+	if (!tcp_oow_ok(tp, NULL))
+		return;
 	TCP_STATINC(tcps_challengeack);
 	tp->t_flags |= TF_ACKNOW;
 	(void)tcp_output(tp);
@@ -481,8 +518,7 @@ tcp_trim(struct tcpcb *tp, struct tcpseg *ts, struct mbuf *m,
 		/* A retransmitted FIN in TIME_WAIT restarts the clock. */
 		if (tp->t_state == TCPS_TIME_WAIT && (ts->ts_flags & TH_FIN))
 			tcp_timer_arm(tp, TCPT_2MSL, tcp_2msl_ns());
-		tp->t_flags |= TF_ACKNOW;
-		(void)tcp_output(tp);
+		tcp_ack_oow(tp, ts);
 		return false;
 	}
 	todrop = (int)(tp->rcv_nxt - ts->ts_seq);
@@ -532,8 +568,7 @@ tcp_input_ack(struct tcpcb *tp, struct tcpseg *ts, bool *dropp)
 	}
 	if (SEQ_GT(ts->ts_ack, tp->snd_max)) {
 		TCP_STATINC(tcps_rcvacktoomuch);
-		tp->t_flags |= TF_ACKNOW;
-		(void)tcp_output(tp);
+		tcp_ack_oow(tp, ts);
 		return NULL;
 	}
 	if (tcp_knobs.tk_rfc5961 &&

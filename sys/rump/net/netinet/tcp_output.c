@@ -30,16 +30,16 @@ static const uint8_t tcp_outflags[TCP_NSTATES] = {
 #define TCPIP_HDRLEN	((int)(sizeof(struct ip) + TCP_HDRLEN))
 
 /*
- * The test hooks: when tk_drop_nth is N > 0, the Nth segment from now
- * is freed instead of sent; with tk_blackhole every one is.  Returns
- * true if m was eaten.
+ * The test hooks: when tk_drop_nth is N > 0, the Nth segment carrying
+ * data from now is freed instead of sent; with tk_blackhole every
+ * segment is.  Returns true if m was eaten.
  */
 static bool
-tcp_test_drop(struct mbuf *m)
+tcp_test_drop(struct mbuf *m, bool data)
 {
 	if (tcp_knobs.tk_blackhole)
 		goto drop;
-	if (tcp_knobs.tk_drop_nth == 0)
+	if (tcp_knobs.tk_drop_nth == 0 || !data)
 		return false;
 	if (--tcp_knobs.tk_drop_nth != 0)
 		return false;
@@ -78,12 +78,12 @@ tcp_fill_headers(struct mbuf *m, struct in_addr src, in_port_t sport,
 }
 
 static int
-tcp_ip_output(struct mbuf *m, struct route *ro)
+tcp_ip_output(struct mbuf *m, struct route *ro, bool data)
 {
 	int error;
 
 	TCP_STATINC(tcps_sndtotal);
-	if (tcp_test_drop(m))
+	if (tcp_test_drop(m, data))
 		return 0;
 	error = ip_output(m, ro, 0);
 	if (error != 0)
@@ -107,7 +107,7 @@ tcp_respond(struct in_addr src, in_port_t sport, struct in_addr dst,
 		TCP_STATINC(tcps_sndrst);
 	else
 		TCP_STATINC(tcps_sndacks);
-	(void)tcp_ip_output(m, NULL);
+	(void)tcp_ip_output(m, NULL, false);
 }
 
 void
@@ -365,7 +365,7 @@ tcp_output_once(struct tcpcb *tp, bool *morep)
 		if (tcp_timer_armed(tp, TCPT_DELACK))
 			tcp_timer_disarm(tp, TCPT_DELACK);
 	}
-	return tcp_ip_output(m, &inp->inp_route);
+	return tcp_ip_output(m, &inp->inp_route, len > 0);
 }
 
 int

@@ -43,6 +43,7 @@ tcp_knobs_default(void)
 	tcp_knobs.tk_sendspace = 64 * 1024;
 	tcp_knobs.tk_recvspace = 128 * 1024;
 	tcp_knobs.tk_rfc5961 = true;
+	tcp_knobs.tk_oowlimit_ns = 500 * 1000 * 1000;
 }
 
 int
@@ -335,7 +336,7 @@ static const struct {
 	TCPSTAT_FIELD(tcps_rcvdupack), TCPSTAT_FIELD(tcps_rcvackpack),
 	TCPSTAT_FIELD(tcps_rcvackbyte), TCPSTAT_FIELD(tcps_rcvwinupd),
 	TCPSTAT_FIELD(tcps_rcvrstdrop), TCPSTAT_FIELD(tcps_rcvsyndrop),
-	TCPSTAT_FIELD(tcps_challengeack), TCPSTAT_FIELD(tcps_rcvmemdrop),
+	TCPSTAT_FIELD(tcps_challengeack), TCPSTAT_FIELD(tcps_ackratelimited), TCPSTAT_FIELD(tcps_rcvmemdrop),
 	TCPSTAT_FIELD(tcps_rcvafterfin), TCPSTAT_FIELD(tcps_rexmttimeo),
 	TCPSTAT_FIELD(tcps_persisttimeo), TCPSTAT_FIELD(tcps_keeptimeo),
 	TCPSTAT_FIELD(tcps_keepprobe), TCPSTAT_FIELD(tcps_keepdrops),

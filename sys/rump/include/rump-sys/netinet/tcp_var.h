@@ -85,6 +85,7 @@ struct tcpcb {
 	unsigned	 t_segsunacked;	/* full segments not yet ACKed */
 	uint64_t	 t_rcvtime;	/* ns, last segment received */
 	uint64_t	 t_sndtime;	/* ns, last data sent */
+	uint64_t	 t_lastoow;	/* ns, last ACK to a bad segment */
 	unsigned	 t_keepidle;	/* seconds (TCP_KEEPIDLE) */
 	unsigned	 t_keepintvl;
 	unsigned	 t_keepcnt;
@@ -171,6 +172,7 @@ struct tcpstat {
 	uint64_t	tcps_rcvrstdrop;	/* RST not exactly at rcv_nxt */
 	uint64_t	tcps_rcvsyndrop;	/* SYN on a synced connection */
 	uint64_t	tcps_challengeack;	/* RFC 5961 ACKs sent */
+	uint64_t	tcps_ackratelimited;	/* ACKs to bad segments held */
 	uint64_t	tcps_rcvmemdrop;	/* no memory to queue */
 	uint64_t	tcps_rcvafterfin;	/* data past the peer's FIN */
 
@@ -208,7 +210,8 @@ struct tcp_knobs {
 	size_t		tk_sendspace;		/* default SO_SNDBUF */
 	size_t		tk_recvspace;		/* default SO_RCVBUF */
 	bool		tk_rfc5961;		/* challenge ACKs */
-	/* Test hooks: drop the Nth segment output from now (0: off), */
+	uint64_t	tk_oowlimit_ns;		/* ACKs to bad segments: 500 ms */
+	/* Test hooks: drop the Nth data segment sent from now (0: off), */
 	unsigned	tk_drop_nth;
 	/* or every segment (an unplugged cable). */
 	bool		tk_blackhole;
