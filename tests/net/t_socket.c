@@ -45,11 +45,33 @@ sin_of(const char *addr, int port)
 	return sin;
 }
 
+/*
+ * Sockets of the tests give up waiting after 3 s (SO_RCVTIMEO): a lost
+ * datagram (fault injection drops them) fails the case, never hangs it.
+ */
+static int
+xsocket(int domain, int type, int proto)
+{
+	struct timeval tv = { 3, 0 };
+	int s = rump_sys_socket(domain, type, proto), e;
+
+	if (s == -1)
+		return -1;
+	if (rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)) == -1) {
+		e = errno;
+		rump_sys_close(s);
+		errno = e;
+		return -1;
+	}
+	return s;
+}
+
 static int
 udp_bound(const char *addr, int port)
 {
 	struct sockaddr_in sin = sin_of(addr, port);
-	int s = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	int s = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 
 	RL(rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)));
 	return s;
@@ -73,7 +95,7 @@ H_TC(udp_echo_lo0, "a UDP datagram to 127.0.0.1 arrives with its sender's "
 	int s, c;
 
 	s = udp_bound("127.0.0.1", 7777);
-	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	c = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	ATF_REQUIRE_EQ(RL(rump_sys_sendto(c, "ping", 4, 0,
 	    (struct sockaddr *)&srv, sizeof(srv))), 4);
 	RL(rump_sys_getsockname(c, (struct sockaddr *)&me, &mlen));
@@ -105,7 +127,7 @@ H_TC(udp_datagram_boundaries, "datagrams keep their boundaries; a short "
 	int s, c;
 
 	s = udp_bound("127.0.0.1", 7000);
-	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	c = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	RL(rump_sys_connect(c, (struct sockaddr *)&srv, sizeof(srv)));
 	RL(rump_sys_write(c, "first", 5));
 	RL(rump_sys_send(c, "second-datagram", 15, 0));
@@ -139,7 +161,7 @@ H_TC(udp_sendmsg_gathers, "sendmsg sends its iovecs as one datagram to "
 	int s, c;
 
 	s = udp_bound("127.0.0.1", 7001);
-	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	c = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_name = &srv;
 	msg.msg_namelen = sizeof(srv);
@@ -171,7 +193,7 @@ H_TC(bind_eaddrinuse, "a second bind to a bound address and port is "
 	int s1, s2;
 
 	s1 = udp_bound("127.0.0.1", 9000);
-	s2 = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	s2 = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	H_REQUIRE_ERRNO(EADDRINUSE, rump_sys_bind(s2, (struct sockaddr *)&a,
 	    sizeof(a)));
 	H_REQUIRE_ERRNO(EADDRINUSE, rump_sys_bind(s2,
@@ -182,7 +204,7 @@ H_TC(bind_eaddrinuse, "a second bind to a bound address and port is "
 	    sizeof(other)));
 	RL(rump_sys_close(s1));
 	/* closed: the port is free again */
-	s1 = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	s1 = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	RL(rump_sys_bind(s1, (struct sockaddr *)&a, sizeof(a)));
 	RL(rump_sys_close(s1));
 	RL(rump_sys_close(s2));
@@ -195,9 +217,9 @@ H_TC(bind_reuseaddr, "with SO_REUSEADDR on both, two UDP sockets share a "
 	int s1, s2, s3, on = 1, v;
 	socklen_t len = sizeof(v);
 
-	s1 = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
-	s2 = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
-	s3 = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	s1 = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
+	s2 = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
+	s3 = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	RL(rump_sys_setsockopt(s1, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)));
 	RL(rump_sys_getsockopt(s1, SOL_SOCKET, SO_REUSEADDR, &v, &len));
 	ATF_REQUIRE(v != 0);
@@ -237,22 +259,22 @@ H_TC(bad_arguments, "each bad argument has its errno: EBADF, ENOTSOCK, "
 	RL(rump_sys_close(p[0]));
 	RL(rump_sys_close(p[1]));
 
-	H_REQUIRE_ERRNO(EAFNOSUPPORT, rump_sys_socket(AF_INET6, SOCK_DGRAM,
+	H_REQUIRE_ERRNO(EAFNOSUPPORT, xsocket(AF_INET6, SOCK_DGRAM,
 	    0));
-	H_REQUIRE_ERRNO(EAFNOSUPPORT, rump_sys_socket(AF_UNIX, SOCK_STREAM,
+	H_REQUIRE_ERRNO(EAFNOSUPPORT, xsocket(AF_UNIX, SOCK_STREAM,
 	    0));
-	H_REQUIRE_ERRNO(EAFNOSUPPORT, rump_sys_socket(12345, SOCK_DGRAM, 0));
-	H_REQUIRE_ERRNO(EPROTONOSUPPORT, rump_sys_socket(AF_INET, SOCK_DGRAM,
+	H_REQUIRE_ERRNO(EAFNOSUPPORT, xsocket(12345, SOCK_DGRAM, 0));
+	H_REQUIRE_ERRNO(EPROTONOSUPPORT, xsocket(AF_INET, SOCK_DGRAM,
 	    IPPROTO_TCP));
-	H_REQUIRE_ERRNO(EPROTONOSUPPORT, rump_sys_socket(AF_INET, SOCK_DGRAM,
+	H_REQUIRE_ERRNO(EPROTONOSUPPORT, xsocket(AF_INET, SOCK_DGRAM,
 	    IPPROTO_ICMP));
-	H_REQUIRE_ERRNO(ESOCKTNOSUPPORT, rump_sys_socket(AF_INET,
+	H_REQUIRE_ERRNO(ESOCKTNOSUPPORT, xsocket(AF_INET,
 	    SOCK_SEQPACKET, 0));
-	H_REQUIRE_ERRNO(EINVAL, rump_sys_socket(AF_INET, SOCK_DGRAM, -1));
-	H_REQUIRE_ERRNO(EINVAL, rump_sys_socket(AF_INET, SOCK_DGRAM | 0x100,
+	H_REQUIRE_ERRNO(EINVAL, xsocket(AF_INET, SOCK_DGRAM, -1));
+	H_REQUIRE_ERRNO(EINVAL, xsocket(AF_INET, SOCK_DGRAM | 0x100,
 	    0));
 
-	s = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	s = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	H_REQUIRE_ERRNO(EFAULT, rump_sys_bind(s, (struct sockaddr *)8,
 	    sizeof(a)));
 	H_REQUIRE_ERRNO(EINVAL, rump_sys_bind(s, (struct sockaddr *)&a, 4));
@@ -296,7 +318,7 @@ H_TC(nonblocking_eagain, "receiving with nothing there is EAGAIN on a "
 	char buf[4];
 	int s, t;
 
-	s = RL(rump_sys_socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+	s = RL(xsocket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
 	ATF_REQUIRE(RL(rump_sys_fcntl(s, F_GETFL, 0)) & O_NONBLOCK);
 	H_REQUIRE_ERRNO(EAGAIN, rump_sys_recv(s, buf, sizeof(buf), 0));
 	H_REQUIRE_ERRNO(EAGAIN, rump_sys_read(s, buf, sizeof(buf)));
@@ -345,7 +367,7 @@ H_TC(socket_options, "SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_RCVBUF and "
 	socklen_t len;
 	int s, v;
 
-	s = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	s = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	len = sizeof(v);
 	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &len));
 	ATF_REQUIRE_EQ(v, SOCK_DGRAM);
@@ -392,7 +414,7 @@ H_TC(udp_connected_refused, "a connected UDP socket sending to a port "
 	char buf[4];
 	int c, u;
 
-	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	c = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	RL(rump_sys_connect(c, (struct sockaddr *)&dst, sizeof(dst)));
 	RL(rump_sys_send(c, "x", 1, 0));
 	/* the error comes back through the softint: wait for it */
@@ -400,7 +422,7 @@ H_TC(udp_connected_refused, "a connected UDP socket sending to a port "
 	/* reported once */
 	H_REQUIRE_ERRNO(EAGAIN, rump_sys_recv(c, buf, sizeof(buf),
 	    MSG_DONTWAIT));
-	u = RL(rump_sys_socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+	u = RL(xsocket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
 	RL(rump_sys_sendto(u, "x", 1, 0, (struct sockaddr *)&dst,
 	    sizeof(dst)));
 	usleep(50000);
@@ -434,7 +456,7 @@ H_TC(ping_lo0, "an ICMP echo request to 127.0.0.1 from a raw socket is "
 	struct ip *ip;
 	int s, n, seq, tries;
 
-	s = RL(rump_sys_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	s = RL(xsocket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 	for (seq = 1; seq <= 3; seq++) {
 		memset(pkt, 0, sizeof(pkt));
 		icp->type = ICMP_ECHO;
@@ -477,7 +499,7 @@ H_TC(udp_large_datagram_lo0, "a 60000-byte datagram crosses lo0 (MTU "
 	for (i = 0; i < (int)sizeof(out); i++)
 		out[i] = (char)(i * 7 + i / 251);
 	s = udp_bound("127.0.0.1", 9600);
-	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	c = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	ATF_REQUIRE_EQ(RL(rump_sys_sendto(c, out, 60000, 0,
 	    (struct sockaddr *)&srv, sizeof(srv))), 60000);
 	ATF_REQUIRE_EQ(RL(rump_sys_recv(s, in, sizeof(in), 0)), 60000);
@@ -501,7 +523,7 @@ H_TC(close_with_queued_data, "closing sockets with unread datagrams "
 
 	memset(buf, 'z', sizeof(buf));
 	s = udp_bound("127.0.0.1", 9700);
-	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	c = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	for (i = 0; i < 20; i++)
 		RL(rump_sys_sendto(c, buf, sizeof(buf), 0,
 		    (struct sockaddr *)&srv, sizeof(srv)));
@@ -517,7 +539,7 @@ H_TC(sockets_left_open, "sockets a test leaves open are closed at "
 	int s, c;
 
 	s = udp_bound("127.0.0.1", 9800);
-	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	c = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	RL(rump_sys_sendto(c, "left", 4, 0, (struct sockaddr *)&srv,
 	    sizeof(srv)));
 	usleep(20000);
@@ -558,7 +580,7 @@ H_TC(poll_readiness, "poll: a UDP socket is writable at once, readable "
 	int s, c;
 
 	s = udp_bound("127.0.0.1", 9900);
-	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	c = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	pfd[0].fd = s;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = c;
@@ -603,7 +625,7 @@ H_TC(poll_error_and_shutdown, "poll reports a pending socket error "
 	char buf[4];
 	int c;
 
-	c = RL(rump_sys_socket(AF_INET, SOCK_DGRAM, 0));
+	c = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	RL(rump_sys_connect(c, (struct sockaddr *)&dst, sizeof(dst)));
 	RL(rump_sys_send(c, "x", 1, 0));
 	pfd.fd = c;
