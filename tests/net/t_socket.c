@@ -546,6 +546,122 @@ H_TC(sockets_left_open, "sockets a test leaves open are closed at "
 	(void)s;
 }
 
+/* A datagram with its own IPv4 header, for IP_HDRINCL. */
+static size_t
+mk_ip(unsigned char *p, int proto, const void *payload, size_t len)
+{
+	struct ip *ip = (struct ip *)p;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->ip_v = 4;
+	ip->ip_hl = 5;
+	ip->ip_ttl = 64;
+	ip->ip_p = (uint8_t)proto;
+	ip->ip_len = htons((uint16_t)(20 + len));
+	ip->ip_src.s_addr = htonl(INADDR_LOOPBACK);
+	ip->ip_dst.s_addr = htonl(INADDR_LOOPBACK);
+	memcpy(p + 20, payload, len);
+	return 20 + len;
+}
+
+H_TC(raw_hdrincl, "an IPPROTO_RAW socket sends datagrams with the "
+    "header it built (IP_HDRINCL); the kernel fills in id and checksum "
+    "and a UDP socket receives the datagram")
+{
+	unsigned char pkt[64], buf[32];
+	struct sockaddr_in dst = sin_of("127.0.0.1", 0);
+	struct udphdr_s { uint16_t sp, dp, len, sum; } uh;
+	socklen_t len = sizeof(int);
+	int r, u, v;
+
+	u = udp_bound("127.0.0.1", 9950);
+	r = RL(xsocket(AF_INET, SOCK_RAW, IPPROTO_RAW));
+	RL(rump_sys_getsockopt(r, IPPROTO_IP, IP_HDRINCL, &v, &len));
+	ATF_REQUIRE_EQ(v, 1);
+	uh.sp = htons(1234);
+	uh.dp = htons(9950);
+	uh.len = htons(8 + 5);
+	uh.sum = 0;
+	memcpy(buf, &uh, 8);
+	memcpy(buf + 8, "hdrin", 5);
+	RL(rump_sys_sendto(r, pkt, mk_ip(pkt, IPPROTO_UDP, buf, 13), 0,
+	    (struct sockaddr *)&dst, sizeof(dst)));
+	ATF_REQUIRE_EQ(RL(rump_sys_recv(u, buf, sizeof(buf), 0)), 5);
+	ATF_REQUIRE_EQ(memcmp(buf, "hdrin", 5), 0);
+	/* a header too short to be one */
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_sendto(r, pkt, 12, 0,
+	    (struct sockaddr *)&dst, sizeof(dst)));
+	RL(rump_sys_close(r));
+	RL(rump_sys_close(u));
+}
+
+H_TC(raw_protocol_sockets, "a raw socket of protocol 99 receives every "
+    "protocol-99 datagram with its IP header, filtered by connect; with "
+    "no such socket, ICMP protocol unreachable comes back")
+{
+	struct sockaddr_in lo = sin_of("127.0.0.1", 0), got;
+	socklen_t glen = sizeof(got);
+	unsigned char pkt[64], buf[128];
+	struct ip *ip = (struct ip *)buf;
+	int a, b, h, ic, n, tries;
+
+	a = RL(xsocket(AF_INET, SOCK_RAW, 99));
+	b = RL(xsocket(AF_INET, SOCK_RAW, 99));
+	RL(rump_sys_bind(a, (struct sockaddr *)&lo, sizeof(lo)));
+	RL(rump_sys_getsockname(a, (struct sockaddr *)&got, &glen));
+	ATF_REQUIRE_EQ(got.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	RL(rump_sys_connect(b, (struct sockaddr *)&lo, sizeof(lo)));
+	RL(rump_sys_send(b, "proto99", 7, 0));
+	n = (int)RL(rump_sys_recv(a, buf, sizeof(buf), 0));
+	ATF_REQUIRE_EQ(n, 20 + 7);
+	ATF_REQUIRE_EQ(ip->ip_p, 99);
+	ATF_REQUIRE_EQ(memcmp(buf + 20, "proto99", 7), 0);
+	/* the sender is a protocol-99 socket too: it sees its own */
+	ATF_REQUIRE_EQ(RL(rump_sys_recv(b, buf, sizeof(buf), 0)), 27);
+	RL(rump_sys_close(a));
+	RL(rump_sys_close(b));
+
+	ic = RL(xsocket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	h = RL(xsocket(AF_INET, SOCK_RAW, IPPROTO_RAW));
+	RL(rump_sys_sendto(h, pkt, mk_ip(pkt, 99, "nobody", 6), 0,
+	    (struct sockaddr *)&lo, sizeof(lo)));
+	for (tries = 0; tries < 5; tries++) {
+		n = (int)RL(rump_sys_recv(ic, buf, sizeof(buf), 0));
+		if (n >= 28 && buf[20] == ICMP_UNREACH)
+			break;
+	}
+	ATF_REQUIRE_EQ(buf[20], ICMP_UNREACH);
+	ATF_REQUIRE_EQ(buf[21], ICMP_UNREACH_PROTOCOL);
+	ATF_REQUIRE_EQ(((struct ip *)(buf + 28))->ip_p, 99);
+	RL(rump_sys_close(ic));
+	RL(rump_sys_close(h));
+}
+
+H_TC(linger_and_shutdown, "SO_LINGER on a datagram socket does not delay "
+    "close; shutdown(SHUT_WR) makes sends EPIPE, SHUT_RD makes reads "
+    "return 0; a bad how is EINVAL")
+{
+	struct sockaddr_in dst = sin_of("127.0.0.1", 9960);
+	struct linger l = { 1, 5 };
+	uint64_t t0;
+	char buf[4];
+	int s, r;
+
+	r = udp_bound("127.0.0.1", 9960);
+	s = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
+	RL(rump_sys_connect(s, (struct sockaddr *)&dst, sizeof(dst)));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_shutdown(s, 7));
+	RL(rump_sys_shutdown(s, SHUT_WR));
+	H_REQUIRE_ERRNO(EPIPE, rump_sys_send(s, "x", 1, MSG_NOSIGNAL));
+	RL(rump_sys_shutdown(s, SHUT_RD));
+	ATF_REQUIRE_EQ(RL(rump_sys_recv(s, buf, sizeof(buf), 0)), 0);
+	RL(rump_sys_setsockopt(s, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
+	t0 = now_ms();
+	RL(rump_sys_close(s));
+	ATF_REQUIRE(now_ms() - t0 < 1000);
+	RL(rump_sys_close(r));
+}
+
 struct delayed_send {
 	int	ds_fd;
 	int	ds_ms;
@@ -658,5 +774,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, sockets_left_open);
 	ATF_TP_ADD_TC(tp, poll_readiness);
 	ATF_TP_ADD_TC(tp, poll_error_and_shutdown);
+	ATF_TP_ADD_TC(tp, raw_hdrincl);
+	ATF_TP_ADD_TC(tp, raw_protocol_sockets);
+	ATF_TP_ADD_TC(tp, linger_and_shutdown);
 	return atf_no_error();
 }
