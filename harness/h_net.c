@@ -91,6 +91,9 @@ timeout_ms(void)
 
 	if (s != NULL && (v = atoi(s)) > 0)
 		return v;
+	/* Under valgrind (its preload library is in the environment). */
+	if ((s = getenv("LD_PRELOAD")) != NULL && strstr(s, "vgpreload"))
+		return 10 * H_NET_TIMEOUT_DEFAULT;
 	return H_NET_TIMEOUT_DEFAULT;
 }
 
@@ -405,23 +408,29 @@ stop(int k, int check, char *why, size_t whylen)
 	if (check && !hk->hk_pending &&
 	    send_msg(hk->hk_fd, &rq, sizeof(rq), NULL, 0) == 0)
 		n = recv_msg(hk->hk_fd, &rp, sizeof(rp), report,
-		    sizeof(report) - 1, H_NET_GRACE_MS);
+		    sizeof(report) - 1, timeout_ms());
 	if (n < 0)
 		kill(hk->hk_pid, SIGKILL);
-	status = reap(hk->hk_pid, H_NET_GRACE_MS);
+	/* After a clean shutdown the exit may still take a while. */
+	status = reap(hk->hk_pid, n < 0 ? H_NET_GRACE_MS : timeout_ms());
 	close(hk->hk_fd);
 	if (check && n < 0)
 		append(why, whylen, "kernel %d: %s", k,
 		    hk->hk_pending ? "still in a call" :
 		    WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) :
 		    "no answer to shutdown");
-	else if (check && rp.rp_ret != 0)
-		append(why, whylen, "kernel %d: reboot: %s", k,
-		    strerror(rp.rp_errno));
-	else if (check && n > 0 && report[0] != '\0') {
+	else if (check) {
+		if (rp.rp_ret != 0)
+			append(why, whylen, "kernel %d: reboot: %s", k,
+			    strerror(rp.rp_errno));
 		report[n] = '\0';
-		append(why, whylen, "kernel %d: kernel memory leak: %s", k,
-		    report);
+		if (report[0] != '\0')
+			append(why, whylen, "kernel %d: kernel memory leak: "
+			    "%s", k, report);
+		/* 97: valgrind found errors (tools/leaks.sh) */
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			append(why, whylen, "kernel %d: exited with status "
+			    "%#x after shutdown", k, status);
 	}
 	hk->hk_pid = 0;
 	nkerns--;

@@ -18,8 +18,9 @@
  * synchronous (h_net_call) or started and collected later
  * (h_net_call_start / h_net_call_finish), so that two kernels can
  * block at once: a server in one, a client in the other.  Every wait
- * for an answer has a time limit (H_NET_TIMEOUT_MS, default 20000 ms,
- * overridable in the environment); running out fails the case.
+ * for an answer has a time limit (H_NET_TIMEOUT_MS in the environment;
+ * default 20000 ms, ten times that under valgrind); running out fails
+ * the case.
  *
  * Teardown.  h_net_teardown() asks each kernel to shut down, collects
  * its kernel memory leak report, reaps it (SIGKILL after a grace

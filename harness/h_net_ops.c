@@ -519,9 +519,10 @@ h_net_ping(int k, const char *dst, int count, int size, int timeout_ms)
 	return n;
 }
 
+/* Requests have no padding: every byte sent is initialised. */
 struct udp_req {
 	uint32_t	addr;
-	uint16_t	port;
+	uint32_t	port;
 	int		n;
 	int		size;
 	int		timeout_ms;
@@ -539,7 +540,7 @@ r_udp_bind(const void *in, size_t inlen, void *out, size_t *outlen)
 	*outlen = 0;
 	if ((s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) == -1)
 		return -1;
-	mksin(&sin, INADDR_ANY, rq.port);
+	mksin(&sin, INADDR_ANY, (uint16_t)rq.port);
 	if (rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
 	    set_timeout(s, SO_RCVTIMEO, rq.timeout_ms) == -1) {
 		e = errno;
@@ -628,7 +629,7 @@ r_udp_client(const void *in, size_t inlen, void *out, size_t *outlen)
 	}
 	if ((s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) == -1)
 		return -1;
-	mksin(&to, rq.addr, rq.port);
+	mksin(&to, rq.addr, (uint16_t)rq.port);
 	if (set_timeout(s, SO_RCVTIMEO, rq.timeout_ms) == -1)
 		goto fail;
 	for (int i = 0; i < rq.n; i++) {
@@ -675,7 +676,7 @@ r_udp_probe(const void *in, size_t inlen, void *out, size_t *outlen)
 	*outlen = 0;
 	if ((s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) == -1)
 		return -1;
-	mksin(&to, rq.addr, rq.port);
+	mksin(&to, rq.addr, (uint16_t)rq.port);
 	memset(buf, 0x55, sizeof(buf));
 	if (rump_sys_connect(s, (struct sockaddr *)&to, sizeof(to)) == -1 ||
 	    set_timeout(s, SO_RCVTIMEO, rq.timeout_ms) == -1 ||
@@ -706,10 +707,11 @@ h_net_pattern(uint32_t seed, long off)
 }
 
 struct tcp_req {
-	uint32_t	addr;
-	uint16_t	port;
-	uint32_t	seed;
 	long		nbytes;
+	uint32_t	addr;
+	uint32_t	port;
+	uint32_t	seed;
+	uint32_t	pad;
 };
 
 struct tcp_rep {
@@ -729,7 +731,7 @@ r_tcp_listen(const void *in, size_t inlen, void *out, size_t *outlen)
 	*outlen = 0;
 	if ((s = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		return -1;
-	mksin(&sin, INADDR_ANY, rq.port);
+	mksin(&sin, INADDR_ANY, (uint16_t)rq.port);
 	if (rump_sys_setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one,
 	    sizeof(one)) == -1 ||
 	    rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
@@ -788,7 +790,7 @@ r_tcp_sink(const void *in, size_t inlen, void *out, size_t *outlen)
 void
 h_net_tcp_sink_start(int k, uint16_t port, uint32_t seed)
 {
-	struct tcp_req rq = { 0, port, seed, 0 };
+	struct tcp_req rq = { 0, 0, port, seed, 0 };
 	int s;
 
 	s = h_net_call(k, r_tcp_listen, &rq, sizeof(rq), NULL, 0, NULL);
@@ -828,7 +830,7 @@ r_tcp_source(const void *in, size_t inlen, void *out, size_t *outlen)
 	*outlen = 0;
 	if ((s = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		return -1;
-	mksin(&to, rq.addr, rq.port);
+	mksin(&to, rq.addr, (uint16_t)rq.port);
 	if (rump_sys_connect(s, (struct sockaddr *)&to, sizeof(to)) == -1)
 		goto fail;
 	while (off < rq.nbytes) {
@@ -852,7 +854,7 @@ int
 h_net_tcp_source(int k, const char *dst, uint16_t port, long nbytes,
     uint32_t seed)
 {
-	struct tcp_req rq = { parse_addr(dst), port, seed, nbytes };
+	struct tcp_req rq = { nbytes, parse_addr(dst), port, seed, 0 };
 
 	return h_net_call(k, r_tcp_source, &rq, sizeof(rq), NULL, 0, NULL);
 }

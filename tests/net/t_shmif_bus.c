@@ -549,6 +549,57 @@ ATF_TC_BODY(pcap_oracle, tc)
 	ATF_REQUIRE_MSG(strstr(report, "Bad checksum") != NULL, "%s", report);
 }
 
+/* Run shmif2pcap (next to the test programs) with args; exit status. */
+static int
+run_tool(const atf_tc_t *tc, const char *args)
+{
+	const char *srcdir = atf_tc_get_config_var_wd(tc, "srcdir", ".");
+	char cmd[2048];
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "%s/../../bin/shmif2pcap %s 2>tool.err",
+	    srcdir, args);
+	status = system(cmd);
+	ATF_REQUIRE(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+ATF_TC(pcap_tool_bad_input);
+ATF_TC_HEAD(pcap_tool_bad_input, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "shmif2pcap refuses files that are "
+	    "not buses or logs, and stops at a damaged log, keeping the "
+	    "frames before the damage");
+}
+ATF_TC_BODY(pcap_tool_bad_input, tc)
+{
+	struct stat st;
+	FILE *f;
+	long len;
+
+	ATF_REQUIRE_EQ(run_tool(tc, ""), 2);
+	ATF_REQUIRE_EQ(run_tool(tc, "missing out.pcap"), 1);
+	ATF_REQUIRE((f = fopen("text", "w")) != NULL);
+	fprintf(f, "no bus here\n");
+	fclose(f);
+	ATF_REQUIRE_EQ(run_tool(tc, "text out.pcap"), 1);
+	/* A log cut in the middle of its third frame. */
+	oracle_traffic("good", 0);
+	RL(stat("good.log", &st));
+	len = (long)sizeof(struct shmif_loghdr) +
+	    2 * (long)sizeof(struct shmif_pkthdr) + 52 + 98 + 10;
+	RL(truncate("good.log", len));
+	ATF_REQUIRE_EQ(run_tool(tc, "good.log cut.pcap"), 1);
+	RL(stat("cut.pcap", &st));
+	ATF_REQUIRE_EQ(st.st_size, 24 + 2 * 16 + 52 + 98);
+	/* A bus whose header is damaged. */
+	ATF_REQUIRE((f = fopen("good", "r+")) != NULL);
+	ATF_REQUIRE_EQ(fseek(f, 12, SEEK_SET), 0);	/* sb_ringsize */
+	ATF_REQUIRE_EQ(fwrite("\1\0\0\0", 4, 1, f), 1);
+	fclose(f);
+	ATF_REQUIRE_EQ(run_tool(tc, "good out.pcap"), 1);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -564,5 +615,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, dead_lock_holder);
 	ATF_TP_ADD_TC(tp, capture_log);
 	ATF_TP_ADD_TC(tp, pcap_oracle);
+	ATF_TP_ADD_TC(tp, pcap_tool_bad_input);
 	return atf_no_error();
 }

@@ -193,8 +193,8 @@ r_accept_one(const void *in, size_t inlen, void *out, size_t *outlen)
  * EOF; 0 when EOF came with no error.
  */
 struct close_req {
-	int	fd;
 	long	at_ms;
+	long	fd;
 };
 
 static int
@@ -210,13 +210,13 @@ r_close_at(const void *in, size_t inlen, void *out, size_t *outlen)
 	do {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 	} while (ts.tv_sec * 1000L + ts.tv_nsec / 1000000L < rq.at_ms);
-	if (rump_sys_shutdown(rq.fd, SHUT_WR) == -1)
+	if (rump_sys_shutdown((int)rq.fd, SHUT_WR) == -1)
 		return -1;
-	while ((n = rump_sys_read(rq.fd, buf, sizeof(buf))) > 0)
+	while ((n = rump_sys_read((int)rq.fd, buf, sizeof(buf))) > 0)
 		continue;
 	if (n == -1)
 		return -1;
-	return rump_sys_close(rq.fd);
+	return rump_sys_close((int)rq.fd);
 }
 
 H_NET_TC(tcp_simultaneous_close, "both ends closing at the same moment "
