@@ -738,8 +738,9 @@ H_TC(poll_error_and_shutdown, "poll reports a pending socket error "
 {
 	struct sockaddr_in dst = sin_of("127.0.0.1", 9901);
 	struct pollfd pfd;
+	socklen_t len;
 	char buf[4];
-	int c;
+	int c, v;
 
 	c = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
 	RL(rump_sys_connect(c, (struct sockaddr *)&dst, sizeof(dst)));
@@ -748,6 +749,13 @@ H_TC(poll_error_and_shutdown, "poll reports a pending socket error "
 	pfd.events = POLLIN;
 	ATF_REQUIRE_EQ(RL(rump_sys_poll(&pfd, 1, 5000)), 1);
 	ATF_REQUIRE(pfd.revents & POLLERR);
+	/* SO_ERROR reads it (as the host's errno) and clears it */
+	len = sizeof(v);
+	RL(rump_sys_getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &len));
+	ATF_REQUIRE_EQ(v, ECONNREFUSED);
+	RL(rump_sys_getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &len));
+	ATF_REQUIRE_EQ(v, 0);
+	RL(rump_sys_send(c, "x", 1, 0));
 	H_REQUIRE_ERRNO(ECONNREFUSED, rump_sys_recv(c, buf, sizeof(buf), 0));
 	RL(rump_sys_shutdown(c, SHUT_RD));
 	ATF_REQUIRE_EQ(RL(rump_sys_poll(&pfd, 1, 0)), 1);

@@ -13,6 +13,7 @@
 #include <rump-sys/socketvar.h>
 #include <rump-sys/time.h>
 #include <rump-sys/uio.h>
+#include <rump/rumpuser.h>
 
 #include "rumpnet_int.h"
 
@@ -443,7 +444,11 @@ sogetopt_socket(struct socket *so, struct sockopt *sopt)
 		    &so->so_snd, &tv);
 		return sockopt_set(sopt, &tv, sizeof(tv));
 	case SO_TYPE:		val = so->so_type; break;
-	case SO_ERROR:		val = so->so_error; so->so_error = 0; break;
+	case SO_ERROR:
+		/* an errno crosses the boundary: the host's number */
+		val = rumpuser_errno_tohost(so->so_error);
+		so->so_error = 0;
+		break;
 	case SO_SNDBUF:		val = (int)so->so_snd.sb_hiwat; break;
 	case SO_RCVBUF:		val = (int)so->so_rcv.sb_hiwat; break;
 	case SO_RCVLOWAT:	val = (int)so->so_rcv.sb_lowat; break;
