@@ -17,16 +17,26 @@
 #include "h_net.h"
 #include "h_net_ops.h"
 
-/* Two kernels on one bus: kernel 0 is 10.0.0.1, kernel 1 10.0.0.2. */
+/*
+ * Two kernels on one bus: kernel 0 is 10.0.0.1, kernel 1 10.0.0.2,
+ * booted with env (NULL: defaults, one virtual CPU).
+ */
 static inline void
-net_pair(const char *bus)
+net_pair_env(const char *bus, const char *env)
 {
-	int a = h_net_start(NULL), b = h_net_start(NULL);
+	int a = h_net_start(env), b = h_net_start(env);
 
 	ATF_REQUIRE_EQ(h_net_shmif(a, bus), 0);
 	ATF_REQUIRE_EQ(h_net_shmif(b, bus), 0);
 	h_net_ifconfig(a, "shmif0", "10.0.0.1/24");
 	h_net_ifconfig(b, "shmif0", "10.0.0.2/24");
+}
+
+static inline void
+net_pair(const char *bus)
+{
+
+	net_pair_env(bus, NULL);
 }
 
 static inline int

@@ -41,6 +41,20 @@ H_NET_TC(udp_echo, "UDP datagrams of several sizes go to a server in "
 	ATF_REQUIRE_EQ(h_net_udp_echo_finish(1), 30);
 }
 
+H_NET_TC(udp_echo_mp, "UDP echo between kernels with two virtual CPUs "
+    "each (the receive thread, the softint and the callers in parallel)")
+{
+
+	net_pair_env("bus0", "RUMP_NCPU=2");
+	h_net_udp_echo_start(1, 7, 200, 5000);
+	ATF_REQUIRE_EQ(h_net_udp_client(0, "10.0.0.2", 7, 100, 64, 2000),
+	    100);
+	ATF_REQUIRE_EQ(h_net_udp_client(0, "10.0.0.2", 7, 100, 3000, 2000),
+	    100);
+	ATF_REQUIRE_EQ(h_net_udp_echo_finish(1), 200);
+	ATF_REQUIRE_EQ(h_net_ping(1, "10.0.0.1", 3, 56, 2000), 3);
+}
+
 H_NET_TC(udp_port_unreachable, "a datagram to a closed port brings an "
     "ICMP port unreachable, which a connected socket reports as "
     "ECONNREFUSED")
@@ -172,6 +186,7 @@ ATF_TP_ADD_TCS(tp)
 
 	ATF_TP_ADD_TC(tp, ping_two_kernels);
 	ATF_TP_ADD_TC(tp, udp_echo);
+	ATF_TP_ADD_TC(tp, udp_echo_mp);
 	ATF_TP_ADD_TC(tp, udp_port_unreachable);
 	ATF_TP_ADD_TC(tp, fragments_reassembled);
 	ATF_TP_ADD_TC(tp, forwarding_three_kernels);

@@ -27,6 +27,17 @@ H_NET_TC(tcp_transfer_1mib, "1 MiB over TCP from one kernel to another "
 	ATF_REQUIRE_EQ(h_net_tcp_sink_finish(1), MIB);
 }
 
+H_NET_TC(tcp_transfer_mp, "1 MiB over TCP between kernels with two "
+    "virtual CPUs each arrives complete and in order")
+{
+
+	net_pair_env("bus0", "RUMP_NCPU=2");
+	net_require_tcp(0);
+	h_net_tcp_sink_start(1, 5001, 13);
+	RL(h_net_tcp_source(0, "10.0.0.2", 5001, MIB, 13));
+	ATF_REQUIRE_EQ(h_net_tcp_sink_finish(1), MIB);
+}
+
 H_NET_TC(tcp_transfer_lossy_bus, "1 MiB over TCP arrives intact though "
     "the bus drops, duplicates and reorders 5% of frames each")
 {
@@ -246,6 +257,7 @@ ATF_TP_ADD_TCS(tp)
 {
 
 	ATF_TP_ADD_TC(tp, tcp_transfer_1mib);
+	ATF_TP_ADD_TC(tp, tcp_transfer_mp);
 	ATF_TP_ADD_TC(tp, tcp_transfer_lossy_bus);
 	ATF_TP_ADD_TC(tp, tcp_connection_refused);
 	ATF_TP_ADD_TC(tp, tcp_listen_backlog_overflow);
