@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -764,6 +765,52 @@ H_TC(poll_error_and_shutdown, "poll reports a pending socket error "
 	RL(rump_sys_close(c));
 }
 
+#define NTHREADS	4
+#define NDGRAMS		400
+
+static void *
+udp_pingpong(void *arg)
+{
+	int port = 9970 + (int)(intptr_t)arg, s, c, i, n;
+	struct sockaddr_in srv = sin_of("127.0.0.1", port);
+	char buf[64], want[64];
+
+	if ((s = xsocket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
+	    (c = xsocket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return (void *)"socket";
+	if (rump_sys_bind(s, (struct sockaddr *)&srv, sizeof(srv)) == -1 ||
+	    rump_sys_connect(c, (struct sockaddr *)&srv, sizeof(srv)) == -1)
+		return (void *)"bind/connect";
+	for (i = 0; i < NDGRAMS; i++) {
+		n = snprintf(want, sizeof(want), "%d:%d", port, i);
+		if (rump_sys_send(c, want, (size_t)n, 0) != n)
+			return (void *)"send";
+		if (rump_sys_recv(s, buf, sizeof(buf), 0) != n ||
+		    memcmp(buf, want, (size_t)n) != 0)
+			return (void *)"recv";
+	}
+	rump_sys_close(c);
+	rump_sys_close(s);
+	return NULL;
+}
+
+H_TC_ENV(udp_threads_mp, "RUMP_NCPU=2", "four threads on two virtual "
+    "CPUs exchange datagrams over lo0 at once; every one arrives intact")
+{
+	pthread_t t[NTHREADS];
+	void *ret;
+	int i;
+
+	for (i = 0; i < NTHREADS; i++)
+		ATF_REQUIRE_EQ(pthread_create(&t[i], NULL, udp_pingpong,
+		    (void *)(intptr_t)i), 0);
+	for (i = 0; i < NTHREADS; i++) {
+		ATF_REQUIRE_EQ(pthread_join(t[i], &ret), 0);
+		ATF_REQUIRE_MSG(ret == NULL, "thread %d: %s", i,
+		    (const char *)ret);
+	}
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, udp_echo_lo0);
@@ -785,5 +832,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, raw_hdrincl);
 	ATF_TP_ADD_TC(tp, raw_protocol_sockets);
 	ATF_TP_ADD_TC(tp, linger_and_shutdown);
+	ATF_TP_ADD_TC(tp, udp_threads_mp);
 	return atf_no_error();
 }
