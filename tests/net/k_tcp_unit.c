@@ -123,7 +123,7 @@ rump_pub_ktest_tcp_cc_slowstart(void)
 	KTEST_CHECK(tcp_cc_iw(2191) == 4382, "");
 	KTEST_CHECK(tcp_cc_iw(16384) == 32768, "");
 
-	tcp_cc_init(&cc, 1000);
+	tcp_cc_init(&cc, 1000, 0);
 	KTEST_CHECK(cc.cc_cwnd == 4000, "%u", cc.cc_cwnd);
 	/* Slow start: a full segment acked adds one SMSS... */
 	(void)tcp_cc_newack(&cc, 1000, 1000);
@@ -156,7 +156,7 @@ rump_pub_ktest_tcp_cc_fastrecovery(void)
 	int error = 0, r;
 
 	KTEST_ENTER();
-	tcp_cc_init(&cc, 1000);
+	tcp_cc_init(&cc, 1000, 0);
 	cc.cc_cwnd = 10000;
 	/* 10 segments in flight, [0, 10000); the first is lost. */
 	r = tcp_cc_dupack(&cc, 10000, 0, 10000);
@@ -183,6 +183,17 @@ rump_pub_ktest_tcp_cc_fastrecovery(void)
 	KTEST_CHECK(r == TCP_CC_NONE && !cc.cc_recovery, "full ACK");
 	KTEST_CHECK(cc.cc_cwnd == 5000 && cc.cc_dupacks == 0, "%u",
 	    cc.cc_cwnd);
+	/*
+	 * Recovery starts wherever the sequence space is: a connection
+	 * whose ISS lies in the upper half (behind 0) is no different.
+	 */
+	tcp_cc_init(&cc, 1000, 0x90000000u);
+	for (unsigned i = 0; i < 3; i++)
+		r = tcp_cc_dupack(&cc, 8000, 0x90000001u, 0x90001f41u);
+	KTEST_CHECK(r == TCP_CC_RETRANSMIT && cc.cc_recovery,
+	    "no recovery with snd_una in the upper half");
+	(void)tcp_cc_newack(&cc, 8000, 0x90001f41u);
+	KTEST_CHECK(!cc.cc_recovery, "");
 	/* A small flight still leaves ssthresh at 2 SMSS (equation 4). */
 	cc.cc_dupacks = 0;
 	for (unsigned i = 0; i < 3; i++)
@@ -200,7 +211,7 @@ rump_pub_ktest_tcp_cc_timeout(void)
 	int error = 0;
 
 	KTEST_ENTER();
-	tcp_cc_init(&cc, 1460);
+	tcp_cc_init(&cc, 1460, 0);
 	cc.cc_cwnd = 20 * 1460;
 	tcp_cc_timeout(&cc, 20 * 1460, 50000);
 	/* Equation 4 and LW = 1 SMSS. */

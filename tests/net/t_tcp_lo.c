@@ -70,10 +70,20 @@ sin_of(uint16_t port)
 	return sin;
 }
 
+/*
+ * A TCP socket whose blocking calls give up after 10 s, so that a lost
+ * segment (fault injection: a RST that could not be allocated) fails a
+ * case instead of hanging it.  Accepted sockets inherit the limits.
+ */
 static int
 tcp_socket(void)
 {
-	return RL(rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+	struct timeval tv = { .tv_sec = 10 };
+	int s = RL(rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+
+	RL(rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	RL(rump_sys_setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	return s;
 }
 
 /* A listener on 127.0.0.1:port. */
@@ -618,6 +628,66 @@ H_TC(retransmit_dropped_segment, "a data segment lost on the way is "
 	RL(rump_sys_close(a));
 }
 
+H_TC(fast_retransmit, "with small segments many are in flight: one "
+    "lost is resent after three duplicate ACKs, before any timeout")
+{
+	int c, a;
+
+	/* A timeout would take 1 s (the RFC 6298 minimum) and show. */
+	pair(5026, &c, &a);
+	set_int(c, IPPROTO_TCP, TCP_MAXSEG, 1000);
+	set_int(c, IPPROTO_TCP, TCP_NODELAY, 1);
+	knob("drop_nth", 10);
+	transfer(c, a, 200 * 1000);
+	ATF_CHECK_EQ(stat("tcps_testdrop"), 1);
+	ATF_CHECK(stat("tcps_rcvdupack") >= 3);
+	ATF_CHECK_EQ_MSG(stat("tcps_fastrexmt"), 1, "%llu dup ACKs",
+	    (unsigned long long)stat("tcps_rcvdupack"));
+	ATF_CHECK_EQ(stat("tcps_rexmttimeo"), 0);
+	ATF_CHECK(stat("tcps_rcvoopack") >= 1);
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(a));
+}
+
+H_TC(simultaneous_open, "two sockets connecting to each other at once "
+    "(their first SYNs lost, the retransmissions cross) both reach "
+    "ESTABLISHED through SYN_RECEIVED and carry data")
+{
+	struct sockaddr_in sa = sin_of(5027), sb = sin_of(5028);
+	int a, b, one = 1;
+	char buf[4];
+
+	knob("rto_init_ms", 100);
+	a = tcp_socket();
+	b = tcp_socket();
+	RL(rump_sys_setsockopt(a, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	RL(rump_sys_setsockopt(b, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	RL(rump_sys_bind(a, (struct sockaddr *)&sa, sizeof(sa)));
+	RL(rump_sys_bind(b, (struct sockaddr *)&sb, sizeof(sb)));
+	set_nonblock(a, 1);
+	set_nonblock(b, 1);
+	/* Neither SYN may arrive before both are sent. */
+	knob("blackhole", 1);
+	H_REQUIRE_ERRNO(EINPROGRESS, rump_sys_connect(a,
+	    (struct sockaddr *)&sb, sizeof(sb)));
+	H_REQUIRE_ERRNO(EINPROGRESS, rump_sys_connect(b,
+	    (struct sockaddr *)&sa, sizeof(sa)));
+	knob("blackhole", 0);
+	ATF_REQUIRE(wait_state(5027, 5028, S_ESTABLISHED, 5000));
+	ATF_REQUIRE(wait_state(5028, 5027, S_ESTABLISHED, 5000));
+	ATF_CHECK(stat("tcps_simopen") >= 1);
+	set_nonblock(a, 0);
+	set_nonblock(b, 0);
+	write_full(a, "a2b", 3);
+	read_full(b, buf, 3);
+	ATF_CHECK(memcmp(buf, "a2b", 3) == 0);
+	write_full(b, "b2a", 3);
+	read_full(a, buf, 3);
+	ATF_CHECK(memcmp(buf, "b2a", 3) == 0);
+	RL(rump_sys_close(a));
+	RL(rump_sys_close(b));
+}
+
 H_TC(retransmit_backoff_gives_up, "with every segment lost, the RTO "
     "doubles each time and the connection ends with ETIMEDOUT")
 {
@@ -1059,6 +1129,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, linger_zero_resets);
 	ATF_TP_ADD_TC(tp, rcvbuf_bounds_window);
 	ATF_TP_ADD_TC(tp, retransmit_dropped_segment);
+	ATF_TP_ADD_TC(tp, fast_retransmit);
+	ATF_TP_ADD_TC(tp, simultaneous_open);
 	ATF_TP_ADD_TC(tp, retransmit_backoff_gives_up);
 	ATF_TP_ADD_TC(tp, connect_timeout);
 	ATF_TP_ADD_TC(tp, nagle_and_nodelay);

@@ -17,11 +17,12 @@ tcp_cc_iw(uint32_t smss)
 }
 
 void
-tcp_cc_init(struct tcp_cc *cc, uint32_t smss)
+tcp_cc_init(struct tcp_cc *cc, uint32_t smss, tcp_seq iss)
 {
 	KASSERT(smss > 0);
 	memset(cc, 0, sizeof(*cc));
 	cc->cc_smss = smss;
+	cc->cc_recover = iss;		/* RFC 6582 3.2 step 1 */
 	cc->cc_cwnd = tcp_cc_iw(smss);
 	cc->cc_ssthresh = TCP_CC_INFINITE;
 }

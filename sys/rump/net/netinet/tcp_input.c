@@ -230,6 +230,7 @@ tcp_input_synsent(struct tcpcb *tp, struct tcpseg *ts)
 		tcp_enter_established(tp);
 	} else {
 		/* Simultaneous open: SYN,ACK with our ISS again. */
+		TCP_STATINC(tcps_simopen);
 		tcp_set_state(tp, TCPS_SYN_RECEIVED);
 		tp->snd_nxt = tp->iss;
 		tcp_timer_disarm(tp, TCPT_REXMT);

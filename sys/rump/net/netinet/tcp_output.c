@@ -119,12 +119,17 @@ tcp_send_keepalive(struct tcpcb *tp)
 	    inp->inp_fport, tp->snd_una - 1, tp->rcv_nxt, TH_ACK);
 }
 
-/* The receive window to advertise, in bytes, before scaling. */
+/*
+ * The receive window to advertise, in bytes, before scaling.  Receiver
+ * SWS avoidance (RFC 9293 3.8.6.2.2): the right edge moves only when it
+ * can move by min(half the buffer, one MSS); it never moves left.  A
+ * steady window also keeps duplicate ACKs recognisable (RFC 5681 2).
+ */
 static uint32_t
 tcp_recvwin(const struct tcpcb *tp)
 {
 	const struct socket *so = tp->t_socket;
-	long space = 0;
+	long space = 0, step;
 	uint32_t adv = SEQ_GT(tp->rcv_adv, tp->rcv_nxt) ?
 	    tp->rcv_adv - tp->rcv_nxt : 0;
 
@@ -132,13 +137,13 @@ tcp_recvwin(const struct tcpcb *tp)
 		space = sbspace(&so->so_rcv);
 	if (space < 0)
 		space = 0;
-	/* Receiver SWS avoidance: no window smaller than a segment. */
-	if (so != NULL && space < (long)(so->so_rcv.sb_hiwat / 4) &&
-	    space < (long)tp->t_maxseg)
-		space = 0;
 	if (space > (long)((uint32_t)TCP_MAXWIN << tp->rcv_scale))
 		space = (long)((uint32_t)TCP_MAXWIN << tp->rcv_scale);
-	/* Never shrink what we already offered (3.8.6.2.2). */
+	if (so != NULL) {
+		step = (long)MIN(so->so_rcv.sb_hiwat / 2, tp->t_maxseg);
+		if (space > (long)adv && space - (long)adv < step)
+			space = (long)adv;
+	}
 	return MAX((uint32_t)space, adv);
 }
 

@@ -138,7 +138,7 @@ tcp_attach(struct socket *so)
 	tp->t_socket = so;
 	tp->t_state = TCPS_CLOSED;
 	tp->t_maxseg = TCP_DEFAULT_MSS;
-	tcp_cc_init(&tp->t_cc, tp->t_maxseg);
+	tcp_cc_init(&tp->t_cc, tp->t_maxseg, 0);
 	tcp_rtt_reset(tp);
 	tp->t_keepidle = tcp_knobs.tk_keepidle;
 	tp->t_keepintvl = tcp_knobs.tk_keepintvl;
@@ -303,7 +303,7 @@ tcp_mss_from_peer(struct tcpcb *tp, const struct tcp_opts *to)
 	    tcp_mss_to_advertise(tp));
 	mss = MAX(mss, 64);
 	tp->t_maxseg = mss;
-	tcp_cc_init(&tp->t_cc, mss);
+	tcp_cc_init(&tp->t_cc, mss, tp->iss);
 }
 
 #define TCPSTAT_FIELD(f)	{ #f, __builtin_offsetof(struct tcpstat, f) }
@@ -315,6 +315,7 @@ static const struct {
 	TCPSTAT_FIELD(tcps_connects), TCPSTAT_FIELD(tcps_drops),
 	TCPSTAT_FIELD(tcps_conndrops), TCPSTAT_FIELD(tcps_closed),
 	TCPSTAT_FIELD(tcps_timewait), TCPSTAT_FIELD(tcps_refused),
+	TCPSTAT_FIELD(tcps_simopen),
 	TCPSTAT_FIELD(tcps_resets), TCPSTAT_FIELD(tcps_sndtotal),
 	TCPSTAT_FIELD(tcps_sndpack), TCPSTAT_FIELD(tcps_sndbyte),
 	TCPSTAT_FIELD(tcps_sndrexmitpack), TCPSTAT_FIELD(tcps_sndrexmitbyte),

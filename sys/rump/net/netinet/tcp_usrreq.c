@@ -316,6 +316,7 @@ tcp_setint(struct tcpcb *tp, struct sockopt *sopt)
 		if (v < 64 || v > (int)tcp_mss_to_advertise(tp))
 			return EINVAL;
 		tp->t_maxseg = MIN(tp->t_maxseg, (uint32_t)v);
+		tp->t_cc.cc_smss = tp->t_maxseg;
 		return 0;
 	}
 	return ENOPROTOOPT;

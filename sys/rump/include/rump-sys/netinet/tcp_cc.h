@@ -29,7 +29,8 @@ struct tcp_cc {
 
 /* The initial window of RFC 5681 3.1 (equation 3) for this SMSS. */
 uint32_t tcp_cc_iw(uint32_t smss);
-void	tcp_cc_init(struct tcp_cc *, uint32_t smss);
+/* A connection starting at iss (recover begins there, RFC 6582). */
+void	tcp_cc_init(struct tcp_cc *, uint32_t smss, tcp_seq iss);
 /*
  * An ACK that advanced snd_una by acked bytes up to ack.  Returns
  * TCP_CC_RETRANSMIT for a partial ACK during recovery (RFC 6582).

@@ -127,6 +127,7 @@ struct tcpstat {
 	uint64_t	tcps_closed;		/* tcpcbs freed */
 	uint64_t	tcps_timewait;		/* entered TIME_WAIT */
 	uint64_t	tcps_refused;		/* RST in SYN_SENT */
+	uint64_t	tcps_simopen;		/* SYN in SYN_SENT */
 	uint64_t	tcps_resets;		/* RST accepted, synced */
 
 	uint64_t	tcps_sndtotal;
