@@ -688,6 +688,51 @@ H_TC(simultaneous_open, "two sockets connecting to each other at once "
 	RL(rump_sys_close(b));
 }
 
+H_TC(zero_window_probe, "a receiver that stops reading closes the "
+    "window; the sender probes it (persist timer), and when the window "
+    "update that reopens it is lost, a probe finds the open window and "
+    "the data completes")
+{
+	int l, c, a, n, total = 0, got = 0;
+	char buf[4096];
+	struct sockaddr_in sin = sin_of(5029);
+
+	knob("rto_init_ms", 100);
+	knob("rto_min_ms", 100);
+	memset(buf, 'p', sizeof(buf));
+	l = tcp_socket();
+	set_int(l, SOL_SOCKET, SO_RCVBUF, 8192);
+	RL(rump_sys_bind(l, (struct sockaddr *)&sin, sizeof(sin)));
+	RL(rump_sys_listen(l, 5));
+	c = connect_to(5029);
+	a = RL(rump_sys_accept(l, NULL, NULL));
+	set_nonblock(c, 1);
+	while ((n = rump_sys_write(c, buf, sizeof(buf))) > 0 ||
+	    (n < 0 && errno == EAGAIN && total == 0))
+		total += n > 0 ? n : 0;
+	ATF_REQUIRE_EQ(errno, EAGAIN);
+	usleep(700000);
+	ATF_CHECK_MSG(stat("tcps_sndprobe") >= 1, "no window probes");
+	ATF_CHECK(stat("tcps_persisttimeo") >= 1);
+	/* Read everything while no segment gets out: the update is lost. */
+	knob("blackhole", 1);
+	set_nonblock(a, 1);
+	while ((n = rump_sys_read(a, buf, sizeof(buf))) > 0)
+		got += n;
+	knob("blackhole", 0);
+	/* The rest comes on the next probe's answer. */
+	set_nonblock(a, 0);
+	while (got < total) {
+		n = RL(rump_sys_read(a, buf, sizeof(buf)));
+		ATF_REQUIRE(n > 0);
+		got += n;
+	}
+	ATF_CHECK_EQ(got, total);
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(a));
+	RL(rump_sys_close(l));
+}
+
 H_TC(retransmit_backoff_gives_up, "with every segment lost, the RTO "
     "doubles each time and the connection ends with ETIMEDOUT")
 {
@@ -1131,6 +1176,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, retransmit_dropped_segment);
 	ATF_TP_ADD_TC(tp, fast_retransmit);
 	ATF_TP_ADD_TC(tp, simultaneous_open);
+	ATF_TP_ADD_TC(tp, zero_window_probe);
 	ATF_TP_ADD_TC(tp, retransmit_backoff_gives_up);
 	ATF_TP_ADD_TC(tp, connect_timeout);
 	ATF_TP_ADD_TC(tp, nagle_and_nodelay);

@@ -325,7 +325,9 @@ tcp_output_once(struct tcpcb *tp, bool *morep)
 	    MIN(recwin >> tp->rcv_scale, TCP_MAXWIN)), optlen);
 
 	/* Account before sending: loopback may answer at once. */
-	if (len > 0) {
+	if ((tp->t_flags & TF_FORCE) && tp->snd_wnd == 0)
+		TCP_STATINC(tcps_sndprobe);
+	else if (len > 0) {
 		if (SEQ_LT(tp->snd_nxt, tp->snd_max)) {
 			TCP_STATINC(tcps_sndrexmitpack);
 			TCP_STATADD(tcps_sndrexmitbyte, (uint64_t)len);
@@ -336,8 +338,6 @@ tcp_output_once(struct tcpcb *tp, bool *morep)
 		tp->t_sndtime = now;
 	} else if (flags & (TH_SYN | TH_FIN | TH_RST))
 		TCP_STATINC(tcps_sndctrl);
-	else if (tp->t_flags & TF_FORCE)
-		TCP_STATINC(tcps_sndprobe);
 	else if (tcp_winupdate_due(tp, recwin))
 		TCP_STATINC(tcps_sndwinup);
 	else
