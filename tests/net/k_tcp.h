@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 /*
- * Set a tunable: "msl_ms", "rto_init_ms", "rto_min_ms", "delack_ms", "conntimeo_ms",
+ * Set a tunable: "msl_ms", "rto_init_ms", "rto_min_ms", "delack_ms",
+ * "conntimeo_ms",
  * "keepidle", "keepintvl", "keepcnt", "synrxtshift", "maxrxtshift",
  * "drop_nth" (drop the Nth outgoing data segment from now), "blackhole"
  * (drop every outgoing segment), "rfc5961", "oowlimit_ms" (the least
@@ -55,12 +56,12 @@ struct ktest_tcpseg {
 	uint32_t	ks_seq, ks_ack;
 	uint8_t		ks_flags;		/* TH_* */
 	uint16_t	ks_win;
-	int		ks_off;		/* data offset in words; 0: derived */
+	int		ks_off;		/* in words; 0: derived */
 	const uint8_t	*ks_opt;	/* options, padded by the caller */
 	size_t		 ks_optlen;
 	size_t		 ks_datalen;	/* bytes of pattern data */
 	int		 ks_badsum;	/* corrupt the checksum */
-	size_t		 ks_trunc;	/* >0: cut the packet to this size */
+	size_t		 ks_trunc;	/* >0: cut the packet to this */
 };
 /* Build it (IP header + TCP) and hand it to tcp_input. */
 int	rump_pub_ktest_tcp_inject(const struct ktest_tcpseg *ks);

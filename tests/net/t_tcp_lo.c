@@ -291,7 +291,8 @@ transfer(int c, int a, size_t nbytes)
 		buf[i] = pattern(i);
 	RZ(pthread_create(&t, NULL, sink_thread, &sk));
 	/* Uneven writes, so segment boundaries vary. */
-	for (size_t off = 0, step = 1000; off < nbytes; step = step * 7 % 65521) {
+	for (size_t off = 0, step = 1000; off < nbytes;
+	    step = step * 7 % 65521) {
 		size_t n = step + 1 < nbytes - off ? step + 1 : nbytes - off;
 		write_full(c, buf + off, n);
 		off += n;
@@ -906,7 +907,8 @@ H_TC(time_wait_lasts_2msl, "the side closing first holds TIME_WAIT for "
 	RL(rump_sys_close(a));
 	ATF_REQUIRE(wait_state(cp, 5017, S_TIME_WAIT, 2000));
 	t0 = now_ms();
-	ATF_CHECK(wait_gone(5017, cp, 2000));	/* LAST_ACK side: at once */
+	/* The LAST_ACK side goes at once. */
+	ATF_CHECK(wait_gone(5017, cp, 2000));
 	ATF_CHECK(!wait_gone(cp, 5017, 300));
 	ATF_CHECK(wait_gone(cp, 5017, 3000));
 	ATF_CHECK_MSG(now_ms() - t0 >= 450, "TIME_WAIT %llu ms",
@@ -983,7 +985,7 @@ H_TC(inject_to_listener, "segments to a listener: SYN+FIN, no flags and "
 	INJECT(ks);
 	ATF_CHECK_EQ(stat("tcps_noport"), 1);
 	ATF_CHECK_EQ(stat("tcps_sndrst"), 2);
-	ks = seg(40000, 5021, 1000, 0, F_RST);		/* never answered */
+	ks = seg(40000, 5021, 1000, 0, F_RST);	/* never answered */
 	INJECT(ks);
 	ATF_CHECK_EQ(stat("tcps_sndrst"), 2);
 	RZ(rump_pub_ktest_tcp_count(&n1));
@@ -996,9 +998,9 @@ H_TC(inject_malformed, "truncated headers, bad checksums, bad data "
 {
 	int l;
 	struct ktest_tcpseg ks;
-	static const uint8_t badopt[4] = { 2, 0, 5, 0xb4 };	/* length 0 */
-	static const uint8_t longopt[4] = { 2, 40, 5, 0xb4 };	/* past end */
-	static const uint8_t mss3[4] = { 2, 3, 5, 1 };		/* MSS len 3 */
+	static const uint8_t badopt[4] = { 2, 0, 5, 0xb4 };	/* len 0 */
+	static const uint8_t longopt[4] = { 2, 40, 5, 0xb4 }; /* too long */
+	static const uint8_t mss3[4] = { 2, 3, 5, 1 };	/* MSS len 3 */
 
 	l = listener(5022, 5);
 	ks = seg(40000, 5022, 1000, 0, F_SYN);
@@ -1012,7 +1014,7 @@ H_TC(inject_malformed, "truncated headers, bad checksums, bad data "
 	ks = seg(40000, 5022, 1000, 0, F_SYN);
 	ks.ks_off = 4;					/* < 5 words */
 	INJECT(ks);
-	ks.ks_off = 15;					/* past the end */
+	ks.ks_off = 15;				/* past the end */
 	INJECT(ks);
 	ATF_CHECK_EQ(stat("tcps_rcvbadoff"), 2);
 	ks = seg(40000, 5022, 1000, 0, F_SYN);
@@ -1154,7 +1156,7 @@ H_TC(data_after_close_resets, "data arriving for a connection whose "
 	RL(rump_sys_close(a));			/* server closes first */
 	ATF_CHECK(wait_state(cp, 5025, S_CLOSE_WAIT, 2000));
 	ATF_CHECK_EQ(RL(rump_sys_read(c, buf, sizeof(buf))), 0);
-	write_full(c, "late", 4);		/* FIN_WAIT_2 side, no reader */
+	write_full(c, "late", 4);	/* to FIN_WAIT_2, no reader */
 	ATF_CHECK(wait_gone(5025, cp, 2000));
 	ATF_CHECK_EQ(stat("tcps_rcvafterclose"), 1);
 	ATF_CHECK(wait_gone(cp, 5025, 2000));

@@ -110,9 +110,10 @@ H_TC(opt_hostile_rejected, "malformed option lists (length 0 or 1, "
 	ATF_CHECK_EQ(r.kt_error, KEINVAL);
 	r = PARSE(true, 8, 8, 0, 0, 0, 0, 0, 0);	/* TS length 8 */
 	ATF_CHECK_EQ(r.kt_error, KEINVAL);
-	r = PARSE(true, 99, 255, 0, 0);			/* unknown, 255 */
+	r = PARSE(true, 99, 255, 0, 0);		/* unknown, 255 */
 	ATF_CHECK_EQ(r.kt_error, KEINVAL);
-	r = PARSE(false, 2, 4, 5, 0xb4, 3, 3, 7, 2, 2);	/* good, then bad */
+	/* Good options, then a bad one. */
+	r = PARSE(false, 2, 4, 5, 0xb4, 3, 3, 7, 2, 2);
 	ATF_CHECK_EQ(r.kt_error, KEINVAL);
 	ATF_REQUIRE(munmap(g.g_base, 2 * g.g_pgsz) == 0);
 }

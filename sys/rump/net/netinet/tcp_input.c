@@ -39,7 +39,8 @@ static void
 tcp_reset_for(const struct tcpseg *ts)
 {
 	uint32_t seglen = (uint32_t)ts->ts_len +
-	    ((ts->ts_flags & TH_SYN) ? 1 : 0) + ((ts->ts_flags & TH_FIN) ? 1 : 0);
+	    ((ts->ts_flags & TH_SYN) ? 1 : 0) +
+	    ((ts->ts_flags & TH_FIN) ? 1 : 0);
 
 	if (ts->ts_flags & TH_RST)
 		return;
@@ -68,7 +69,8 @@ tcp_oow_ok(struct tcpcb *tp, const struct tcpseg *ts)
 	if (tcp_knobs.tk_oowlimit_ns == 0)
 		return true;
 	now = rump_monotime_ns();
-	if (tp->t_lastoow != 0 && now - tp->t_lastoow < tcp_knobs.tk_oowlimit_ns) {
+	if (tp->t_lastoow != 0 &&
+	    now - tp->t_lastoow < tcp_knobs.tk_oowlimit_ns) {
 		TCP_STATINC(tcps_ackratelimited);
 		return false;
 	}
@@ -163,7 +165,8 @@ tcp_input_listen(struct tcpcb *ltp, struct tcpseg *ts)
 	inp->inp_lport = ts->ts_dport;
 	inp->inp_faddr = ts->ts_src;
 	inp->inp_fport = ts->ts_sport;
-	tp->t_flags |= TF_PASSIVE | (ltp->t_flags & (TF_NODELAY | TF_REQ_SCALE));
+	tp->t_flags |= TF_PASSIVE |
+	    (ltp->t_flags & (TF_NODELAY | TF_REQ_SCALE));
 	tp->t_keepidle = ltp->t_keepidle;
 	tp->t_keepintvl = ltp->t_keepintvl;
 	tp->t_keepcnt = ltp->t_keepcnt;
@@ -276,8 +279,9 @@ tcp_reass(struct tcpcb *tp, tcp_seq seq, int len, bool fin, struct mbuf *m)
 			}
 		}
 		/* Drop or trim later entries this one covers. */
-		for (q = prev ? TAILQ_NEXT(prev, tqe_q) : TAILQ_FIRST(&tp->t_segq);
-		    q != NULL; q = nq) {
+		q = prev != NULL ? TAILQ_NEXT(prev, tqe_q) :
+		    TAILQ_FIRST(&tp->t_segq);
+		for (; q != NULL; q = nq) {
 			int over = (int)(seq + (tcp_seq)len - q->tqe_seq);
 			nq = TAILQ_NEXT(q, tqe_q);
 			if (over <= 0)

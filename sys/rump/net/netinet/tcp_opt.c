@@ -62,7 +62,7 @@ tcp_opt_parse(const uint8_t *cp, size_t len, bool syn, struct tcp_opts *to)
 			to->to_flags |= TOF_TS;
 			break;
 		default:
-			break;			/* unknown: skip by length */
+			break;		/* unknown: skip by length */
 		}
 		i += olen;
 	}

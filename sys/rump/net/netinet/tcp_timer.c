@@ -33,7 +33,7 @@ tcp_timer_resched(struct tcpcb *tp)
 	uint64_t first = 0, now;
 
 	if (tp->t_flags & (TF_INTIMER | TF_DEAD))
-		return;			/* the callout re-arms on return */
+		return;		/* the callout re-arms on return */
 	for (int i = 0; i < TCPT_NTIMERS; i++) {
 		if (tp->t_timer[i] != 0 &&
 		    (first == 0 || tp->t_timer[i] < first))

@@ -52,7 +52,7 @@ struct tcphdr {
 
 #define TCP_MAX_WINSHIFT	14	/* RFC 7323 2.3 */
 #define TCP_MAXWIN		65535	/* largest unscaled window */
-#define TCP_DEFAULT_MSS		536	/* RFC 9293 3.7.1, no option seen */
+#define TCP_DEFAULT_MSS		536	/* RFC 9293 3.7.1 */
 
 /*
  * Socket options at level IPPROTO_TCP.  These cross the system call

@@ -15,9 +15,9 @@ struct tcp_cc {
 	uint32_t	cc_cwnd;
 	uint32_t	cc_ssthresh;
 	uint32_t	cc_dupacks;	/* consecutive duplicate ACKs */
-	uint32_t	cc_caacc;	/* bytes acked toward the next CA step */
+	uint32_t	cc_caacc;	/* acked toward the next CA step */
 	bool		cc_recovery;	/* in fast recovery */
-	tcp_seq		cc_recover;	/* snd_max when recovery began */
+	tcp_seq		cc_recover;	/* snd_max at its start */
 };
 
 #define TCP_CC_INFINITE	0x40000000u	/* the initial ssthresh */
@@ -65,8 +65,8 @@ struct tcp_rtt {
 #define TCP_RTO_INITIAL_US	1000000ull	/* 2.1: 1 s */
 #define TCP_RTO_SYNLOST_US	3000000ull	/* 5.7: 3 s */
 #define TCP_RTO_MIN_US		1000000ull	/* 2.4: 1 s */
-#define TCP_RTO_MAX_US		60000000ull	/* 2.5: at least 60 s */
-#define TCP_RTT_GRANULARITY_US	1000ull		/* G: our clock's grain */
+#define TCP_RTO_MAX_US		60000000ull	/* 2.5: >= 60 s */
+#define TCP_RTT_GRANULARITY_US	1000ull		/* G */
 
 void	tcp_rtt_init(struct tcp_rtt *, uint64_t min_us, uint64_t max_us);
 /* A new measurement R (2.2, 2.3); clears the backoff. */

@@ -33,6 +33,7 @@ int	tcp_opt_parse(const uint8_t *cp, size_t len, bool syn,
  * NOPs to a multiple of 4; returns the length, which is at most
  * TCP_MAXOLEN (0 if buf is smaller than what is needed).
  */
-size_t	tcp_opt_build(uint8_t *buf, size_t size, const struct tcp_opts *to);
+size_t	tcp_opt_build(uint8_t *buf, size_t size,
+	    const struct tcp_opts *to);
 
 #endif /* _RUMP_SYS_NETINET_TCP_OPT_H_ */

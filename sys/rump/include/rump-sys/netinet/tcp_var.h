@@ -53,7 +53,7 @@ struct tcpcb {
 	struct socket	*t_socket;	/* until tcp_close() */
 	int		 t_state;	/* TCPS_* */
 	unsigned	 t_flags;	/* TF_* */
-	int		 t_softerror;	/* a timeout's cause, for so_error */
+	int		 t_softerror;	/* ICMP error, for a timeout */
 
 	/* Send sequence space (RFC 9293 3.3.1). */
 	tcp_seq		 iss;
@@ -69,8 +69,8 @@ struct tcpcb {
 	tcp_seq		 rcv_nxt;
 	tcp_seq		 rcv_adv;	/* right edge we advertised */
 	uint32_t	 rcv_wnd;
-	uint8_t		 snd_scale;	/* peer's shift, for its windows */
-	uint8_t		 rcv_scale;	/* ours, for what we advertise */
+	uint8_t		 snd_scale;	/* the peer's window shift */
+	uint8_t		 rcv_scale;	/* ours */
 	uint8_t		 request_r_scale;
 
 	uint32_t	 t_maxseg;	/* effective send MSS */
@@ -93,7 +93,7 @@ struct tcpcb {
 	TAILQ_HEAD(, tcpqent) t_segq;	/* reassembly, in sequence order */
 	unsigned	 t_segqlen;
 
-	uint64_t	 t_timer[TCPT_NTIMERS];	/* deadlines (ns); 0: off */
+	uint64_t	 t_timer[TCPT_NTIMERS]; /* deadlines, ns; 0: off */
 	callout_t	 t_callout;	/* armed for the earliest */
 	uint64_t	 t_callout_at;	/* its deadline; 0: not armed */
 };
@@ -108,10 +108,10 @@ struct tcpcb {
 #define TF_PASSIVE	0x0040	/* created by a listener */
 #define TF_FORCE	0x0080	/* send a byte despite the window */
 #define TF_INTIMER	0x0100	/* the timer callout runs */
-#define TF_DEAD		0x0200	/* closed; the timer callout frees it */
-#define TF_SYNRXMT	0x0400	/* our SYN was retransmitted (RFC 6298 5.7) */
+#define TF_DEAD		0x0200	/* closed; the callout frees it */
+#define TF_SYNRXMT	0x0400	/* our SYN was resent (RFC 6298 5.7) */
 #define TF_RCVD_FIN	0x0800	/* the peer's FIN was taken in */
-#define TF_KEEPSO	0x1000	/* tcp_close: the caller frees the socket */
+#define TF_KEEPSO	0x1000	/* tcp_close: caller frees the socket */
 
 #define intotcpcb(inp)	((struct tcpcb *)(inp)->inp_ppcb)
 #define sototcpcb(so)	((so)->so_pcb == NULL ? NULL : \
@@ -123,7 +123,7 @@ struct tcpstat {
 	uint64_t	tcps_accepts;		/* passive opens */
 	uint64_t	tcps_connects;		/* reached ESTABLISHED */
 	uint64_t	tcps_drops;		/* dropped, RST sent */
-	uint64_t	tcps_conndrops;		/* dropped before ESTAB. */
+	uint64_t	tcps_conndrops;		/* dropped unsynced */
 	uint64_t	tcps_closed;		/* tcpcbs freed */
 	uint64_t	tcps_timewait;		/* entered TIME_WAIT */
 	uint64_t	tcps_refused;		/* RST in SYN_SENT */
@@ -141,12 +141,12 @@ struct tcpstat {
 	uint64_t	tcps_sndctrl;		/* SYN, FIN, RST */
 	uint64_t	tcps_sndrst;
 	uint64_t	tcps_snderr;		/* ip_output failed */
-	uint64_t	tcps_testdrop;		/* eaten by the test hook */
+	uint64_t	tcps_testdrop;		/* eaten by test hooks */
 
 	uint64_t	tcps_rcvtotal;
-	uint64_t	tcps_rcvpack;		/* in-order data segments */
+	uint64_t	tcps_rcvpack;		/* in-order data */
 	uint64_t	tcps_rcvbyte;
-	uint64_t	tcps_rcvshort;		/* shorter than a header */
+	uint64_t	tcps_rcvshort;		/* under a header */
 	uint64_t	tcps_rcvbadsum;
 	uint64_t	tcps_rcvbadoff;		/* bad data offset */
 	uint64_t	tcps_rcvbadopt;		/* malformed options */
@@ -158,7 +158,7 @@ struct tcpstat {
 	uint64_t	tcps_rcvduppack;	/* wholly duplicate data */
 	uint64_t	tcps_rcvdupbyte;
 	uint64_t	tcps_rcvpartduppack;
-	uint64_t	tcps_rcvoopack;		/* out of order, queued */
+	uint64_t	tcps_rcvoopack;		/* out of order */
 	uint64_t	tcps_rcvoobyte;
 	uint64_t	tcps_rcvpackafterwin;	/* beyond the window */
 	uint64_t	tcps_rcvoutofwin;	/* unacceptable seq */
@@ -173,7 +173,7 @@ struct tcpstat {
 	uint64_t	tcps_rcvrstdrop;	/* RST not exactly at rcv_nxt */
 	uint64_t	tcps_rcvsyndrop;	/* SYN on a synced connection */
 	uint64_t	tcps_challengeack;	/* RFC 5961 ACKs sent */
-	uint64_t	tcps_ackratelimited;	/* ACKs to bad segments held */
+	uint64_t	tcps_ackratelimited;	/* answers held back */
 	uint64_t	tcps_rcvmemdrop;	/* no memory to queue */
 	uint64_t	tcps_rcvafterfin;	/* data past the peer's FIN */
 
@@ -201,17 +201,18 @@ struct tcp_knobs {
 	uint64_t	tk_rto_init_us;		/* 1 s (RFC 6298 2.1) */
 	uint64_t	tk_rto_min_us;		/* 1 s (RFC 6298 2.4) */
 	uint64_t	tk_rto_max_us;		/* 60 s */
-	uint64_t	tk_delack_ns;		/* 100 ms (< 500, RFC 5681) */
+	uint64_t	tk_delack_ns;		/* 100 ms (< 500) */
 	uint64_t	tk_conntimeo_ns;	/* give up connecting: 75 s */
 	unsigned	tk_keepidle;		/* 7200 s (RFC 1122) */
 	unsigned	tk_keepintvl;		/* 75 s */
 	unsigned	tk_keepcnt;		/* 8 */
 	unsigned	tk_maxrxtshift;		/* 12 retransmissions */
-	unsigned	tk_synrxtshift;		/* 6 SYN retransmissions */
-	size_t		tk_sendspace;		/* default SO_SNDBUF */
-	size_t		tk_recvspace;		/* default SO_RCVBUF */
+	unsigned	tk_synrxtshift;		/* 6 SYN resends */
+	size_t		tk_sendspace;		/* SO_SNDBUF */
+	size_t		tk_recvspace;		/* SO_RCVBUF */
 	bool		tk_rfc5961;		/* challenge ACKs */
-	uint64_t	tk_oowlimit_ns;		/* ACKs to bad segments: 500 ms */
+	/* Least time between ACKs to unacceptable segments: 500 ms. */
+	uint64_t	tk_oowlimit_ns;
 	/* Test hooks: drop the Nth data segment sent from now (0: off), */
 	unsigned	tk_drop_nth;
 	/* or every segment (an unplugged cable). */
