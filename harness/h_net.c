@@ -48,6 +48,7 @@ struct h_kern {
 	pid_t		hk_pid;		/* 0: slot free */
 	int		hk_fd;
 	int		hk_pending;	/* a call was started */
+	int		hk_reaped;	/* waited for already (fate) */
 };
 
 int h_net_fail_exit;
@@ -250,6 +251,7 @@ h_net_start(const char *env)
 	kerns[k].hk_pid = pid;
 	kerns[k].hk_fd = sv[0];
 	kerns[k].hk_pending = 0;
+	kerns[k].hk_reaped = 0;
 	nkerns++;
 	if (recv_msg(sv[0], &rp, sizeof(rp), msg, sizeof(msg),
 	    timeout_ms()) < 0) {
@@ -311,6 +313,34 @@ h_net_call_start(int k, h_net_fn fn, const void *in, size_t inlen,
 	hk->hk_pending = 1;
 }
 
+/* How a kernel whose channel closed ended, for the failure message. */
+static const char *
+fate(pid_t pid)
+{
+	static char buf[128];
+	int status;
+
+	for (int i = 0; i < 1000; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			/* Reaped: teardown must not wait for it again. */
+			for (int k = 0; k < H_NET_MAXKERN; k++)
+				if (kerns[k].hk_pid == pid)
+					kerns[k].hk_reaped = 1;
+			if (WIFSIGNALED(status))
+				snprintf(buf, sizeof(buf), "killed by %s%s",
+				    strsignal(WTERMSIG(status)),
+				    WTERMSIG(status) == SIGABRT ?
+				    " (a kernel panic?)" : "");
+			else
+				snprintf(buf, sizeof(buf), "exit status %d",
+				    WEXITSTATUS(status));
+			return buf;
+		}
+		usleep(1000);
+	}
+	return "still running, channel closed";
+}
+
 int
 h_net_call_finish(int k, void *out, size_t outmax, size_t *outlen)
 {
@@ -328,8 +358,8 @@ h_net_call_finish(int k, void *out, size_t outmax, size_t *outlen)
 		hfail("kernel %d did not answer within %d ms", k,
 		    timeout_ms());
 	if (n < 0)
-		hfail("kernel %d (pid %d) died during a call", k,
-		    (int)hk->hk_pid);
+		hfail("kernel %d (pid %d) died during a call: %s", k,
+		    (int)hk->hk_pid, fate(hk->hk_pid));
 	if ((size_t)n > outmax)
 		hfail("kernel %d answered %zd bytes, room for %zu", k,
 		    n, outmax);
@@ -409,10 +439,11 @@ stop(int k, int check, char *why, size_t whylen)
 	    send_msg(hk->hk_fd, &rq, sizeof(rq), NULL, 0) == 0)
 		n = recv_msg(hk->hk_fd, &rp, sizeof(rp), report,
 		    sizeof(report) - 1, timeout_ms());
-	if (n < 0)
+	if (n < 0 && !hk->hk_reaped)
 		kill(hk->hk_pid, SIGKILL);
 	/* After a clean shutdown the exit may still take a while. */
-	status = reap(hk->hk_pid, n < 0 ? H_NET_GRACE_MS : timeout_ms());
+	status = hk->hk_reaped ? 0 :
+	    reap(hk->hk_pid, n < 0 ? H_NET_GRACE_MS : timeout_ms());
 	close(hk->hk_fd);
 	if (check && n < 0)
 		append(why, whylen, "kernel %d: %s", k,

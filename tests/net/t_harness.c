@@ -246,7 +246,7 @@ ATF_TC_BODY(dead_kernel_fails_and_cleans_up, tc)
 	h_child_run(dying_body, NULL, 60, &hc);
 	h_child_require_exit(&hc, 3);
 	h_child_require_output(&hc, "kernel 0 (pid");
-	h_child_require_output(&hc, "died during a call");
+	h_child_require_output(&hc, "died during a call: exit status 7");
 	child_pids(&hc, &a, &b);
 	ATF_REQUIRE(gone(a) && gone(b));
 	h_child_free(&hc);
