@@ -523,6 +523,26 @@ H_TC(linger_zero_resets, "close with SO_LINGER {1, 0} sends a RST: the "
 	RL(rump_sys_close(a));
 }
 
+H_TC(close_unread_resets, "closing a socket with received data nobody "
+    "read sends a RST (RFC 1122 4.2.2.13): the peer sees ECONNRESET")
+{
+	int c, a;
+	uint16_t cp;
+	char buf[4];
+
+	pair(5030, &c, &a);
+	cp = local_port(c);
+	write_full(c, "unread", 6);
+	ATF_REQUIRE(wait_state(5030, cp, S_ESTABLISHED, 1000));
+	usleep(50000);				/* it has arrived */
+	RL(rump_sys_close(a));
+	ATF_CHECK(wait_gone(5030, cp, 2000));
+	H_REQUIRE_ERRNO(ECONNRESET, rump_sys_read(c, buf, sizeof(buf)));
+	ATF_CHECK_EQ(stat("tcps_drops"), 1);
+	ATF_CHECK_EQ(stat("tcps_timewait"), 0);
+	RL(rump_sys_close(c));
+}
+
 H_TC(rcvbuf_bounds_window, "SO_RCVBUF set before listen bounds the "
     "window the peer may fill; a large one negotiates window scaling")
 {
@@ -1174,6 +1194,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, listen_backlog_overflow);
 	ATF_TP_ADD_TC(tp, simultaneous_close);
 	ATF_TP_ADD_TC(tp, linger_zero_resets);
+	ATF_TP_ADD_TC(tp, close_unread_resets);
 	ATF_TP_ADD_TC(tp, rcvbuf_bounds_window);
 	ATF_TP_ADD_TC(tp, retransmit_dropped_segment);
 	ATF_TP_ADD_TC(tp, fast_retransmit);

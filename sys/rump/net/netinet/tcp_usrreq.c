@@ -79,7 +79,8 @@ tcp_detach(struct socket *so)
 	if (tp == NULL)
 		return;
 	tp->t_flags |= TF_KEEPSO;
-	if (tcp_linger0(so)) {
+	if (tcp_linger0(so) || (so->so_rcv.sb_cc > 0 &&
+	    TCPS_HAVEESTABLISHED(tp->t_state))) {
 		(void)tcp_drop(tp, 0);
 		return;
 	}
@@ -162,7 +163,11 @@ tcp_connect(struct socket *so, struct sockaddr *nam, struct lwp *l)
 	return tcp_output(tp);
 }
 
-/* soclose of a connected socket: abort with linger 0, else CLOSE. */
+/*
+ * soclose of a connected socket: abort with linger 0, or when received
+ * data was never read (RFC 1122 4.2.2.13: the peer learns it was
+ * lost); else CLOSE.
+ */
 static int
 tcp_disconnect(struct socket *so)
 {
@@ -170,7 +175,7 @@ tcp_disconnect(struct socket *so)
 
 	if (tp == NULL)
 		return 0;
-	if (tcp_linger0(so)) {
+	if (tcp_linger0(so) || so->so_rcv.sb_cc > 0) {
 		tp->t_flags |= TF_KEEPSO;
 		(void)tcp_drop(tp, 0);
 		return 0;
