@@ -91,6 +91,8 @@ rump_pub_ktest_ether_input(const void *frame, size_t len)
 	if (kte_ifp == NULL || len == 0 || len > 9100)
 		return KTEST_LEAVE(EINVAL);
 	m = m_devget(frame, (int)len, kte_ifp, M_WAITOK);
+	if_statinc(kte_ifp, if_ipackets);	/* the driver's count */
+	if_statadd(kte_ifp, if_ibytes, len);
 	kte_ifp->if_input(kte_ifp, m);
 	return KTEST_LEAVE(0);
 }

@@ -14,8 +14,11 @@
  *     if_snd and the driver's if_start(ifp) drains it.
  *   input:  the driver, holding a CPU but not softnet_lock, passes each
  *     received frame (a packet header mbuf chain, m_pkthdr.rcvif set)
- *     to ifp->if_input(ifp, m); the link layer queues it for the
- *     network softint, which runs ip_input/arp_input under softnet_lock.
+ *     to ifp->if_input(ifp, m), having counted it (if_ipackets,
+ *     if_ibytes); the link layer runs ip_input/arp_input under
+ *     softnet_lock in the driver's thread, or queues the packet for the
+ *     network softint when that lock is held or packets wait there
+ *     (netisr_dispatch).
  *
  * Locking: the interface list, flags and addresses are under
  * softnet_lock; counters are updated with it held or by the driver's
@@ -328,6 +331,13 @@ int	ifioctl(struct socket *, u_long cmd, void *data, struct lwp *);
  * receiving interface (ifi_iqdrops).  Any context, no locks needed.
  */
 int	netisr_queue(int isr, struct mbuf *m);
+/*
+ * The same, but when the caller does not hold softnet_lock and nothing
+ * waits in the queue, the protocol runs at once in the caller's thread
+ * (a driver's receive thread): one thread hand-off less per packet.
+ * Consumes m; 0 or ENOBUFS.
+ */
+int	netisr_dispatch(int isr, struct mbuf *m);
 /* The handler a protocol family registers for its isr. */
 void	netisr_register(int isr, void (*)(struct mbuf *));
 void	netisr_unregister(int isr);

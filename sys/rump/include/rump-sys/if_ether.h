@@ -58,8 +58,9 @@ int	ether_output(struct ifnet *, struct mbuf *, const struct sockaddr *,
 /*
  * if_input of Ethernet interfaces: check the frame (length, that it is
  * for us: our address, broadcast, or promiscuous), strip the header,
- * queue IPv4 and ARP for the network softint.  Bad frames count in
- * ifi_ierrors, unknown types in ifi_noproto.  Consumes m; any context.
+ * hand IPv4 and ARP to their input (netisr_dispatch).  Bad frames
+ * count in ifi_ierrors, unknown types in ifi_noproto; the driver has
+ * counted the frame itself.  Consumes m; any context.
  */
 void	ether_input(struct ifnet *, struct mbuf *);
 /* "aa:bb:cc:dd:ee:ff" into buf (18 bytes). */

@@ -125,6 +125,30 @@ netisr_queue(int isr, struct mbuf *m)
 	return 0;
 }
 
+int
+netisr_dispatch(int isr, struct mbuf *m)
+{
+	struct netisr *ni;
+	bool queued;
+
+	KASSERT(isr >= 0 && isr < NETISR_MAX);
+	ni = &netisrs[isr];
+	if (mutex_owned(softnet_lock))
+		return netisr_queue(isr, m);
+	mutex_spin_enter(&ni->ni_lock);
+	queued = !IF_IS_EMPTY(&ni->ni_q);
+	mutex_spin_exit(&ni->ni_lock);
+	if (queued)
+		return netisr_queue(isr, m);	/* keep the order */
+	mutex_enter(softnet_lock);
+	if (ni->ni_input != NULL)
+		ni->ni_input(m);
+	else
+		m_freem(m);
+	mutex_exit(softnet_lock);
+	return 0;
+}
+
 void
 netisr_register(int isr, void (*fn)(struct mbuf *))
 {

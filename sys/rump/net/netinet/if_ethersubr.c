@@ -107,8 +107,7 @@ ether_input(struct ifnet *ifp, struct mbuf *m)
 		m_freem(m);
 		return;
 	}
-	if_statinc(ifp, if_ipackets);
-	if_statadd(ifp, if_ibytes, m->m_pkthdr.len);
+	/* the driver counted if_ipackets and if_ibytes */
 	if (m->m_pkthdr.len < ETHER_HDR_LEN ||
 	    (m->m_len < ETHER_HDR_LEN &&
 	    (m = m_pullup(m, ETHER_HDR_LEN)) == NULL)) {
@@ -147,5 +146,5 @@ ether_input(struct ifnet *ifp, struct mbuf *m)
 		return;
 	}
 	m_adj(m, ETHER_HDR_LEN);
-	(void)netisr_queue(isr, m);
+	(void)netisr_dispatch(isr, m);
 }
