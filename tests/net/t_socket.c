@@ -765,6 +765,126 @@ H_TC(poll_error_and_shutdown, "poll reports a pending socket error "
 	RL(rump_sys_close(c));
 }
 
+/* A connected TCP pair over lo0: *cp the client, *ap the accepted. */
+static void
+tcp_pair(int port, int *cp, int *ap, int *lp)
+{
+	struct sockaddr_in srv = sin_of("127.0.0.1", port), peer, name;
+	socklen_t plen = sizeof(peer), nlen = sizeof(name);
+	int l, c, a;
+
+	l = RL(xsocket(AF_INET, SOCK_STREAM, 0));
+	RL(rump_sys_bind(l, (struct sockaddr *)&srv, sizeof(srv)));
+	RL(rump_sys_listen(l, 4));
+	c = RL(xsocket(AF_INET, SOCK_STREAM, 0));
+	RL(rump_sys_connect(c, (struct sockaddr *)&srv, sizeof(srv)));
+	a = RL(rump_sys_accept(l, (struct sockaddr *)&peer, &plen));
+	ATF_REQUIRE_EQ(plen, sizeof(peer));
+	RL(rump_sys_getsockname(c, (struct sockaddr *)&name, &nlen));
+	ATF_REQUIRE_EQ(peer.sin_port, name.sin_port);
+	ATF_REQUIRE_EQ(peer.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	*cp = c;
+	*ap = a;
+	*lp = l;
+}
+
+struct writer {
+	int	w_fd;
+	size_t	w_len;
+	int	w_pause_ms;
+};
+
+static void *
+slow_writer(void *arg)
+{
+	struct writer *w = arg;
+	static char chunk[65536];
+	size_t done = 0, n;
+	ssize_t r;
+
+	memset(chunk, 'w', sizeof(chunk));
+	while (done < w->w_len) {
+		n = w->w_len - done < sizeof(chunk) ? w->w_len - done :
+		    sizeof(chunk);
+		if ((r = rump_sys_write(w->w_fd, chunk, n)) <= 0)
+			return (void *)"write";
+		done += (size_t)r;
+		if (w->w_pause_ms)
+			usleep((useconds_t)w->w_pause_ms * 1000);
+	}
+	return NULL;
+}
+
+H_TC(stream_waitall, "recv with MSG_WAITALL on a TCP socket returns only "
+    "when all it asked for came, also for more than the receive buffer "
+    "holds; without it, what is there")
+{
+	static char buf[1 << 20];
+	struct writer w;
+	pthread_t t;
+	void *ret;
+	ssize_t n;
+	int c, a, l, v;
+	socklen_t len = sizeof(v);
+
+	tcp_pair(9980, &c, &a, &l);
+	w.w_fd = c;
+	w.w_len = 300;
+	w.w_pause_ms = 0;
+	RL(rump_sys_write(c, buf, 100));
+	usleep(50000);
+	n = RL(rump_sys_recv(a, buf, 300, 0));
+	ATF_REQUIRE_EQ(n, 100);
+	w.w_len = 3 * 65536;
+	w.w_pause_ms = 30;
+	ATF_REQUIRE_EQ(pthread_create(&t, NULL, slow_writer, &w), 0);
+	n = RL(rump_sys_recv(a, buf, 3 * 65536, MSG_WAITALL));
+	ATF_REQUIRE_EQ(n, 3 * 65536);
+	ATF_REQUIRE_EQ(pthread_join(t, &ret), 0);
+	ATF_REQUIRE(ret == NULL);
+	RL(rump_sys_getsockopt(a, SOL_SOCKET, SO_RCVBUF, &v, &len));
+	ATF_REQUIRE(v < (int)sizeof(buf));
+	w.w_len = sizeof(buf);
+	w.w_pause_ms = 0;
+	ATF_REQUIRE_EQ(pthread_create(&t, NULL, slow_writer, &w), 0);
+	n = RL(rump_sys_recv(a, buf, sizeof(buf), MSG_WAITALL));
+	ATF_REQUIRE_EQ(n, (ssize_t)sizeof(buf));
+	ATF_REQUIRE_EQ(pthread_join(t, &ret), 0);
+	ATF_REQUIRE(ret == NULL);
+	RL(rump_sys_close(c));
+	/* the peer closed: end of file */
+	ATF_REQUIRE_EQ(RL(rump_sys_recv(a, buf, 10, MSG_WAITALL)), 0);
+	RL(rump_sys_close(a));
+	RL(rump_sys_close(l));
+}
+
+H_TC(stream_errors, "accept on a socket not listening is EINVAL, with "
+    "nothing queued and O_NONBLOCK EAGAIN; connecting to a closed port "
+    "is ECONNREFUSED; getpeername of a connected socket names the peer")
+{
+	struct sockaddr_in srv = sin_of("127.0.0.1", 9981), p;
+	socklen_t plen = sizeof(p);
+	int s, l, c, a;
+
+	s = RL(xsocket(AF_INET, SOCK_STREAM, 0));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_accept(s, NULL, NULL));
+	H_REQUIRE_ERRNO(ENOTCONN, rump_sys_send(s, "x", 1, 0));
+	H_REQUIRE_ERRNO(ECONNREFUSED, rump_sys_connect(s,
+	    (struct sockaddr *)&srv, sizeof(srv)));
+	RL(rump_sys_close(s));
+	tcp_pair(9982, &c, &a, &l);
+	RL(rump_sys_fcntl(l, F_SETFL, O_NONBLOCK));
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_accept(l, NULL, NULL));
+	RL(rump_sys_getpeername(a, (struct sockaddr *)&p, &plen));
+	ATF_REQUIRE_EQ(p.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	H_REQUIRE_ERRNO(EISCONN, rump_sys_connect(c, (struct sockaddr *)&p,
+	    sizeof(p)));
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_listen(c, 1));
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(a));
+	RL(rump_sys_close(l));
+}
+
 #define NTHREADS	4
 #define NDGRAMS		400
 
@@ -833,5 +953,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, raw_protocol_sockets);
 	ATF_TP_ADD_TC(tp, linger_and_shutdown);
 	ATF_TP_ADD_TC(tp, udp_threads_mp);
+	ATF_TP_ADD_TC(tp, stream_waitall);
+	ATF_TP_ADD_TC(tp, stream_errors);
 	return atf_no_error();
 }

@@ -253,7 +253,9 @@ soreceive(struct socket *so, struct mbuf **paddr, struct uio *uio,
 		return 0;
 	solock(so);
 	for (;;) {
-		error = soreceive_wait(so, nbio || total > 0, &eof);
+		/* after some data only MSG_WAITALL waits for more */
+		error = soreceive_wait(so, nbio ||
+		    (total > 0 && !(flags & MSG_WAITALL)), &eof);
 		if (error != 0 || eof)
 			break;
 		if (pr->pr_flags & PR_ATOMIC) {
@@ -266,6 +268,11 @@ soreceive(struct socket *so, struct mbuf **paddr, struct uio *uio,
 		}
 		error = soreceive_stream(so, uio, flags, &got);
 		total += got;
+		/* room was made: let the protocol open its window now */
+		if (got > 0 && (pr->pr_flags & PR_WANTRCVD) &&
+		    !(flags & MSG_PEEK) && so->so_pcb != NULL &&
+		    uio->uio_resid > 0)
+			(void)pr->pr_usrreqs->pr_rcvd(so, flags, curlwp);
 		if (error != 0 || uio->uio_resid == 0 ||
 		    !(flags & MSG_WAITALL) || (flags & MSG_PEEK))
 			break;
