@@ -242,6 +242,127 @@ tcp_syn_options(struct tcpcb *tp, uint8_t *opt)
 	return (int)tcp_opt_build(opt, TCP_MAXOLEN, &to);
 }
 
+/* What one pass of tcp_output decides to send. */
+struct tcpout {
+	int		to_flags;	/* TH_* */
+	long		to_len;		/* data bytes */
+	long		to_off;		/* of the first, from snd_una */
+	size_t		to_cc;		/* bytes in the send buffer */
+	uint32_t	to_recwin;	/* window to advertise */
+	tcp_seq		to_seq;
+};
+
+/*
+ * The flags and the data of the next segment: data within min(send
+ * window, cwnd) and one MSS (*morep if more waits), no data on a SYN,
+ * the FIN only with the last byte.
+ */
+static void
+tcp_output_what(struct tcpcb *tp, struct tcpout *o, bool *morep)
+{
+	uint32_t sendwin;
+
+	o->to_cc = tcp_snd_cc(tp);
+	o->to_flags = tcp_outflags[tp->t_state];
+	o->to_off = (long)(tp->snd_nxt - tp->snd_una);
+	sendwin = MIN(tp->snd_wnd, tp->t_cc.cc_cwnd);
+	if ((tp->t_flags & TF_FORCE) && sendwin == 0)
+		sendwin = 1;		/* a zero-window probe */
+	if (o->to_flags & TH_SYN) {
+		if (SEQ_GT(tp->snd_nxt, tp->iss))
+			o->to_flags &= ~TH_SYN;	/* out, not yet acked */
+		o->to_len = 0;
+	} else
+		o->to_len = (long)MIN(o->to_cc, (size_t)sendwin) - o->to_off;
+	if (o->to_len < 0)
+		o->to_len = 0;
+	if (o->to_len > (long)tp->t_maxseg) {
+		o->to_len = tp->t_maxseg;
+		*morep = true;
+	}
+	if ((o->to_flags & TH_FIN) && tp->snd_nxt + (tcp_seq)o->to_len !=
+	    tp->snd_una + (tcp_seq)o->to_cc)
+		o->to_flags &= ~TH_FIN;
+	o->to_recwin = tcp_recvwin(tp);
+	o->to_seq = (o->to_len > 0 || (o->to_flags & (TH_SYN | TH_FIN)) ||
+	    (tp->t_flags & TF_FORCE)) ? tp->snd_nxt : tp->snd_max;
+}
+
+/* Nothing to send now: with data and no window, probe it later. */
+static void
+tcp_output_idle(struct tcpcb *tp, const struct tcpout *o)
+{
+	if (o->to_cc > (size_t)o->to_off && tp->snd_wnd == 0 &&
+	    !tcp_timer_armed(tp, TCPT_REXMT) &&
+	    !tcp_timer_armed(tp, TCPT_PERSIST)) {
+		tp->t_persistshift = 0;
+		tcp_timer_arm(tp, TCPT_PERSIST, tcp_rtt_rto(&tp->t_rtt) * 1000);
+	}
+}
+
+static void
+tcp_output_count(struct tcpcb *tp, const struct tcpout *o, uint64_t now)
+{
+	if ((tp->t_flags & TF_FORCE) && tp->snd_wnd == 0)
+		TCP_STATINC(tcps_sndprobe);
+	else if (o->to_len > 0) {
+		if (SEQ_LT(tp->snd_nxt, tp->snd_max)) {
+			TCP_STATINC(tcps_sndrexmitpack);
+			TCP_STATADD(tcps_sndrexmitbyte, (uint64_t)o->to_len);
+		} else {
+			TCP_STATINC(tcps_sndpack);
+			TCP_STATADD(tcps_sndbyte, (uint64_t)o->to_len);
+		}
+		tp->t_sndtime = now;
+	} else if (o->to_flags & (TH_SYN | TH_FIN | TH_RST))
+		TCP_STATINC(tcps_sndctrl);
+	else if (tcp_winupdate_due(tp, o->to_recwin))
+		TCP_STATINC(tcps_sndwinup);
+	else
+		TCP_STATINC(tcps_sndacks);
+}
+
+/*
+ * The segment is going: advance the send sequence, start timing it
+ * (RFC 6298 3) and the retransmission timer, record the window we
+ * offered, and count what an ACK in it settles.  Done before the
+ * segment leaves, as loopback may answer at once.
+ */
+static void
+tcp_output_sent(struct tcpcb *tp, const struct tcpout *o, uint64_t now)
+{
+	tcp_seq startseq = tp->snd_nxt;
+
+	tcp_output_count(tp, o, now);
+	if (o->to_seq == tp->snd_nxt) {
+		tp->snd_nxt += (tcp_seq)o->to_len;
+		if (o->to_flags & TH_SYN)
+			tp->snd_nxt++;
+		if (o->to_flags & TH_FIN) {
+			tp->snd_nxt++;
+			tp->t_flags |= TF_SENTFIN;
+		}
+	}
+	if (SEQ_GT(tp->snd_nxt, tp->snd_max)) {
+		tp->snd_max = tp->snd_nxt;
+		if (tp->t_rtstart == 0) {
+			tp->t_rtstart = now;
+			tp->t_rtseq = startseq;
+		}
+	}
+	if (tp->snd_nxt != tp->snd_una && !tcp_timer_armed(tp, TCPT_REXMT) &&
+	    !tcp_timer_armed(tp, TCPT_PERSIST))
+		tcp_timer_rexmt_start(tp);
+	if (SEQ_GT(tp->rcv_nxt + o->to_recwin, tp->rcv_adv))
+		tp->rcv_adv = tp->rcv_nxt + o->to_recwin;
+	if (o->to_flags & TH_ACK) {
+		tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
+		tp->t_segsunacked = 0;
+		if (tcp_timer_armed(tp, TCPT_DELACK))
+			tcp_timer_disarm(tp, TCPT_DELACK);
+	}
+}
+
 /*
  * One pass: build and send at most one segment.  *morep is set when
  * more data waits.  0, or an errno from below.
@@ -251,59 +372,27 @@ tcp_output_once(struct tcpcb *tp, bool *morep)
 {
 	struct inpcb *inp = tp->t_inpcb;
 	uint8_t opt[TCP_MAXOLEN];
+	struct tcpout o;
 	struct mbuf *m;
-	size_t cc = tcp_snd_cc(tp);
-	uint32_t sendwin, recwin;
-	long len, off;
-	int flags, optlen = 0, hdrlen;
-	tcp_seq seq, startseq;
+	int optlen = 0;
+	uint16_t win;
 	uint64_t now = rump_monotime_ns();
 
 	*morep = false;
 	if (tp->snd_max == tp->snd_una && tp->t_sndtime != 0 &&
 	    now - tp->t_sndtime > tcp_rtt_rto(&tp->t_rtt) * 1000)
 		tcp_cc_idle(&tp->t_cc);	/* RFC 5681 4.1 */
-	flags = tcp_outflags[tp->t_state];
-	off = (long)(tp->snd_nxt - tp->snd_una);
-	sendwin = MIN(tp->snd_wnd, tp->t_cc.cc_cwnd);
-	if ((tp->t_flags & TF_FORCE) && sendwin == 0)
-		sendwin = 1;		/* a zero-window probe */
-	if (flags & TH_SYN) {
-		if (SEQ_GT(tp->snd_nxt, tp->iss))
-			flags &= ~TH_SYN;	/* out, not yet acked */
-		len = 0;		/* no data on SYNs */
-	} else {
-		len = (long)MIN(cc, (size_t)sendwin) - off;
-	}
-	if (len < 0)
-		len = 0;
-	if (len > (long)tp->t_maxseg) {
-		len = tp->t_maxseg;
-		*morep = true;
-	}
-	/* The FIN goes with the last byte, or alone after it. */
-	if ((flags & TH_FIN) && tp->snd_nxt + (tcp_seq)len !=
-	    tp->snd_una + (tcp_seq)cc)
-		flags &= ~TH_FIN;
-	recwin = tcp_recvwin(tp);
-
-	if (!tcp_should_send(tp, flags, len, off, cc, recwin)) {
-		/* Data but no window: probe it (RFC 9293 3.8.6.1). */
-		if (cc > (size_t)off && tp->snd_wnd == 0 &&
-		    !tcp_timer_armed(tp, TCPT_REXMT) &&
-		    !tcp_timer_armed(tp, TCPT_PERSIST)) {
-			tp->t_persistshift = 0;
-			tcp_timer_arm(tp, TCPT_PERSIST,
-			    tcp_rtt_rto(&tp->t_rtt) * 1000);
-		}
+	tcp_output_what(tp, &o, morep);
+	if (!tcp_should_send(tp, o.to_flags, o.to_len, o.to_off, o.to_cc,
+	    o.to_recwin)) {
+		tcp_output_idle(tp, &o);
 		*morep = false;
 		return 0;
 	}
-
-	if (flags & TH_SYN)
+	if (o.to_flags & TH_SYN)
 		optlen = tcp_syn_options(tp, opt);
-	hdrlen = TCPIP_HDRLEN + optlen;
-	m = tcp_build_segment(tp, (int)off, (int)len, hdrlen);
+	m = tcp_build_segment(tp, (int)o.to_off, (int)o.to_len,
+	    TCPIP_HDRLEN + optlen);
 	if (m == NULL) {
 		/* No memory: the retransmission timer will try again. */
 		if (!tcp_timer_armed(tp, TCPT_REXMT))
@@ -313,64 +402,15 @@ tcp_output_once(struct tcpcb *tp, bool *morep)
 	}
 	if (optlen > 0)
 		memcpy(mtod(m, char *) + TCPIP_HDRLEN, opt, (size_t)optlen);
-
-	startseq = tp->snd_nxt;
-	seq = (len > 0 || (flags & (TH_SYN | TH_FIN)) ||
-	    (tp->t_flags & TF_FORCE)) ? tp->snd_nxt : tp->snd_max;
-	if (flags & TH_SYN)
-		recwin = MIN(recwin, TCP_MAXWIN);
+	/* SYN windows are never scaled (RFC 7323 2.2). */
+	if (o.to_flags & TH_SYN)
+		o.to_recwin = MIN(o.to_recwin, TCP_MAXWIN);
+	win = (uint16_t)((o.to_flags & TH_SYN) ? o.to_recwin :
+	    MIN(o.to_recwin >> tp->rcv_scale, TCP_MAXWIN));
 	tcp_fill_headers(m, inp->inp_laddr, inp->inp_lport, inp->inp_faddr,
-	    inp->inp_fport, seq, tp->rcv_nxt, flags,
-	    (uint16_t)((flags & TH_SYN) ? recwin :
-	    MIN(recwin >> tp->rcv_scale, TCP_MAXWIN)), optlen);
-
-	/* Account before sending: loopback may answer at once. */
-	if ((tp->t_flags & TF_FORCE) && tp->snd_wnd == 0)
-		TCP_STATINC(tcps_sndprobe);
-	else if (len > 0) {
-		if (SEQ_LT(tp->snd_nxt, tp->snd_max)) {
-			TCP_STATINC(tcps_sndrexmitpack);
-			TCP_STATADD(tcps_sndrexmitbyte, (uint64_t)len);
-		} else {
-			TCP_STATINC(tcps_sndpack);
-			TCP_STATADD(tcps_sndbyte, (uint64_t)len);
-		}
-		tp->t_sndtime = now;
-	} else if (flags & (TH_SYN | TH_FIN | TH_RST))
-		TCP_STATINC(tcps_sndctrl);
-	else if (tcp_winupdate_due(tp, recwin))
-		TCP_STATINC(tcps_sndwinup);
-	else
-		TCP_STATINC(tcps_sndacks);
-	if (seq == tp->snd_nxt) {
-		tp->snd_nxt += (tcp_seq)len;
-		if (flags & TH_SYN)
-			tp->snd_nxt++;
-		if (flags & TH_FIN) {
-			tp->snd_nxt++;
-			tp->t_flags |= TF_SENTFIN;
-		}
-	}
-	if (SEQ_GT(tp->snd_nxt, tp->snd_max)) {
-		tp->snd_max = tp->snd_nxt;
-		/* Time this one if nothing is being timed (RFC 6298 3). */
-		if (tp->t_rtstart == 0) {
-			tp->t_rtstart = now;
-			tp->t_rtseq = startseq;
-		}
-	}
-	if (tp->snd_nxt != tp->snd_una && !tcp_timer_armed(tp, TCPT_REXMT) &&
-	    !tcp_timer_armed(tp, TCPT_PERSIST))
-		tcp_timer_rexmt_start(tp);
-	if (SEQ_GT(tp->rcv_nxt + recwin, tp->rcv_adv))
-		tp->rcv_adv = tp->rcv_nxt + recwin;
-	if (flags & TH_ACK) {
-		tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
-		tp->t_segsunacked = 0;
-		if (tcp_timer_armed(tp, TCPT_DELACK))
-			tcp_timer_disarm(tp, TCPT_DELACK);
-	}
-	return tcp_ip_output(m, &inp->inp_route, len > 0);
+	    inp->inp_fport, o.to_seq, tp->rcv_nxt, o.to_flags, win, optlen);
+	tcp_output_sent(tp, &o, now);
+	return tcp_ip_output(m, &inp->inp_route, o.to_len > 0);
 }
 
 int
