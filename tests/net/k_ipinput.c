@@ -179,6 +179,18 @@ out:
 }
 
 int
+rump_pub_ktest_mbuf_leak(int *linep)
+{
+	struct mbuf *m;
+
+	KTEST_ENTER();
+	*linep = __LINE__ + 1;
+	m = m_gethdr(M_WAITOK, MT_DATA);
+	m->m_len = m->m_pkthdr.len = 10;	/* and never freed */
+	return KTEST_LEAVE(0);
+}
+
+int
 rump_pub_ktest_mbuf(void)
 {
 	int error;

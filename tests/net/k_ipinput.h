@@ -29,6 +29,8 @@ int	rump_pub_ktest_netstat(struct k_netstat *);
 /* Reassembly limits (0: unchanged). */
 int	rump_pub_ktest_reass_limits(int maxqueues, int timeout_s,
 	    int maxfrags);
+/* Allocate a packet and forget it; *linep: the m_gethdr line. */
+int	rump_pub_ktest_mbuf_leak(int *linep);
 /* The mbuf routines against their contracts. */
 int	rump_pub_ktest_mbuf(void);
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <rump/rump.h>
@@ -503,9 +504,48 @@ H_TC(fuzz_ip_input, "thousands of random and half-valid packets: "
 	RL(rump_sys_close(s));
 }
 
+static void
+child_leak(void *arg)
+{
+	int line = 0, error;
+
+	if ((error = rump_init()) != 0) {
+		h_child_printf("rump_init: %d\n", error);
+		return;
+	}
+	error = rump_pub_ktest_mbuf_leak(&line);
+	h_child_printf("leak: %d line=%d\n", error, line);
+	h_shutdown_check();	/* fails the child */
+	h_child_printf("h_shutdown_check returned\n");
+}
+
+ATF_TC_WITHOUT_HEAD(leaked_mbuf_fails_case);
+ATF_TC_BODY(leaked_mbuf_fails_case, tc)
+{
+	struct h_child hc;
+	const char *p;
+	char want[128];
+	int line;
+
+	h_child_run(child_leak, NULL, 60, &hc);
+	h_child_require_output(&hc, "leak: 0 line=");
+	p = strstr(hc.hc_output, "line=");
+	line = atoi(p + 5);
+	if (!hc.hc_exited || hc.hc_status == 0)
+		h_child_fail(&hc, "a leaked mbuf did not fail the case");
+	snprintf(want, sizeof(want), "tests/net/k_ipinput.c:%d", line);
+	h_child_require_output(&hc, want);
+	h_child_require_output(&hc, "rumpnet: 1 mbufs and 0 clusters still "
+	    "allocated");
+	ATF_REQUIRE(strstr(hc.hc_output, "h_shutdown_check returned") ==
+	    NULL);
+	h_child_free(&hc);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, mbuf_routines);
+	ATF_TP_ADD_TC(tp, leaked_mbuf_fails_case);
 	ATF_TP_ADD_TC(tp, bad_headers_dropped);
 	ATF_TP_ADD_TC(tp, bad_udp_dropped);
 	ATF_TP_ADD_TC(tp, udp_no_port_unreachable);
