@@ -6,7 +6,9 @@
 #include <rump-sys/systm.h>
 #include <rump-sys/mbuf.h>
 #include <rump-sys/socketvar.h>
+#include <rump-sys/if.h>
 #include <rump-sys/netinet/ip.h>
+#include <rump-sys/netinet/ip_icmp.h>
 #include <rump-sys/netinet/ip_var.h>
 #include <rump-sys/netinet/tcp_var.h>
 
@@ -231,4 +233,60 @@ nomem:
 	m_freem(m);
 	error = ENOMEM;
 	goto out;
+}
+
+int
+rump_pub_ktest_tcp_icmp_unreach(uint16_t lport, uint16_t fport, int code,
+    uint32_t seqoff)
+{
+	uint8_t buf[sizeof(struct ip) + ICMP_MINLEN + sizeof(struct ip) + 8];
+	struct ip *ip = (struct ip *)buf, *oip;
+	uint8_t *icp = buf + sizeof(struct ip);
+	struct tcphdr th;
+	struct tcpcb *tp;
+	struct mbuf *m;
+	uint16_t sum;
+	int error = 0;
+
+	KTEST_ENTER();
+	mutex_enter(softnet_lock);
+	if ((tp = find_conn(lport, fport)) == NULL) {
+		error = ENOENT;
+		goto out;
+	}
+	memset(buf, 0, sizeof(buf));
+	oip = (struct ip *)(icp + ICMP_MINLEN);
+	oip->ip_v = IPVERSION;
+	oip->ip_hl = sizeof(*oip) >> 2;
+	oip->ip_len = htons(sizeof(*oip) + TCP_HDRLEN);
+	oip->ip_ttl = 64;
+	oip->ip_p = IPPROTO_TCP;
+	oip->ip_src = tp->t_inpcb->inp_laddr;
+	oip->ip_dst = tp->t_inpcb->inp_faddr;
+	/* The quote: the first 8 bytes of the TCP header. */
+	memset(&th, 0, sizeof(th));
+	th.th_sport = tp->t_inpcb->inp_lport;
+	th.th_dport = tp->t_inpcb->inp_fport;
+	th.th_seq = htonl(tp->snd_una + seqoff);
+	memcpy(oip + 1, &th, 8);
+	icp[0] = ICMP_UNREACH;
+	icp[1] = (uint8_t)code;
+	sum = in_cksum_buf(icp, (int)(sizeof(buf) - sizeof(struct ip)));
+	memcpy(icp + 2, &sum, sizeof(sum));
+	ip->ip_v = IPVERSION;
+	ip->ip_hl = sizeof(*ip) >> 2;
+	ip->ip_len = htons(sizeof(buf));
+	ip->ip_ttl = 64;
+	ip->ip_p = IPPROTO_ICMP;
+	ip->ip_src = tp->t_inpcb->inp_faddr;
+	ip->ip_dst = tp->t_inpcb->inp_laddr;
+	ip->ip_sum = in_cksum_buf(ip, sizeof(*ip));
+	if ((m = m_devget(buf, (int)sizeof(buf), lo0ifp, M_DONTWAIT)) == NULL) {
+		error = ENOMEM;
+		goto out;
+	}
+	ip_input(m);
+out:
+	mutex_exit(softnet_lock);
+	return KTEST_LEAVE(error);
 }

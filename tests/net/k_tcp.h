@@ -65,5 +65,12 @@ struct ktest_tcpseg {
 };
 /* Build it (IP header + TCP) and hand it to tcp_input. */
 int	rump_pub_ktest_tcp_inject(const struct ktest_tcpseg *ks);
+/*
+ * An ICMP destination unreachable (code) from the peer about a segment
+ * of the connection lport <- fport with sequence number snd_una + seqoff,
+ * through ip_input as if it had come in on lo0.
+ */
+int	rump_pub_ktest_tcp_icmp_unreach(uint16_t lport, uint16_t fport,
+	    int code, uint32_t seqoff);
 
 #endif /* _K_TCP_H_ */

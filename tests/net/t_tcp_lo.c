@@ -754,6 +754,47 @@ H_TC(zero_window_probe, "a receiver that stops reading closes the "
 	RL(rump_sys_close(l));
 }
 
+H_TC(icmp_errors, "ICMP port unreachable quoting the SYN in flight "
+    "aborts the connect with ECONNREFUSED; one quoting another sequence "
+    "number is ignored; net unreachable is soft and reported when the "
+    "connect times out")
+{
+	struct sockaddr_in sin = sin_of(5031);
+	int s, e;
+	unsigned int len = sizeof(e);
+	uint16_t sp;
+
+	knob("blackhole", 1);		/* the SYNs go nowhere */
+	s = tcp_socket();
+	set_nonblock(s, 1);
+	H_REQUIRE_ERRNO(EINPROGRESS, rump_sys_connect(s,
+	    (struct sockaddr *)&sin, sizeof(sin)));
+	sp = local_port(s);
+	RZ(rump_pub_ktest_tcp_icmp_unreach(sp, 5031, 3, 12345));
+	ATF_CHECK_EQ(stat("tcps_icmpignored"), 1);
+	ATF_CHECK_EQ(conn(sp, 5031).kc_state, S_SYN_SENT);
+	RZ(rump_pub_ktest_tcp_icmp_unreach(sp, 5031, 3, 0));
+	ATF_CHECK(wait_gone(sp, 5031, 0));
+	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &len));
+	ATF_CHECK_EQ(e, ECONNREFUSED);
+	RL(rump_sys_close(s));
+
+	knob("rto_init_ms", 50);
+	knob("synrxtshift", 1);
+	s = tcp_socket();
+	set_nonblock(s, 1);
+	H_REQUIRE_ERRNO(EINPROGRESS, rump_sys_connect(s,
+	    (struct sockaddr *)&sin, sizeof(sin)));
+	sp = local_port(s);
+	RZ(rump_pub_ktest_tcp_icmp_unreach(sp, 5031, 0, 0));
+	ATF_CHECK_EQ(conn(sp, 5031).kc_state, S_SYN_SENT);
+	ATF_REQUIRE(wait_gone(sp, 5031, 3000));
+	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &len));
+	ATF_CHECK_EQ(e, EHOSTUNREACH);
+	ATF_CHECK_EQ(stat("tcps_icmperrors"), 2);
+	RL(rump_sys_close(s));
+}
+
 H_TC(retransmit_backoff_gives_up, "with every segment lost, the RTO "
     "doubles each time and the connection ends with ETIMEDOUT")
 {
@@ -1200,6 +1241,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, fast_retransmit);
 	ATF_TP_ADD_TC(tp, simultaneous_open);
 	ATF_TP_ADD_TC(tp, zero_window_probe);
+	ATF_TP_ADD_TC(tp, icmp_errors);
 	ATF_TP_ADD_TC(tp, retransmit_backoff_gives_up);
 	ATF_TP_ADD_TC(tp, connect_timeout);
 	ATF_TP_ADD_TC(tp, nagle_and_nodelay);

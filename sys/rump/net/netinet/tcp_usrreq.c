@@ -13,7 +13,10 @@
 #include <rump-sys/protosw.h>
 #include <rump-sys/time.h>
 #include <rump-sys/netinet/in_var.h>
+#include <rump-sys/netinet/ip.h>
 #include <rump-sys/netinet/tcp_var.h>
+
+#include "netinet_int.h"
 
 /*
  * The CLOSE call (RFC 9293 3.10.4): a FIN after the queued data.
@@ -360,38 +363,65 @@ tcp_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 	struct tcpcb *tp = sototcpcb(so);
 
 	if (sopt->sopt_level != IPPROTO_TCP)
-		return ENOPROTOOPT;
+		return ip_ctloutput(op, so, sopt);
 	if (tp == NULL)
 		return ECONNRESET;
 	return op == PRCO_SETOPT ? tcp_setint(tp, sopt) : tcp_getint(tp, sopt);
 }
 
 /*
- * ICMP errors about our segments: unreachable during the handshake
- * is a soft error reported if the connection times out (RFC 1122
- * 4.2.3.9); on a synchronized connection it is only remembered.
+ * ICMP errors about our segments (RFC 1122 4.2.3.9, RFC 5927).  Only
+ * an error quoting a sequence number in flight counts.  Protocol and
+ * port unreachable are hard errors: a connection still being opened is
+ * aborted with ECONNREFUSED.  The others are soft: remembered, and
+ * reported instead of ETIMEDOUT if the connection times out.
  */
 static void
 tcp_notify(struct inpcb *inp, int error)
 {
 	struct tcpcb *tp = intotcpcb(inp);
 
-	if (tp == NULL)
-		return;
-	tp->t_softerror = error;
+	if (tp != NULL)
+		tp->t_softerror = error;
 }
 
 static void
 tcp_ctlinput(int cmd, const struct sockaddr *dst, void *vip)
 {
 	const struct sockaddr_in *sin = satocsin(dst);
+	const struct ip *ip = vip;
+	const struct tcphdr *th;
+	struct inpcb *inp;
+	struct tcpcb *tp;
+	tcp_seq seq;
 
 	if (cmd < 0 || cmd >= PRC_NCMDS || inetctlerrmap[cmd] == 0 ||
 	    sin->sin_family != AF_INET)
 		return;
-	in_pcbnotifyall(&tcbtable, sin->sin_addr, inetctlerrmap[cmd],
-	    tcp_notify);
-	(void)vip;
+	if (ip == NULL) {
+		in_pcbnotifyall(&tcbtable, sin->sin_addr, inetctlerrmap[cmd],
+		    tcp_notify);
+		return;
+	}
+	/* icmp_input checked that the header and 8 bytes are there. */
+	th = (const struct tcphdr *)(const void *)((const char *)ip +
+	    (ip->ip_hl << 2));
+	inp = in_pcblookup_connect(&tcbtable, sin->sin_addr, th->th_dport,
+	    ip->ip_src, th->th_sport);
+	if (inp == NULL || (tp = intotcpcb(inp)) == NULL)
+		return;
+	seq = ntohl(th->th_seq);
+	if (SEQ_LT(seq, tp->snd_una) || SEQ_GEQ(seq, tp->snd_max)) {
+		TCP_STATINC(tcps_icmpignored);
+		return;
+	}
+	TCP_STATINC(tcps_icmperrors);
+	if ((cmd == PRC_UNREACH_PORT || cmd == PRC_UNREACH_PROTOCOL) &&
+	    tp->t_state < TCPS_ESTABLISHED) {
+		(void)tcp_drop(tp, inetctlerrmap[cmd]);
+		return;
+	}
+	tp->t_softerror = inetctlerrmap[cmd];
 }
 
 const struct protosw tcp_protosw = {

@@ -187,6 +187,8 @@ struct tcpstat {
 	uint64_t	tcps_fastrexmt;
 	uint64_t	tcps_partialack;
 	uint64_t	tcps_rttupdated;
+	uint64_t	tcps_icmperrors;	/* ICMP errors taken */
+	uint64_t	tcps_icmpignored;	/* quoting no seq in flight */
 };
 extern struct tcpstat tcpstat;
 #define TCP_STATINC(f)		(tcpstat.f++)
