@@ -1054,6 +1054,30 @@ H_TC(inject_to_listener, "segments to a listener: SYN+FIN, no flags and "
 	RL(rump_sys_close(l));
 }
 
+H_TC(inject_syn_reset_embryonic, "a SYN from a port with no socket "
+    "makes a SYN_RECEIVED connection whose SYN,ACK draws a RST; the "
+    "RST removes it without a RST in return and the listener has "
+    "nothing to accept")
+{
+	int l;
+	struct ktest_tcpseg ks;
+	unsigned n;
+
+	l = listener(5032, 5);
+	ks = seg(41000, 5032, 7777, 0, F_SYN);
+	INJECT(ks);
+	ATF_CHECK_EQ(stat("tcps_accepts"), 1);
+	ATF_CHECK(wait_gone(5032, 41000, 2000));
+	ATF_CHECK_EQ(stat("tcps_noport"), 1);		/* the SYN,ACK */
+	ATF_CHECK_EQ(stat("tcps_resets"), 1);
+	ATF_CHECK_EQ(stat("tcps_sndrst"), 1);		/* only that one */
+	RZ(rump_pub_ktest_tcp_count(&n));
+	ATF_CHECK_EQ(n, 1);
+	set_nonblock(l, 1);
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_accept(l, NULL, NULL));
+	RL(rump_sys_close(l));
+}
+
 H_TC(inject_malformed, "truncated headers, bad checksums, bad data "
     "offsets and hostile options are dropped and counted")
 {
@@ -1250,6 +1274,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, time_wait_lasts_2msl);
 	ATF_TP_ADD_TC(tp, tcp_sockopts);
 	ATF_TP_ADD_TC(tp, inject_to_listener);
+	ATF_TP_ADD_TC(tp, inject_syn_reset_embryonic);
 	ATF_TP_ADD_TC(tp, inject_malformed);
 	ATF_TP_ADD_TC(tp, inject_wild_established);
 	ATF_TP_ADD_TC(tp, inject_out_of_order);

@@ -484,11 +484,13 @@ tcp_input_rst(struct tcpcb *tp, struct tcpseg *ts, uint32_t rcvwnd)
 			tcp_challenge_ack(tp);
 		return;
 	}
+	/* Never answered with a RST (RFC 9293 3.10.7.4, second). */
 	TCP_STATINC(tcps_resets);
 	switch (tp->t_state) {
 	case TCPS_SYN_RECEIVED:
-		(void)tcp_drop(tp, (tp->t_flags & TF_PASSIVE) ? ECONNRESET :
-		    ECONNREFUSED);
+		/* Passive: the listener never hears of it. */
+		tcp_notify_error(tp, (tp->t_flags & TF_PASSIVE) ?
+		    ECONNRESET : ECONNREFUSED);
 		return;
 	case TCPS_ESTABLISHED:
 	case TCPS_FIN_WAIT_1:
