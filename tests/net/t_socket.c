@@ -885,6 +885,34 @@ H_TC(stream_errors, "accept on a socket not listening is EINVAL, with "
 	RL(rump_sys_close(l));
 }
 
+H_TC(listener_closed_with_queue, "closing a listener drops the "
+    "connections it had not accepted yet (their peers see the reset) "
+    "and frees them")
+{
+	struct sockaddr_in srv = sin_of("127.0.0.1", 9983);
+	char buf[4];
+	int l, c[3], i;
+
+	l = RL(xsocket(AF_INET, SOCK_STREAM, 0));
+	RL(rump_sys_bind(l, (struct sockaddr *)&srv, sizeof(srv)));
+	RL(rump_sys_listen(l, 8));
+	for (i = 0; i < 3; i++) {
+		c[i] = RL(xsocket(AF_INET, SOCK_STREAM, 0));
+		RL(rump_sys_connect(c[i], (struct sockaddr *)&srv,
+		    sizeof(srv)));
+	}
+	usleep(50000);
+	RL(rump_sys_close(l));
+	for (i = 0; i < 3; i++) {
+		/* a reset (or an orderly end), never data, never a hang */
+		ssize_t n = rump_sys_recv(c[i], buf, sizeof(buf), 0);
+
+		ATF_REQUIRE_MSG(n == 0 || (n == -1 && errno == ECONNRESET),
+		    "client %d: %zd, %s", i, n, strerror(errno));
+		RL(rump_sys_close(c[i]));
+	}
+}
+
 #define NTHREADS	4
 #define NDGRAMS		400
 
@@ -955,5 +983,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, udp_threads_mp);
 	ATF_TP_ADD_TC(tp, stream_waitall);
 	ATF_TP_ADD_TC(tp, stream_errors);
+	ATF_TP_ADD_TC(tp, listener_closed_with_queue);
 	return atf_no_error();
 }

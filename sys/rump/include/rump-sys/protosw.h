@@ -49,7 +49,11 @@ struct pr_usrreqs {
 	int	(*pr_disconnect)(struct socket *);
 	/* No more sends (SHUT_WR). */
 	int	(*pr_shutdown)(struct socket *);
-	/* Drop a connection not yet accepted, and free the socket. */
+	/*
+	 * Drop a connection not yet accepted (SS_NOFDREF is set): free the
+	 * pcb and clear so_pcb without freeing so (clear inp_socket before
+	 * in_pcbdetach); soabort frees the socket after.
+	 */
 	int	(*pr_abort)(struct socket *);
 	/* Protocol ioctl; ENOTTY if not its command.  data is kernel memory. */
 	int	(*pr_ioctl)(struct socket *, u_long cmd, void *data,

@@ -154,7 +154,9 @@ void	sonotify_error(struct socket *, int error);
 struct socket *sonewconn(struct socket *head, int connstatus);
 /*
  * Abort a connection not on a listener's queue (take it off first):
- * pr_abort drops the protocol state, then the socket is freed.
+ * marks it SS_NOFDREF and calls pr_abort, which drops the protocol
+ * state and clears so_pcb but leaves so alone; then frees so (if the
+ * protocol kept its pcb, sofree waits for it).
  */
 void	soabort(struct socket *);
 /*

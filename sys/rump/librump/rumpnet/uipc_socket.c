@@ -134,8 +134,8 @@ soabort(struct socket *so)
 {
 	KASSERT(solocked(so) && so->so_head == NULL);
 	so->so_state |= SS_NOFDREF;
+	/* pr_abort drops the protocol state and clears so_pcb, keeping so */
 	(void)so->so_proto->pr_usrreqs->pr_abort(so);
-	/* pr_abort dropped the pcb; sofree is a no-op if it kept it */
 	sofree(so);
 }
 

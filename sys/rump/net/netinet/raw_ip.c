@@ -163,7 +163,12 @@ rip_shutdown(struct socket *so)
 static int
 rip_abort(struct socket *so)
 {
-	in_pcbdetach(sotoinpcb(so));
+	struct inpcb *inp = sotoinpcb(so);
+
+	/* the socket is soabort's to free */
+	inp->inp_socket = NULL;
+	so->so_pcb = NULL;
+	in_pcbdetach(inp);
 	return 0;
 }
 

@@ -222,7 +222,12 @@ udp_shutdown(struct socket *so)
 static int
 udp_abort(struct socket *so)
 {
-	in_pcbdetach(sotoinpcb(so));
+	struct inpcb *inp = sotoinpcb(so);
+
+	/* the socket is soabort's to free */
+	inp->inp_socket = NULL;
+	so->so_pcb = NULL;
+	in_pcbdetach(inp);
 	return 0;
 }
 
