@@ -455,6 +455,21 @@ H_TC(udp_over_ether, "a UDP frame for us is delivered; a broadcast one "
 	ATF_REQUIRE_EQ(memcmp(buf, mac_bcast, 6), 0);
 	ATF_REQUIRE_EQ(((struct ip *)(buf + 14))->ip_dst.s_addr,
 	    ip("10.5.0.255"));
+	/* the limited broadcast, both ways */
+	bc = sin_of("255.255.255.255", 5555);
+	RL(rump_sys_sendto(s, "all", 3, 0, (struct sockaddr *)&bc, sizeof(bc)));
+	RZ(rump_pub_ktest_ether_take(buf, sizeof(buf), &len, 2000));
+	ATF_REQUIRE_EQ(memcmp(buf, mac_bcast, 6), 0);
+	ATF_REQUIRE_EQ(((struct ip *)(buf + 14))->ip_src.s_addr, ip(US));
+	ATF_REQUIRE_EQ(((struct ip *)(buf + 14))->ip_dst.s_addr,
+	    INADDR_BROADCAST);
+	len = mkudp_frame(buf, mac_bcast, "255.255.255.255", 5555, "all!");
+	RZ(rump_pub_ktest_ether_input(buf, len));
+	usleep(50000);
+	ATF_REQUIRE_EQ(RL(rump_sys_recvfrom(r1, rb, sizeof(rb), 0, NULL,
+	    NULL)), 4);
+	ATF_REQUIRE_EQ(RL(rump_sys_recvfrom(r2, rb, sizeof(rb), 0, NULL,
+	    NULL)), 4);
 	RL(rump_sys_close(r1));
 	RL(rump_sys_close(r2));
 	teardown(s);
