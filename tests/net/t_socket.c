@@ -913,6 +913,28 @@ H_TC(listener_closed_with_queue, "closing a listener drops the "
 	}
 }
 
+H_TC(socket_emfile, "socket() with the descriptor table full is EMFILE "
+    "and leaves nothing behind; closing one makes room")
+{
+	static int fds[2048];
+	int n = 0, i;
+
+	for (;;) {
+		fds[n] = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+		if (fds[n] == -1)
+			break;
+		ATF_REQUIRE(++n < 2048);
+	}
+	ATF_REQUIRE_EQ(errno, EMFILE);
+	ATF_REQUIRE(n > 100);
+	RL(rump_sys_close(fds[n / 2]));
+	fds[n / 2] = RL(rump_sys_socket(AF_INET, SOCK_STREAM, 0));
+	H_REQUIRE_ERRNO(EMFILE, rump_sys_socket(AF_INET, SOCK_RAW,
+	    IPPROTO_ICMP));
+	for (i = 0; i < n; i++)
+		RL(rump_sys_close(fds[i]));
+}
+
 #define NTHREADS	4
 #define NDGRAMS		400
 
@@ -984,5 +1006,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, stream_waitall);
 	ATF_TP_ADD_TC(tp, stream_errors);
 	ATF_TP_ADD_TC(tp, listener_closed_with_queue);
+	ATF_TP_ADD_TC(tp, socket_emfile);
 	return atf_no_error();
 }
