@@ -385,6 +385,18 @@ H_TC(socket_options, "SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_RCVBUF and "
 	RL(rump_sys_setsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v)));
 	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_SNDBUF, &v, &len));
 	ATF_REQUIRE(v >= 4000);
+	{
+		/* a datagram bigger than SO_SNDBUF still goes (as Linux) */
+		static char big[8000];
+		struct sockaddr_in d = sin_of("127.0.0.1", 9401);
+		int r = udp_bound("127.0.0.1", 9401);
+
+		ATF_REQUIRE_EQ(RL(rump_sys_sendto(s, big, sizeof(big), 0,
+		    (struct sockaddr *)&d, sizeof(d))), (ssize_t)sizeof(big));
+		ATF_REQUIRE_EQ(RL(rump_sys_recv(r, big, sizeof(big), 0)),
+		    (ssize_t)sizeof(big));
+		RL(rump_sys_close(r));
+	}
 	v = 0;
 	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF,
 	    &v, sizeof(v)));

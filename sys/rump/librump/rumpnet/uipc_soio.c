@@ -71,10 +71,6 @@ sosend(struct socket *so, const struct sockaddr *addr, struct uio *uio,
 	if (flags & MSG_DONTWAIT)
 		nbio = true;
 	solock(so);
-	if (atomic && resid > so->so_snd.sb_hiwat) {
-		error = EMSGSIZE;
-		goto out;
-	}
 	if ((flags & MSG_OOB) && pr->pr_usrreqs->pr_sendoob == NULL) {
 		error = EOPNOTSUPP;
 		goto out;
@@ -103,7 +99,12 @@ sosend(struct socket *so, const struct sockaddr *addr, struct uio *uio,
 			}
 		}
 		space = sbspace(&so->so_snd);
-		if ((atomic && space < (long)resid) ||
+		/*
+		 * A record bigger than the buffer goes when the buffer is
+		 * empty (as Linux: SO_SNDBUF bounds what is queued, the
+		 * protocol the size of a datagram).
+		 */
+		if ((atomic && space < (long)MIN(resid, so->so_snd.sb_hiwat)) ||
 		    (!atomic && space < (long)MIN(resid,
 		    so->so_snd.sb_lowat)) || space <= 0) {
 			if (nbio) {
