@@ -400,6 +400,10 @@ H_TC(socket_options, "SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_RCVBUF and "
 	v = 0;
 	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF,
 	    &v, sizeof(v)));
+	v = 1 << 30;		/* clamped to the largest buffer */
+	RL(rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)));
+	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, &len));
+	ATF_REQUIRE(v >= 65536 && v < (1 << 30));
 	RL(rump_sys_setsockopt(s, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
 	len = sizeof(lg);
 	RL(rump_sys_getsockopt(s, SOL_SOCKET, SO_LINGER, &lg, &len));

@@ -396,8 +396,9 @@ sosetopt_socket(struct socket *so, struct sockopt *sopt)
 	case SO_RCVBUF:
 		if (val <= 0)
 			return EINVAL;
+		/* as Linux: too much is clamped, not refused */
 		return sbreserve(sopt->sopt_name == SO_SNDBUF ? &so->so_snd :
-		    &so->so_rcv, (size_t)val);
+		    &so->so_rcv, MIN((size_t)val, (size_t)SB_MAX));
 	case SO_RCVLOWAT:
 	case SO_SNDLOWAT:
 		if (val < 0)
