@@ -1078,6 +1078,69 @@ H_TC(inject_syn_reset_embryonic, "a SYN from a port with no socket "
 	RL(rump_sys_close(l));
 }
 
+H_TC(inject_syn_sent, "segments to a connection in SYN_SENT: an ACK "
+    "of the wrong sequence number gets a RST, a RST without ACK and an "
+    "ACK without SYN are dropped, and a right SYN,ACK completes it")
+{
+	struct sockaddr_in sin = sin_of(5033);
+	struct ktest_tcpconn kc;
+	struct ktest_tcpseg ks;
+	int s;
+	uint16_t sp;
+
+	knob("blackhole", 1);		/* our SYN goes nowhere */
+	s = tcp_socket();
+	set_nonblock(s, 1);
+	H_REQUIRE_ERRNO(EINPROGRESS, rump_sys_connect(s,
+	    (struct sockaddr *)&sin, sizeof(sin)));
+	sp = local_port(s);
+	kc = conn(sp, 5033);
+	ATF_REQUIRE_EQ(kc.kc_state, S_SYN_SENT);
+	ks = seg(5033, sp, 5000, kc.kc_iss, F_SYN | F_ACK);	/* ACK = ISS */
+	INJECT(ks);
+	ATF_CHECK_EQ(stat("tcps_rcvacktoomuch"), 1);
+	ATF_CHECK_EQ(stat("tcps_testdrop"), 2);	/* our SYN and the RST */
+	ks = seg(5033, sp, 5000, 0, F_RST);
+	INJECT(ks);
+	ATF_CHECK_EQ(stat("tcps_rcvrstdrop"), 1);
+	ks = seg(5033, sp, 5000, kc.kc_iss + 1, F_ACK);
+	INJECT(ks);
+	ATF_CHECK_EQ(stat("tcps_rcvbadflags"), 1);
+	ATF_CHECK_EQ(conn(sp, 5033).kc_state, S_SYN_SENT);
+	ks = seg(5033, sp, 5000, kc.kc_iss + 1, F_SYN | F_ACK);
+	INJECT(ks);
+	kc = conn(sp, 5033);
+	ATF_CHECK_EQ(kc.kc_state, S_ESTABLISHED);
+	ATF_CHECK_EQ(kc.kc_irs, 5000);
+	ATF_CHECK_EQ(kc.kc_rcv_nxt, 5001);
+	ATF_CHECK_EQ(kc.kc_maxseg, 536);	/* no MSS option */
+	knob("blackhole", 0);
+	RL(rump_sys_close(s));
+}
+
+H_TC(inject_after_fin, "data arriving after the peer's FIN is not "
+    "delivered and is counted")
+{
+	int c, a;
+	uint16_t cp;
+	struct ktest_tcpconn kc;
+	struct ktest_tcpseg ks;
+	char buf[8];
+
+	pair(5034, &c, &a);
+	cp = local_port(c);
+	RL(rump_sys_shutdown(c, SHUT_WR));
+	ATF_REQUIRE(wait_state(5034, cp, S_CLOSE_WAIT, 2000));
+	kc = conn(5034, cp);
+	ks = seg(cp, 5034, kc.kc_rcv_nxt, kc.kc_snd_nxt, F_ACK);
+	ks.ks_datalen = 8;
+	INJECT(ks);
+	ATF_CHECK_EQ(stat("tcps_rcvafterfin"), 1);
+	ATF_CHECK_EQ(RL(rump_sys_read(a, buf, sizeof(buf))), 0);
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(a));
+}
+
 H_TC(inject_malformed, "truncated headers, bad checksums, bad data "
     "offsets and hostile options are dropped and counted")
 {
@@ -1175,6 +1238,28 @@ H_TC(inject_wild_established, "on an established connection: a RST off "
 	write_full(a, "ok", 2);
 	read_full(c, buf, 2);
 
+	/*
+	 * Data overlapping the left edge: the old part is cut and the
+	 * reader gets the new bytes ("fghij", pattern offsets 5-9).  Data
+	 * running past the window is cut at its right edge.  From here
+	 * the two ends disagree on the sequence space: the ACK rate limit
+	 * must be back on, or they would trade ACKs forever.
+	 */
+	knob("oowlimit_ms", 500);
+	kc = conn(5023, cp);
+	ks = seg(cp, 5023, kc.kc_rcv_nxt - 5, kc.kc_snd_nxt, F_ACK);
+	ks.ks_datalen = 10;
+	INJECT(ks);
+	ATF_CHECK_EQ(stat("tcps_rcvpartduppack"), 1);
+	read_full(a, buf, 5);
+	ATF_CHECK(memcmp(buf, "fghij", 5) == 0);
+	kc = conn(5023, cp);
+	ks = seg(cp, 5023, kc.kc_rcv_adv - 10, kc.kc_snd_nxt, F_ACK);
+	ks.ks_datalen = 100;
+	INJECT(ks);
+	ATF_CHECK_EQ(stat("tcps_rcvpackafterwin"), 1);
+	ATF_CHECK_EQ(conn(5023, cp).kc_segqlen, 1);
+
 	/* An exact RST is believed. */
 	kc = conn(5023, cp);
 	ks = seg(cp, 5023, kc.kc_rcv_nxt, 0, F_RST);
@@ -1194,31 +1279,38 @@ H_TC(inject_out_of_order, "segments arriving out of order wait in the "
 	uint16_t cp;
 	struct ktest_tcpconn kc;
 	struct ktest_tcpseg ks;
-	char buf[64], want[64];
+	char buf[256], want[256];
 
 	pair(5024, &c, &a);
 	cp = local_port(c);
 	kc = conn(5024, cp);
-	/* Bytes [10, 30) then [5, 15), then [0, 10): pattern "a..z". */
-	ks = seg(cp, 5024, kc.kc_rcv_nxt + 10, kc.kc_snd_nxt, F_ACK);
-	ks.ks_datalen = 30;			/* pattern from offset 0 */
-	/* The kernel fills data with 'a' + i % 26 from the segment start,
-	 * so each piece must start at a multiple of 26 to line up. */
-	ks.ks_seq = kc.kc_rcv_nxt + 26;
-	INJECT(ks);
+	/*
+	 * The kernel fills a segment with 'a' + i % 26 from its start, so
+	 * each piece starts at a multiple of 26 to line up with the rest.
+	 */
+#define PIECE(from, len) do {						\
+	ks = seg(cp, 5024, kc.kc_rcv_nxt + (from), kc.kc_snd_nxt, F_ACK); \
+	ks.ks_datalen = (len);						\
+	INJECT(ks);							\
+} while (0)
+	PIECE(26, 30);			/* [26, 56) waits */
 	ATF_CHECK_EQ(conn(5024, cp).kc_segqlen, 1);
-	ks.ks_seq = kc.kc_rcv_nxt + 52;
-	ks.ks_datalen = 4;			/* inside the first: dup */
-	INJECT(ks);
-	ks.ks_seq = kc.kc_rcv_nxt;
-	ks.ks_datalen = 26;
-	INJECT(ks);
+	PIECE(52, 4);			/* inside it: a duplicate */
+	ATF_CHECK_EQ(conn(5024, cp).kc_segqlen, 1);
+	PIECE(104, 26);			/* [104, 130) after a gap */
+	PIECE(52, 26);			/* [52, 78): front trimmed to 56 */
+	ATF_CHECK_EQ(conn(5024, cp).kc_segqlen, 3);
+	PIECE(78, 104);			/* [78, 182) swallows [104, 130) */
+	ATF_CHECK_EQ(conn(5024, cp).kc_segqlen, 3);
+	PIECE(0, 26);			/* the hole: all of it is ready */
+#undef PIECE
 	ATF_CHECK_EQ(conn(5024, cp).kc_segqlen, 0);
-	for (int i = 0; i < 56; i++)
+	for (int i = 0; i < 182; i++)
 		want[i] = (char)('a' + i % 26);
-	read_full(a, buf, 56);
-	ATF_CHECK(memcmp(buf, want, 56) == 0);
-	ATF_CHECK(stat("tcps_rcvoopack") >= 1);
+	read_full(a, buf, 182);
+	ATF_CHECK(memcmp(buf, want, 182) == 0);
+	ATF_CHECK_EQ(stat("tcps_rcvoopack"), 4);
+	ATF_CHECK_EQ(stat("tcps_rcvduppack"), 1);
 	/*
 	 * The server now acknowledges 56 bytes the client never sent; the
 	 * two would trade ACKs forever but for the rate limit.
@@ -1275,6 +1367,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, tcp_sockopts);
 	ATF_TP_ADD_TC(tp, inject_to_listener);
 	ATF_TP_ADD_TC(tp, inject_syn_reset_embryonic);
+	ATF_TP_ADD_TC(tp, inject_syn_sent);
+	ATF_TP_ADD_TC(tp, inject_after_fin);
 	ATF_TP_ADD_TC(tp, inject_malformed);
 	ATF_TP_ADD_TC(tp, inject_wild_established);
 	ATF_TP_ADD_TC(tp, inject_out_of_order);
