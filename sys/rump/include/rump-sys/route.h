@@ -4,10 +4,11 @@
  * Lookup is longest prefix match; the default route is 0.0.0.0/0.
  *
  * Setting an address on an interface adds the route to its subnet
- * (RTF_UP, no gateway: the destination is on the link) and a host route
- * for the address itself through lo0 is not needed: local delivery is
- * decided by the address list.  Routes through an interface go when
- * the interface goes down or its address goes.
+ * (RTF_UP, no gateway: the destination is on the link); no host route
+ * for the address itself is needed: ip_output sends to our own
+ * addresses through lo0.  Routes through an interface go when its
+ * address is removed or it detaches; while it is down they stay, and
+ * sending through it is ENETDOWN.
  *
  * The user adds and deletes routes as route(8) does with SIOCADDRT and
  * SIOCDELRT on any socket (struct rtentry, Linux layout, <net/route.h>;
