@@ -1341,6 +1341,28 @@ H_TC(data_after_close_resets, "data arriving for a connection whose "
 	RL(rump_sys_close(c));
 }
 
+H_TC(shutdown_with_connections, "the kernel shuts down cleanly (no leak, "
+    "no panic) with connections in every kind of state still around: "
+    "open sockets, a listener with an unaccepted connection, TIME_WAIT, "
+    "data in flight")
+{
+	int c, a, l, c2, c3, a3;
+	char buf[8];
+
+	pair(5035, &c, &a);
+	write_full(c, "pending", 7);	/* unread at shutdown */
+	l = listener(5036, 5);
+	c2 = connect_to(5036);		/* never accepted */
+	pair(5037, &c3, &a3);
+	RL(rump_sys_close(c3));		/* TIME_WAIT on this side */
+	ATF_CHECK_EQ(RL(rump_sys_read(a3, buf, sizeof(buf))), 0);
+	RL(rump_sys_close(a3));
+	knob("blackhole", 1);
+	write_full(a, "lost", 4);	/* in flight, never acked */
+	(void)c2;
+	(void)l;
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, connect_accept_exchange);
@@ -1373,5 +1395,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, inject_wild_established);
 	ATF_TP_ADD_TC(tp, inject_out_of_order);
 	ATF_TP_ADD_TC(tp, data_after_close_resets);
+	ATF_TP_ADD_TC(tp, shutdown_with_connections);
 	return atf_no_error();
 }
