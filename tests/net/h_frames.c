@@ -99,3 +99,21 @@ h_frame_ping(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
 	memcpy(ic + 2, &v, 2);
 	return 42 + plen;
 }
+
+size_t
+h_frame_frag(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+    uint32_t sip, uint32_t dip, uint8_t proto, uint16_t id, unsigned off,
+    int mf, const void *payload, size_t len)
+{
+	uint8_t *ip;
+	uint16_t v;
+
+	ip = frame_ip(buf, dmac, smac, sip, dip, proto, id, 20 + len);
+	v = htons((uint16_t)((mf ? 0x2000 : 0) | (off / 8)));
+	memcpy(ip + 6, &v, 2);
+	memset(ip + 10, 0, 2);
+	v = h_cksum(ip, 20, 0);
+	memcpy(ip + 10, &v, 2);
+	memcpy(ip + 20, payload, len);
+	return 34 + len;
+}

@@ -25,6 +25,14 @@ size_t	h_frame_ping(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
 	    uint32_t sip, uint32_t dip, uint16_t ident, uint16_t seq,
 	    size_t plen);
 
+/*
+ * An IPv4 fragment carrying len bytes of payload at byte offset off
+ * (a multiple of 8) of datagram id; mf: more fragments follow.
+ */
+size_t	h_frame_frag(uint8_t *buf, const uint8_t *dmac, const uint8_t *smac,
+	    uint32_t sip, uint32_t dip, uint8_t proto, uint16_t id,
+	    unsigned off, int mf, const void *payload, size_t len);
+
 #define H_FRAME_ETHER	14	/* offset of the IP header */
 #define H_FRAME_IP	34	/* offset of the transport header */
 

@@ -246,6 +246,49 @@ H_NET_TC(jumbo_mtu, "the MTU goes up to what the bus carries (9004 "
 	ATF_REQUIRE_EQ(st.ips_fragments, 0);
 }
 
+H_NET_TC(overlapping_fragments_dropped, "fragments from the bus that "
+    "overlap are dropped with their whole datagram and counted; clean "
+    "fragments after them are reassembled")
+{
+	static const uint8_t me[6] = { 0x02, 0xee, 0, 0, 0, 2 };
+	struct rumpcomp_shmif *att;
+	struct rump_ipstat st0, st1;
+	uint32_t src = inet_addr("10.0.0.9"), dst = inet_addr("10.0.0.2");
+	uint8_t mac[6], buf[200], udp[40];
+	uint16_t v;
+
+	net_pair("bus0");
+	ATF_REQUIRE_EQ(h_net_ping(0, "10.0.0.2", 1, 56, 2000), 1);
+	h_net_ifmac(1, "shmif0", mac);
+	h_net_ipstat(1, &st0);
+	ATF_REQUIRE_EQ(rumpcomp_shmif_attach("bus0", 0, &att), 0);
+	/* A UDP header (no checksum) and 24 bytes of data: 32 bytes. */
+	memset(udp, 'x', sizeof(udp));
+	v = htons(1234);
+	memcpy(udp, &v, 2);
+	v = htons(9);
+	memcpy(udp + 2, &v, 2);
+	v = htons(32);
+	memcpy(udp + 4, &v, 2);
+	memset(udp + 6, 0, 2);
+	/* 0..15 then 8..31: an overlap, not a duplicate. */
+	send_frame(att, buf, h_frame_frag(buf, mac, me, src, dst, 17, 77, 0,
+	    1, udp, 16));
+	send_frame(att, buf, h_frame_frag(buf, mac, me, src, dst, 17, 77, 8,
+	    0, udp + 8, 24));
+	/* The same datagram again, cleanly split: 0..15, 16..31. */
+	send_frame(att, buf, h_frame_frag(buf, mac, me, src, dst, 17, 78, 0,
+	    1, udp, 16));
+	send_frame(att, buf, h_frame_frag(buf, mac, me, src, dst, 17, 78, 16,
+	    0, udp + 16, 16));
+	ATF_REQUIRE_EQ(h_net_ping(0, "10.0.0.2", 1, 56, 2000), 1);
+	h_net_ipstat(1, &st1);
+	ATF_REQUIRE_EQ(st1.ips_fragments, st0.ips_fragments + 4);
+	ATF_REQUIRE_EQ(st1.ips_fragdropped, st0.ips_fragdropped + 2);
+	ATF_REQUIRE_EQ(st1.ips_reassembled, st0.ips_reassembled + 1);
+	rumpcomp_shmif_detach(att);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -256,5 +299,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, malformed_frames_counted);
 	ATF_TP_ADD_TC(tp, interface_down_drops);
 	ATF_TP_ADD_TC(tp, jumbo_mtu);
+	ATF_TP_ADD_TC(tp, overlapping_fragments_dropped);
 	return atf_no_error();
 }
