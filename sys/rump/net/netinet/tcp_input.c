@@ -242,87 +242,121 @@ tcp_input_synsent(struct tcpcb *tp, struct tcpseg *ts)
 	(void)tcp_output(tp);
 }
 
+/* A piece of the stream on its way into the reassembly queue. */
+struct tcppiece {
+	tcp_seq		 pc_seq;
+	int		 pc_len;
+	bool		 pc_fin;
+	struct mbuf	*pc_m;
+};
+
 /*
- * Put a segment's data (and FIN) into the reassembly queue, trimming
- * overlaps, then move what is now in order to the socket.  Consumes m.
- * Returns true when an in-order FIN was reached.
+ * Cut from the front of p what prev already holds.  Returns false when
+ * nothing new is left (p's mbufs freed).
+ */
+static bool
+tcp_reass_trim_front(struct tcppiece *p, const struct tcpqent *prev)
+{
+	int over;
+
+	if (prev == NULL)
+		return true;
+	over = (int)(prev->tqe_seq + prev->tqe_len - p->pc_seq);
+	if (over <= 0)
+		return true;
+	if (over >= p->pc_len && !(p->pc_fin && !prev->tqe_fin)) {
+		TCP_STATINC(tcps_rcvduppack);
+		m_freem(p->pc_m);
+		return false;
+	}
+	over = MIN(over, p->pc_len);
+	m_adj(p->pc_m, over);
+	p->pc_seq += (tcp_seq)over;
+	p->pc_len -= over;
+	return true;
+}
+
+/* Trim or drop the queued pieces from q on that p covers. */
+static void
+tcp_reass_trim_after(struct tcpcb *tp, struct tcppiece *p, struct tcpqent *q)
+{
+	struct tcpqent *nq;
+	int over;
+
+	for (; q != NULL; q = nq) {
+		nq = TAILQ_NEXT(q, tqe_q);
+		over = (int)(p->pc_seq + (tcp_seq)p->pc_len - q->tqe_seq);
+		if (over <= 0)
+			return;
+		if (over < (int)q->tqe_len) {
+			m_adj(q->tqe_m, over);
+			q->tqe_seq += (tcp_seq)over;
+			q->tqe_len -= (uint32_t)over;
+			return;
+		}
+		p->pc_fin |= q->tqe_fin;
+		TAILQ_REMOVE(&tp->t_segq, q, tqe_q);
+		tp->t_segqlen--;
+		m_freem(q->tqe_m);
+		kmem_free(q, sizeof(*q));
+	}
+}
+
+/* Queue p in sequence order, trimming overlaps.  Consumes p's mbufs. */
+static void
+tcp_reass_insert(struct tcpcb *tp, struct tcppiece *p)
+{
+	struct tcpqent *q, *prev = NULL, *ne = NULL;
+
+	TAILQ_FOREACH(q, &tp->t_segq, tqe_q) {
+		if (SEQ_GT(q->tqe_seq, p->pc_seq))
+			break;
+		prev = q;
+	}
+	if (!tcp_reass_trim_front(p, prev))
+		return;
+	tcp_reass_trim_after(tp, p, prev != NULL ?
+	    TAILQ_NEXT(prev, tqe_q) : TAILQ_FIRST(&tp->t_segq));
+	if (tp->t_segqlen < TCP_REASS_MAXSEGS)
+		ne = kmem_alloc(sizeof(*ne), KM_NOSLEEP);
+	if (ne == NULL) {
+		TCP_STATINC(tcps_rcvmemdrop);
+		m_freem(p->pc_m);
+		return;
+	}
+	ne->tqe_seq = p->pc_seq;
+	ne->tqe_len = (uint32_t)p->pc_len;
+	ne->tqe_fin = p->pc_fin;
+	ne->tqe_m = p->pc_m;
+	q = prev != NULL ? TAILQ_NEXT(prev, tqe_q) : TAILQ_FIRST(&tp->t_segq);
+	if (q != NULL)
+		TAILQ_INSERT_BEFORE(q, ne, tqe_q);
+	else
+		TAILQ_INSERT_TAIL(&tp->t_segq, ne, tqe_q);
+	tp->t_segqlen++;
+	if (p->pc_seq != tp->rcv_nxt) {
+		TCP_STATINC(tcps_rcvoopack);
+		TCP_STATADD(tcps_rcvoobyte, (uint64_t)p->pc_len);
+	}
+}
+
+/*
+ * Put a segment's data (and FIN) into the reassembly queue, then move
+ * what is now in order to the socket.  Consumes m.  Returns true when
+ * an in-order FIN was reached.
  */
 static bool
 tcp_reass(struct tcpcb *tp, tcp_seq seq, int len, bool fin, struct mbuf *m)
 {
 	struct socket *so = tp->t_socket;
-	struct tcpqent *q, *nq, *prev = NULL, *ne;
+	struct tcppiece p = { seq, len, fin, m };
+	struct tcpqent *q;
 	bool gotfin = false;
 
-	if (len > 0 || fin) {
-		TAILQ_FOREACH(q, &tp->t_segq, tqe_q) {
-			if (SEQ_GT(q->tqe_seq, seq))
-				break;
-			prev = q;
-		}
-		/* Trim what the previous entry already holds. */
-		if (prev != NULL) {
-			int over = (int)(prev->tqe_seq + prev->tqe_len - seq);
-			if (over > 0) {
-				if (over >= len && !(fin && !prev->tqe_fin)) {
-					TCP_STATINC(tcps_rcvduppack);
-					m_freem(m);
-					len = 0;
-					fin = false;
-					m = NULL;
-					goto deliver;
-				}
-				over = MIN(over, len);
-				m_adj(m, over);
-				seq += (tcp_seq)over;
-				len -= over;
-			}
-		}
-		/* Drop or trim later entries this one covers. */
-		q = prev != NULL ? TAILQ_NEXT(prev, tqe_q) :
-		    TAILQ_FIRST(&tp->t_segq);
-		for (; q != NULL; q = nq) {
-			int over = (int)(seq + (tcp_seq)len - q->tqe_seq);
-			nq = TAILQ_NEXT(q, tqe_q);
-			if (over <= 0)
-				break;
-			if (over < (int)q->tqe_len) {
-				m_adj(q->tqe_m, over);
-				q->tqe_seq += (tcp_seq)over;
-				q->tqe_len -= (uint32_t)over;
-				break;
-			}
-			fin |= q->tqe_fin;
-			TAILQ_REMOVE(&tp->t_segq, q, tqe_q);
-			tp->t_segqlen--;
-			m_freem(q->tqe_m);
-			kmem_free(q, sizeof(*q));
-		}
-		ne = NULL;
-		if (tp->t_segqlen < TCP_REASS_MAXSEGS)
-			ne = kmem_alloc(sizeof(*ne), KM_NOSLEEP);
-		if (ne == NULL) {
-			TCP_STATINC(tcps_rcvmemdrop);
-			m_freem(m);
-			goto deliver;
-		}
-		ne->tqe_seq = seq;
-		ne->tqe_len = (uint32_t)len;
-		ne->tqe_fin = fin;
-		ne->tqe_m = m;
-		q = prev != NULL ? TAILQ_NEXT(prev, tqe_q) :
-		    TAILQ_FIRST(&tp->t_segq);
-		if (q != NULL)
-			TAILQ_INSERT_BEFORE(q, ne, tqe_q);
-		else
-			TAILQ_INSERT_TAIL(&tp->t_segq, ne, tqe_q);
-		tp->t_segqlen++;
-		if (seq != tp->rcv_nxt) {
-			TCP_STATINC(tcps_rcvoopack);
-			TCP_STATADD(tcps_rcvoobyte, (uint64_t)len);
-		}
-	}
-deliver:
+	if (len > 0 || fin)
+		tcp_reass_insert(tp, &p);
+	else
+		m_freem(m);
 	while ((q = TAILQ_FIRST(&tp->t_segq)) != NULL &&
 	    q->tqe_seq == tp->rcv_nxt) {
 		TAILQ_REMOVE(&tp->t_segq, q, tqe_q);
