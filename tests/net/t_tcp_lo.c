@@ -1096,7 +1096,8 @@ H_TC(inject_syn_sent, "segments to a connection in SYN_SENT: an ACK "
 	sp = local_port(s);
 	kc = conn(sp, 5033);
 	ATF_REQUIRE_EQ(kc.kc_state, S_SYN_SENT);
-	ks = seg(5033, sp, 5000, kc.kc_iss, F_SYN | F_ACK);	/* ACK = ISS */
+	/* A SYN,ACK acknowledging the ISS: nothing of ours. */
+	ks = seg(5033, sp, 5000, kc.kc_iss, F_SYN | F_ACK);
 	INJECT(ks);
 	ATF_CHECK_EQ(stat("tcps_rcvacktoomuch"), 1);
 	ATF_CHECK_EQ(stat("tcps_testdrop"), 2);	/* our SYN and the RST */
@@ -1298,9 +1299,9 @@ H_TC(inject_out_of_order, "segments arriving out of order wait in the "
 	PIECE(52, 4);			/* inside it: a duplicate */
 	ATF_CHECK_EQ(conn(5024, cp).kc_segqlen, 1);
 	PIECE(104, 26);			/* [104, 130) after a gap */
-	PIECE(52, 26);			/* [52, 78): front trimmed to 56 */
+	PIECE(52, 26);			/* [52, 78): trimmed to 56 */
 	ATF_CHECK_EQ(conn(5024, cp).kc_segqlen, 3);
-	PIECE(78, 104);			/* [78, 182) swallows [104, 130) */
+	PIECE(78, 104);			/* [78, 182) eats [104, 130) */
 	ATF_CHECK_EQ(conn(5024, cp).kc_segqlen, 3);
 	PIECE(0, 26);			/* the hole: all of it is ready */
 #undef PIECE

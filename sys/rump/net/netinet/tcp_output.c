@@ -246,8 +246,8 @@ tcp_syn_options(struct tcpcb *tp, uint8_t *opt)
 struct tcpout {
 	int		to_flags;	/* TH_* */
 	long		to_len;		/* data bytes */
-	long		to_off;		/* of the first, from snd_una */
-	size_t		to_cc;		/* bytes in the send buffer */
+	long		to_off;		/* from snd_una */
+	size_t		to_cc;		/* in the send buffer */
 	uint32_t	to_recwin;	/* window to advertise */
 	tcp_seq		to_seq;
 };
