@@ -43,6 +43,25 @@ struct arp_frame {
 	uint8_t			sha[6], spa[4], tha[6], tpa[4];
 } __attribute__((__packed__));
 
+/*
+ * Frame buffers whose IP header (14 bytes in) is 4-byte aligned, so the
+ * host's struct ip and struct icmp can be used on it in place.
+ */
+#define FRAME(n, sz)							\
+	struct { uint8_t pad[2]; uint8_t b[sz]; }			\
+	    __attribute__((__aligned__(4))) n##_f;			\
+	uint8_t *const n = n##_f.b
+#define FRAMESIZE(n)	sizeof(n##_f.b)
+
+static in_addr_t
+get32(const uint8_t *p)
+{
+	in_addr_t a;
+
+	memcpy(&a, p, sizeof(a));
+	return a;
+}
+
 static struct sockaddr_in
 sin_of(const char *addr, int port)
 {
@@ -217,7 +236,7 @@ H_TC(arp_holds_packets, "datagrams to an unresolved neighbour wait for "
 {
 	struct sockaddr_in dst = sin_of(PEER, 4444);
 	struct arp_frame f, r;
-	uint8_t buf[1600];
+	FRAME(buf, 1600);
 	struct ip *iph = (struct ip *)(buf + 14);
 	size_t len;
 	int s = setup(), i, n;
@@ -229,14 +248,14 @@ H_TC(arp_holds_packets, "datagrams to an unresolved neighbour wait for "
 	ATF_REQUIRE_EQ(ntohs(r.eh.ether_type), ETHERTYPE_ARP);
 	ATF_REQUIRE_EQ(ntohs(r.ah.ar_op), ARPOP_REQUEST);
 	ATF_REQUIRE_EQ(memcmp(r.eh.ether_dhost, mac_bcast, 6), 0);
-	ATF_REQUIRE_EQ(*(in_addr_t *)(void *)r.tpa, ip(PEER));
-	ATF_REQUIRE_EQ(*(in_addr_t *)(void *)r.spa, ip(US));
+	ATF_REQUIRE_EQ(get32(r.tpa), ip(PEER));
+	ATF_REQUIRE_EQ(get32(r.spa), ip(US));
 	RZ(rump_pub_ktest_ether_pending(&n));
 	ATF_REQUIRE_EQ(n, 0);
 	mkarp(&f, ARPOP_REPLY, mac_peer, PEER, mac_us, US, mac_us);
 	RZ(rump_pub_ktest_ether_input(&f, sizeof(f)));
 	for (i = 0; i < 3; i++) {
-		RZ(rump_pub_ktest_ether_take(buf, sizeof(buf), &len, 2000));
+		RZ(rump_pub_ktest_ether_take(buf, FRAMESIZE(buf), &len, 2000));
 		ATF_REQUIRE_EQ(memcmp(buf, mac_peer, 6), 0);
 		ATF_REQUIRE_EQ(buf[12], 0x08);
 		ATF_REQUIRE_EQ(buf[13], 0x00);
@@ -248,7 +267,7 @@ H_TC(arp_holds_packets, "datagrams to an unresolved neighbour wait for "
 	/* resolved: the next goes at once */
 	RL(rump_sys_sendto(s, "x", 1, 0, (struct sockaddr *)&dst,
 	    sizeof(dst)));
-	RZ(rump_pub_ktest_ether_take(buf, sizeof(buf), &len, 2000));
+	RZ(rump_pub_ktest_ether_take(buf, FRAMESIZE(buf), &len, 2000));
 	ATF_REQUIRE_EQ(memcmp(buf, mac_peer, 6), 0);
 	teardown(s);
 }
@@ -413,7 +432,7 @@ H_TC(udp_over_ether, "a UDP frame for us is delivered; a broadcast one "
 {
 	struct sockaddr_in any = sin_of("0.0.0.0", 5555);
 	struct sockaddr_in bc = sin_of("10.5.0.255", 5555);
-	uint8_t buf[1600];
+	FRAME(buf, 1600);
 	char rb[32];
 	size_t len;
 	ssize_t n1, n2;
@@ -451,14 +470,14 @@ H_TC(udp_over_ether, "a UDP frame for us is delivered; a broadcast one "
 	    (struct sockaddr *)&bc, sizeof(bc)));
 	RL(rump_sys_setsockopt(s, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on)));
 	RL(rump_sys_sendto(s, "hi", 2, 0, (struct sockaddr *)&bc, sizeof(bc)));
-	RZ(rump_pub_ktest_ether_take(buf, sizeof(buf), &len, 2000));
+	RZ(rump_pub_ktest_ether_take(buf, FRAMESIZE(buf), &len, 2000));
 	ATF_REQUIRE_EQ(memcmp(buf, mac_bcast, 6), 0);
 	ATF_REQUIRE_EQ(((struct ip *)(buf + 14))->ip_dst.s_addr,
 	    ip("10.5.0.255"));
 	/* the limited broadcast, both ways */
 	bc = sin_of("255.255.255.255", 5555);
 	RL(rump_sys_sendto(s, "all", 3, 0, (struct sockaddr *)&bc, sizeof(bc)));
-	RZ(rump_pub_ktest_ether_take(buf, sizeof(buf), &len, 2000));
+	RZ(rump_pub_ktest_ether_take(buf, FRAMESIZE(buf), &len, 2000));
 	ATF_REQUIRE_EQ(memcmp(buf, mac_bcast, 6), 0);
 	ATF_REQUIRE_EQ(((struct ip *)(buf + 14))->ip_src.s_addr, ip(US));
 	ATF_REQUIRE_EQ(((struct ip *)(buf + 14))->ip_dst.s_addr,
@@ -478,7 +497,8 @@ H_TC(udp_over_ether, "a UDP frame for us is delivered; a broadcast one "
 H_TC(port_unreachable_on_wire, "a UDP datagram for a closed port brings "
     "an ICMP port unreachable back to its sender, quoting its header")
 {
-	uint8_t buf[1600], in[128];
+	FRAME(buf, 1600);
+	FRAME(in, 128);
 	struct ip *iph = (struct ip *)(buf + 14);
 	struct icmp *icp = (struct icmp *)(buf + 34);
 	size_t len, ilen;
@@ -487,7 +507,7 @@ H_TC(port_unreachable_on_wire, "a UDP datagram for a closed port brings "
 	arp_set(s, PEER, mac_peer, 0);
 	ilen = mkudp_frame(in, mac_us, US, 9, "closed");
 	RZ(rump_pub_ktest_ether_input(in, ilen));
-	RZ(rump_pub_ktest_ether_take(buf, sizeof(buf), &len, 2000));
+	RZ(rump_pub_ktest_ether_take(buf, FRAMESIZE(buf), &len, 2000));
 	ATF_REQUIRE_EQ(memcmp(buf, mac_peer, 6), 0);
 	ATF_REQUIRE_EQ(iph->ip_p, IPPROTO_ICMP);
 	ATF_REQUIRE_EQ(iph->ip_src.s_addr, ip(US));
@@ -543,7 +563,8 @@ H_TC(forwarding, "a datagram for another network is dropped unless "
     "and without DF it leaves in fragments")
 {
 	static char big[1001];
-	uint8_t in[1600], out[1600];
+	FRAME(in, 1600);
+	FRAME(out, 1600);
 	struct ip *oip = (struct ip *)(out + 14);
 	struct icmp *icp = (struct icmp *)(out + 34);
 	struct rump_ipstat b, a;
@@ -564,7 +585,7 @@ H_TC(forwarding, "a datagram for another network is dropped unless "
 	RL(rump_sys_ioctl(s, RUMP_SIOCSIPFORWARDING, &on));
 	b = a;
 	RZ(rump_pub_ktest_ether_input(in, ilen));
-	RZ(rump_pub_ktest_ether_take(out, sizeof(out), &olen, 2000));
+	RZ(rump_pub_ktest_ether_take(out, FRAMESIZE(out), &olen, 2000));
 	a = ipstat(s);
 	ATF_REQUIRE_EQ(a.ips_forward, b.ips_forward + 1);
 	ATF_REQUIRE_EQ(olen, ilen);
@@ -579,7 +600,7 @@ H_TC(forwarding, "a datagram for another network is dropped unless "
 	frame_ip(in, 1, 0);
 	b = a;
 	RZ(rump_pub_ktest_ether_input(in, ilen));
-	RZ(rump_pub_ktest_ether_take(out, sizeof(out), &olen, 2000));
+	RZ(rump_pub_ktest_ether_take(out, FRAMESIZE(out), &olen, 2000));
 	a = ipstat(s);
 	ATF_REQUIRE_EQ(a.ips_ttlexceeded, b.ips_ttlexceeded + 1);
 	ATF_REQUIRE_EQ(oip->ip_p, IPPROTO_ICMP);
@@ -590,7 +611,7 @@ H_TC(forwarding, "a datagram for another network is dropped unless "
 	ilen = mkudp_frame(in, mac_us, "10.8.8.8", 53, "no route");
 	b = a;
 	RZ(rump_pub_ktest_ether_input(in, ilen));
-	RZ(rump_pub_ktest_ether_take(out, sizeof(out), &olen, 2000));
+	RZ(rump_pub_ktest_ether_take(out, FRAMESIZE(out), &olen, 2000));
 	a = ipstat(s);
 	ATF_REQUIRE_EQ(a.ips_noroute, b.ips_noroute + 1);
 	ATF_REQUIRE_EQ(icp->icmp_type, ICMP_UNREACH);
@@ -605,7 +626,7 @@ H_TC(forwarding, "a datagram for another network is dropped unless "
 	frame_ip(in, 64, 1);
 	b = a;
 	RZ(rump_pub_ktest_ether_input(in, ilen));
-	RZ(rump_pub_ktest_ether_take(out, sizeof(out), &olen, 2000));
+	RZ(rump_pub_ktest_ether_take(out, FRAMESIZE(out), &olen, 2000));
 	a = ipstat(s);
 	ATF_REQUIRE_EQ(a.ips_cantfrag, b.ips_cantfrag + 1);
 	ATF_REQUIRE_EQ(icp->icmp_type, ICMP_UNREACH);
@@ -615,12 +636,12 @@ H_TC(forwarding, "a datagram for another network is dropped unless "
 	frame_ip(in, 64, 0);
 	b = a;
 	RZ(rump_pub_ktest_ether_input(in, ilen));
-	RZ(rump_pub_ktest_ether_take(out, sizeof(out), &olen, 2000));
+	RZ(rump_pub_ktest_ether_take(out, FRAMESIZE(out), &olen, 2000));
 	/* 1008 bytes of UDP: 552 (a multiple of 8) and 456 */
 	ATF_REQUIRE_EQ(olen, 14u + 20 + 552);
 	ATF_REQUIRE_EQ(ntohs(oip->ip_off), IP_MF);
 	ATF_REQUIRE_EQ(cksum(oip, 20, 0), 0);
-	RZ(rump_pub_ktest_ether_take(out, sizeof(out), &olen, 2000));
+	RZ(rump_pub_ktest_ether_take(out, FRAMESIZE(out), &olen, 2000));
 	ATF_REQUIRE_EQ(ntohs(oip->ip_off), 552 / 8);
 	ATF_REQUIRE_EQ(olen, 14u + 20 + 456);
 	ATF_REQUIRE_EQ(cksum(oip, 20, 0), 0);

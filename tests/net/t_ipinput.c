@@ -418,8 +418,10 @@ H_TC(fragments_limits, "more fragments per datagram or more datagrams in "
 	struct k_netstat b, a;
 	int i;
 
+	static char zeros[1000];
+
 	memset(d, 0, sizeof(d));
-	mkudp(d, (char *)d + 100, 1000, 60);
+	mkudp(d, zeros, 1000, 60);
 	RZ(rump_pub_ktest_reass_limits(2, 0, 4));
 	b = stats();
 	for (i = 0; i < 5; i++)
@@ -443,8 +445,10 @@ H_TC(fragments_timeout, "an incomplete datagram is dropped after the "
 	struct k_netstat b, a;
 	int i;
 
+	static char zeros[500];
+
 	memset(d, 0, sizeof(d));
-	mkudp(d, (char *)d + 100, 500, 70);
+	mkudp(d, zeros, 500, 70);
 	RZ(rump_pub_ktest_reass_limits(0, 1, 0));
 	b = stats();
 	inject_frag(d, 0, 200, true, 70);
