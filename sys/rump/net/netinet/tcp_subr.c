@@ -40,8 +40,8 @@ tcp_knobs_default(void)
 	tcp_knobs.tk_keepcnt = 8;
 	tcp_knobs.tk_maxrxtshift = 12;
 	tcp_knobs.tk_synrxtshift = 6;
-	tcp_knobs.tk_sendspace = 64 * 1024;
-	tcp_knobs.tk_recvspace = 128 * 1024;
+	tcp_knobs.tk_sendspace = 256 * 1024;
+	tcp_knobs.tk_recvspace = 256 * 1024;
 	tcp_knobs.tk_rfc5961 = true;
 	tcp_knobs.tk_oowlimit_ns = 500 * 1000 * 1000;
 }
