@@ -168,7 +168,13 @@ struct mbuf	*m_dup(struct mbuf *, int off, int len, int how);
 struct mbuf	*m_split(struct mbuf *, int len, int how);
 /* Bytes in the chain (walks it). */
 int		 m_length(const struct mbuf *);
-/* A packet header mbuf holding a copy of len bytes (any len). */
+/*
+ * A packet header mbuf holding a copy of len bytes (any len), for
+ * drivers.  The data starts MBUF_ETHER_ALIGN bytes into the buffer so
+ * that the IP header after a 14-byte Ethernet header is 4-byte aligned
+ * (struct ip's fields are read in place).
+ */
+#define MBUF_ETHER_ALIGN	2
 struct mbuf	*m_devget(const void *buf, int len, struct ifnet *ifp,
 		    int how);
 /* Move the packet header from "from" to "to" (a fresh mbuf). */

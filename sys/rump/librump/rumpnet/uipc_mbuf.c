@@ -500,11 +500,13 @@ m_devget(const void *buf, int len, struct ifnet *ifp, int how)
 {
 	struct mbuf *m;
 
-	m = len > MHLEN ? m_getcl(how, MT_DATA, M_PKTHDR) :
-	    m_gethdr(how, MT_DATA);
+	m = len + MBUF_ETHER_ALIGN > MHLEN ?
+	    m_getcl(how, MT_DATA, M_PKTHDR) : m_gethdr(how, MT_DATA);
 	if (m == NULL)
 		return NULL;
-	if (len <= (int)m_bufsize(m)) {
+	/* a header after a 14-byte link header lands 4-byte aligned */
+	m->m_data += MBUF_ETHER_ALIGN;
+	if (len + MBUF_ETHER_ALIGN <= (int)m_bufsize(m)) {
 		memcpy(m->m_data, buf, (size_t)len);
 		m->m_len = len;
 		m->m_pkthdr.len = len;
