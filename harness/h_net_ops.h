@@ -64,10 +64,10 @@ int	h_net_ping(int k, const char *dst, int count, int size,
 	    int timeout_ms);
 
 /*
- * UDP echo: the server (bound when this returns; call
- * h_net_udp_echo_finish later) binds port and echoes datagrams until
- * it has echoed n of them or none came for timeout_ms; the finish
- * returns how many it echoed.
+ * UDP echo: the server binds port (done when start returns, so a
+ * client may send at once) and echoes datagrams, in the background,
+ * until it has echoed n of them or none came for timeout_ms; finish
+ * waits for it and returns how many it echoed.
  */
 void	h_net_udp_echo_start(int k, uint16_t port, int n, int timeout_ms);
 int	h_net_udp_echo_finish(int k);
@@ -87,8 +87,8 @@ int	h_net_udp_probe(int k, const char *dst, uint16_t port, int size,
 	    int timeout_ms);
 
 /*
- * TCP bulk: the sink listens on port (backlog 1), accepts one
- * connection, reads until EOF and checks every byte against the
+ * TCP bulk: the sink listens on port (backlog 1; listening when start
+ * returns), accepts one connection in the background, reads until EOF and checks every byte against the
  * pattern for seed; finish returns the bytes that matched (or fails
  * the case naming the first bad offset).  The source connects, writes
  * nbytes of the pattern and closes; returns 0 or -1 with errno (e.g.
