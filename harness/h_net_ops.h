@@ -88,9 +88,10 @@ int	h_net_udp_probe(int k, const char *dst, uint16_t port, int size,
 
 /*
  * TCP bulk: the sink listens on port (backlog 1; listening when start
- * returns), accepts one connection in the background, reads until EOF and checks every byte against the
- * pattern for seed; finish returns the bytes that matched (or fails
- * the case naming the first bad offset).  The source connects, writes
+ * returns), accepts one connection in the background, reads until EOF
+ * and checks every byte against the pattern for seed; finish returns
+ * the bytes that matched (or fails the case naming the first bad
+ * offset).  The source connects, writes
  * nbytes of the pattern and closes; returns 0 or -1 with errno (e.g.
  * ECONNREFUSED).
  */
