@@ -1342,6 +1342,63 @@ H_TC(data_after_close_resets, "data arriving for a connection whose "
 	RL(rump_sys_close(c));
 }
 
+H_TC(inject_random_segments, "20000 random segments (any flags, "
+    "sequence and acknowledgment numbers near and far, options, "
+    "lengths, offsets, bad checksums, truncation) to a listener, an "
+    "established connection and a closed port: all counted, no crash, "
+    "no leak, no hang")
+{
+	struct ktest_tcpconn kc;
+	struct ktest_tcpseg ks;
+	uint8_t opt[40];
+	unsigned seed = 4242;
+	uint64_t before;
+	int l, c, a;
+	uint16_t cp;
+
+	l = listener(5040, 5);
+	pair(5041, &c, &a);
+	cp = local_port(c);
+	kc = conn(5041, cp);
+	before = stat("tcps_rcvtotal");
+	for (int i = 0; i < 20000; i++) {
+		unsigned r = (unsigned)rand_r(&seed), t = r % 3;
+		int32_t near = (int32_t)(rand_r(&seed) % 140000) - 70000;
+
+		ks = seg(t == 1 ? cp : (uint16_t)(41000 + r % 50),
+		    t == 0 ? 5040 : t == 1 ? 5041 : 5042,
+		    r & 8 ? kc.kc_rcv_nxt + (uint32_t)near :
+		    (uint32_t)rand_r(&seed) * 2u,
+		    r & 16 ? kc.kc_snd_nxt + (uint32_t)near / 16 :
+		    (uint32_t)rand_r(&seed) * 2u, rand_r(&seed) & 0xff);
+		ks.ks_win = (uint16_t)rand_r(&seed);
+		ks.ks_datalen = (size_t)(rand_r(&seed) % 4 == 0 ?
+		    rand_r(&seed) % 200 : 0);
+		if (rand_r(&seed) % 3 == 0) {
+			ks.ks_optlen = (size_t)(rand_r(&seed) % 11) * 4;
+			for (size_t j = 0; j < ks.ks_optlen; j++)
+				opt[j] = (uint8_t)(rand_r(&seed) % 2 ?
+				    rand_r(&seed) % 9 : rand_r(&seed));
+			ks.ks_opt = opt;
+		}
+		if (rand_r(&seed) % 16 == 0)
+			ks.ks_off = rand_r(&seed) % 16;
+		ks.ks_badsum = rand_r(&seed) % 16 == 0;
+		if (rand_r(&seed) % 32 == 0)
+			ks.ks_trunc = (size_t)(rand_r(&seed) % 60);
+		INJECT(ks);
+	}
+	ATF_CHECK(stat("tcps_rcvtotal") - before >= 20000);
+	ATF_CHECK(stat("tcps_rcvbadsum") > 0);
+	ATF_CHECK(stat("tcps_rcvbadopt") > 0);
+	ATF_CHECK(stat("tcps_rcvbadoff") > 0);
+	ATF_CHECK(stat("tcps_rcvbadflags") > 0);
+	ATF_CHECK(stat("tcps_noport") > 0);
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(a));
+	RL(rump_sys_close(l));
+}
+
 H_TC(shutdown_with_connections, "the kernel shuts down cleanly (no leak, "
     "no panic) with connections in every kind of state still around: "
     "open sockets, a listener with an unaccepted connection, TIME_WAIT, "
@@ -1396,6 +1453,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, inject_wild_established);
 	ATF_TP_ADD_TC(tp, inject_out_of_order);
 	ATF_TP_ADD_TC(tp, data_after_close_resets);
+	ATF_TP_ADD_TC(tp, inject_random_segments);
 	ATF_TP_ADD_TC(tp, shutdown_with_connections);
 	return atf_no_error();
 }
