@@ -1345,31 +1345,49 @@ H_TC(data_after_close_resets, "data arriving for a connection whose "
 H_TC(inject_random_segments, "20000 random segments (any flags, "
     "sequence and acknowledgment numbers near and far, options, "
     "lengths, offsets, bad checksums, truncation) to a listener, an "
-    "established connection and a closed port: all counted, no crash, "
-    "no leak, no hang")
+    "established connection, a TIME_WAIT one, a half-closed one and a "
+    "closed port: all counted, no crash, no leak, no hang")
 {
-	struct ktest_tcpconn kc;
+	struct ktest_tcpconn kc[5];
 	struct ktest_tcpseg ks;
 	uint8_t opt[40];
 	unsigned seed = 4242;
 	uint64_t before;
-	int l, c, a;
-	uint16_t cp;
+	uint16_t lport[5], fport[5];
+	int l, c, a, c2, a2, c3, a3;
+	char buf[4];
 
+	/* Another seed for exploring: TCP_FUZZ_SEED=n. */
+	if (getenv("TCP_FUZZ_SEED") != NULL)
+		seed = (unsigned)strtoul(getenv("TCP_FUZZ_SEED"), NULL, 0);
 	l = listener(5040, 5);
 	pair(5041, &c, &a);
-	cp = local_port(c);
-	kc = conn(5041, cp);
+	pair(5043, &c2, &a2);		/* c2 ends in TIME_WAIT */
+	RL(rump_sys_shutdown(c2, SHUT_WR));
+	ATF_CHECK_EQ(RL(rump_sys_read(a2, buf, sizeof(buf))), 0);
+	RL(rump_sys_close(a2));
+	ATF_REQUIRE(wait_state(local_port(c2), 5043, S_TIME_WAIT, 2000));
+	pair(5044, &c3, &a3);		/* a3 in CLOSE_WAIT */
+	RL(rump_sys_shutdown(c3, SHUT_WR));
+	ATF_REQUIRE(wait_state(5044, local_port(c3), S_CLOSE_WAIT, 2000));
+	lport[0] = 5040; fport[0] = 0;
+	lport[1] = 5041; fport[1] = local_port(c);
+	lport[2] = local_port(c2); fport[2] = 5043;
+	lport[3] = 5044; fport[3] = local_port(c3);
+	lport[4] = 5042; fport[4] = 0;	/* nobody */
+	memset(kc, 0, sizeof(kc));
+	for (int t = 1; t < 4; t++)
+		kc[t] = conn(lport[t], fport[t]);
 	before = stat("tcps_rcvtotal");
 	for (int i = 0; i < 20000; i++) {
-		unsigned r = (unsigned)rand_r(&seed), t = r % 3;
+		unsigned r = (unsigned)rand_r(&seed), t = r % 5;
 		int32_t near = (int32_t)(rand_r(&seed) % 140000) - 70000;
 
-		ks = seg(t == 1 ? cp : (uint16_t)(41000 + r % 50),
-		    t == 0 ? 5040 : t == 1 ? 5041 : 5042,
-		    r & 8 ? kc.kc_rcv_nxt + (uint32_t)near :
+		ks = seg(fport[t] != 0 ? fport[t] :
+		    (uint16_t)(41000 + r % 50), lport[t],
+		    r & 8 ? kc[t].kc_rcv_nxt + (uint32_t)near :
 		    (uint32_t)rand_r(&seed) * 2u,
-		    r & 16 ? kc.kc_snd_nxt + (uint32_t)near / 16 :
+		    r & 16 ? kc[t].kc_snd_nxt + (uint32_t)near / 16 :
 		    (uint32_t)rand_r(&seed) * 2u, rand_r(&seed) & 0xff);
 		ks.ks_win = (uint16_t)rand_r(&seed);
 		ks.ks_datalen = (size_t)(rand_r(&seed) % 4 == 0 ?
@@ -1396,6 +1414,9 @@ H_TC(inject_random_segments, "20000 random segments (any flags, "
 	ATF_CHECK(stat("tcps_noport") > 0);
 	RL(rump_sys_close(c));
 	RL(rump_sys_close(a));
+	RL(rump_sys_close(c2));
+	RL(rump_sys_close(c3));
+	RL(rump_sys_close(a3));
 	RL(rump_sys_close(l));
 }
 
