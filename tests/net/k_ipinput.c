@@ -13,7 +13,7 @@
 #include "k_ipinput.h"
 
 static int
-inject(const void *pkt, size_t len, size_t chunk)
+inject(const void *pkt, size_t len, size_t chunk, size_t offset)
 {
 	struct mbuf *top = NULL, **np = &top, *m;
 	const char *p = pkt;
@@ -25,11 +25,13 @@ inject(const void *pkt, size_t len, size_t chunk)
 		n = MIN(left, chunk);
 		m = top == NULL ? m_gethdr(M_WAITOK, MT_DATA) :
 		    m_get(M_WAITOK, MT_DATA);
-		if (n > (size_t)MLEN && m_clget(m, M_WAITOK) != 0) {
+		if (n + offset > (size_t)MLEN && m_clget(m, M_WAITOK) != 0) {
 			m_freem(m);
 			m_freem(top);
 			return ENOBUFS;
 		}
+		if (top == NULL)
+			m->m_data += offset;
 		memcpy(m->m_data, p, n);
 		m->m_len = (int)n;
 		*np = m;
@@ -51,7 +53,7 @@ rump_pub_ktest_ip_inject(const void *pkt, size_t len)
 	int error;
 
 	KTEST_ENTER();
-	error = len == 0 || len > 70000 ? EINVAL : inject(pkt, len, 2048);
+	error = len == 0 || len > 70000 ? EINVAL : inject(pkt, len, 2040, 0);
 	return KTEST_LEAVE(error);
 }
 
@@ -62,7 +64,18 @@ rump_pub_ktest_ip_inject_chunked(const void *pkt, size_t len, size_t chunk)
 
 	KTEST_ENTER();
 	error = len == 0 || chunk == 0 || len > 70000 ? EINVAL :
-	    inject(pkt, len, MIN(chunk, 2048));
+	    inject(pkt, len, MIN(chunk, 2040), 0);
+	return KTEST_LEAVE(error);
+}
+
+int
+rump_pub_ktest_ip_inject_at(const void *pkt, size_t len, size_t offset)
+{
+	int error;
+
+	KTEST_ENTER();
+	error = len == 0 || len > 70000 || offset >= 8 ? EINVAL :
+	    inject(pkt, len, 2040, offset);
 	return KTEST_LEAVE(error);
 }
 

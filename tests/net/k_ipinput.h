@@ -25,6 +25,9 @@ int	rump_pub_ktest_ip_inject(const void *pkt, size_t len);
 /* The same, split into mbufs of at most chunk bytes each. */
 int	rump_pub_ktest_ip_inject_chunked(const void *pkt, size_t len,
 	    size_t chunk);
+/* The same, the data starting offset (< 8) bytes into the first mbuf. */
+int	rump_pub_ktest_ip_inject_at(const void *pkt, size_t len,
+	    size_t offset);
 int	rump_pub_ktest_netstat(struct k_netstat *);
 /* Reassembly limits (0: unchanged). */
 int	rump_pub_ktest_reass_limits(int maxqueues, int timeout_s,

@@ -53,6 +53,31 @@ ipintr(struct mbuf *m)
 }
 
 /*
+ * struct ip is read in place, so its header must be 4-byte aligned;
+ * drivers' frames are (m_devget), a packet built elsewhere may not be:
+ * copy its head into a fresh mbuf.  NULL (dropped) without memory.
+ */
+static struct mbuf *
+ip_realign(struct mbuf *m)
+{
+	struct mbuf *h;
+	int n = MIN(m->m_pkthdr.len, MHLEN);
+
+	if (((uintptr_t)mtod(m, void *) & 3) == 0)
+		return m;
+	if ((h = m_gethdr(M_DONTWAIT, MT_HEADER)) == NULL) {
+		m_freem(m);
+		return NULL;
+	}
+	m_move_pkthdr(h, m);
+	m_copydata(m, 0, n, mtod(h, void *));
+	h->m_len = n;
+	m_adj(m, n);
+	h->m_next = m;
+	return h;
+}
+
+/*
  * The checks of a received header.  Returns the packet (maybe a new
  * head, trimmed to ip_len) or NULL having counted and dropped it.
  */
@@ -65,6 +90,10 @@ ip_validate(struct mbuf *m, int *hlenp)
 	if (m->m_pkthdr.len < (int)sizeof(struct ip)) {
 		IP_STATINC(ips_toosmall);
 		goto bad;
+	}
+	if ((m = ip_realign(m)) == NULL) {
+		IP_STATINC(ips_toosmall);
+		return NULL;
 	}
 	if (m->m_len < (int)sizeof(struct ip) &&
 	    (m = m_pullup(m, sizeof(struct ip))) == NULL) {
