@@ -697,6 +697,8 @@ H_TC(simultaneous_open, "two sockets connecting to each other at once "
 	ATF_REQUIRE(wait_state(5027, 5028, S_ESTABLISHED, 5000));
 	ATF_REQUIRE(wait_state(5028, 5027, S_ESTABLISHED, 5000));
 	ATF_CHECK(stat("tcps_simopen") >= 1);
+	/* The crossing SYN,ACKs complete it: no SYN was refused. */
+	ATF_CHECK_EQ(stat("tcps_rcvsyndrop"), 0);
 	set_nonblock(a, 0);
 	set_nonblock(b, 0);
 	write_full(a, "a2b", 3);

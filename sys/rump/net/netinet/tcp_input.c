@@ -704,6 +704,16 @@ tcp_input_synced(struct tcpcb *tp, struct tcpseg *ts, struct mbuf *m)
 		tcp_input_rst(tp, ts, rcvwnd);
 		goto drop;
 	}
+	if ((ts->ts_flags & TH_SYN) && ts->ts_seq == tp->irs) {
+		/*
+		 * The peer's SYN again (a SYN,ACK crossing ours in a
+		 * simultaneous open, a retransmission): the SYN is old news,
+		 * the rest of the segment is not (RFC 9293 3.10.7.4, first:
+		 * trim what was already received).
+		 */
+		ts->ts_flags &= ~TH_SYN;
+		ts->ts_seq++;
+	}
 	if (ts->ts_flags & TH_SYN) {
 		/* RFC 5961 4.2: whatever its sequence number. */
 		TCP_STATINC(tcps_rcvsyndrop);
