@@ -11,8 +11,9 @@
  * write: 64 MiB in 64 KiB pwrite calls, then fsync (rump: write-back
  * under memory pressure once the 8 MiB of cache are dirty, the rest at
  * fsync).  read: 64 MiB in 64 KiB pread calls, the cache (8 MiB)
- * emptied first, so every block is a miss (read ahead: two buffers).  hit: 4 MiB read again and
- * again, every block a cache hit.  Ratios are rump/host throughput.
+ * emptied first, so every block is a miss (read ahead: two buffers).
+ * hit: 4 MiB read again and again, every block a cache hit.  Ratios
+ * are rump/host throughput.
  */
 #include <sys/vfs.h>
 

@@ -29,11 +29,6 @@ struct fs_backend {
 	int		(*fs_unmount)(void *arg, const char *mp);
 	/* Free what newfs made. */
 	void		(*fs_delete)(void *arg);
-	/*
-	 * NULL, or why the generic case body does not apply to this file
-	 * system (the case is then reported skipped with that reason).
-	 */
-	const char	*(*fs_skip)(const char *body);
 };
 
 typedef void fs_body_t(const struct fs_backend *, const char *mp);
@@ -47,18 +42,9 @@ void	fs_run(const struct fs_backend *, fs_body_t *, size_t size);
 extern const struct fs_backend fs_tmpfs;
 extern const struct fs_backend fs_ext2fs;
 
-/* Skip the case if the backend says body does not apply. */
-#define FS_SKIPCHECK(fs, body) do {					\
-	const char *fs_why_ = fs_##fs.fs_skip == NULL ? NULL :		\
-	    fs_##fs.fs_skip(#body);					\
-	if (fs_why_ != NULL)						\
-		atf_tc_skip("%s", fs_why_);				\
-} while (0)
-
 #define FSTEST_ONE(fs, body, size, descr)				\
 	H_TC(fs##_##body, #fs ": " descr)				\
 	{								\
-		FS_SKIPCHECK(fs, body);					\
 		fs_run(&fs_##fs, body, size);				\
 	}
 /* FSTEST(body, descr): body on a file system of any size. */
@@ -69,7 +55,6 @@ extern const struct fs_backend fs_ext2fs;
 #define FSTEST_ENV_ONE(fs, body, env, descr)				\
 	H_TC_ENV(fs##_##body, env, #fs ": " descr)			\
 	{								\
-		FS_SKIPCHECK(fs, body);					\
 		fs_run(&fs_##fs, body, 0);				\
 	}
 /* FSTEST_ENV(body, "RUMP_NCPU=2", descr): booted with parameters. */

@@ -649,3 +649,82 @@ out:
 	md_teardown();
 	return KTEST_LEAVE(error);
 }
+
+struct iodone_seen {
+	unsigned	is_calls;
+	int		is_error;
+	bool		is_busy;
+};
+static struct iodone_seen iodone_seen;
+
+static void
+test_iodone(struct buf *bp)
+{
+	iodone_seen.is_error = bp->b_error;
+	iodone_seen.is_busy = (bp->b_flags & B_BUSY) != 0;
+	brelse(bp);		/* B_CALL: the callback owns the buffer */
+	ATOMIC_INC(&iodone_seen.is_calls);
+}
+
+int
+rump_pub_ktest_bio_iodone(void)
+{
+	struct buf *bp;
+	uint64_t deadline;
+	int error;
+
+	KTEST_ENTER();
+	memset(&iodone_seen, 0, sizeof(iodone_seen));
+	if ((error = md_setup(true, 0)) != 0)
+		goto out;
+	md.md_failblock = 70 * BLKS;
+	for (int i = 0; i < 2; i++) {
+		bp = getblk(&md.md_vn, (70 + i) * BLKS, BSIZE);
+		memset(bp->b_data, 'i', BSIZE);
+		bp->b_flags |= B_CALL;
+		bp->b_iodone = test_iodone;
+		bawrite(bp);
+		deadline = rump_monotime_ns() + 10 * NSEC_PER_SEC;
+		while (ATOMIC_LOAD(&iodone_seen.is_calls) == (unsigned)i &&
+		    rump_monotime_ns() < deadline)
+			(void)kpause("iodone", false, 1, NULL);
+		KTEST_CHECK(ATOMIC_LOAD(&iodone_seen.is_calls) ==
+		    (unsigned)i + 1, "callback %d not called", i);
+		KTEST_CHECK(iodone_seen.is_busy, "buffer not busy in callback");
+		KTEST_CHECK(iodone_seen.is_error == (i == 0 ? EIO : 0),
+		    "error %d", iodone_seen.is_error);
+	}
+	KTEST_CHECK(md_holds(71, 'i') && md_holds(70, 0), "disk");
+	/* the callback's release kept the good block cached */
+	KTEST_CHECK((error = bread(&md.md_vn, 71 * BLKS, BSIZE, &bp)) == 0,
+	    "%d", error);
+	KTEST_CHECK(bp->b_flags & B_CACHE, "not cached");
+	brelse(bp);
+out:
+	md_teardown();
+	return KTEST_LEAVE(error);
+}
+
+int
+rump_pub_ktest_bio_held_twice(void)
+{
+	struct buf *bp, *bp2;
+	int error;
+
+	KTEST_ENTER();
+	if ((error = md_setup(true, 0)) != 0)
+		goto out;
+	KTEST_CHECK((error = bread(&md.md_vn, 80 * BLKS, BSIZE, &bp)) == 0,
+	    "%d", error);
+	bp2 = (void *)1;
+	error = bread(&md.md_vn, 80 * BLKS, BSIZE, &bp2);
+	brelse(bp);
+	KTEST_CHECK(error == EIO && bp2 == NULL, "error %d", error);
+	/* released, it reads again */
+	KTEST_CHECK((error = bread(&md.md_vn, 80 * BLKS, BSIZE, &bp)) == 0,
+	    "%d", error);
+	brelse(bp);
+out:
+	md_teardown();
+	return KTEST_LEAVE(error);
+}

@@ -56,4 +56,13 @@ int	rump_pub_ktest_bio_readahead(void);
  */
 int	rump_pub_ktest_bio_bound_all_busy(void);
 
+/*
+ * A buffer with B_CALL: biodone hands it, still busy, to b_iodone
+ * (which releases it) with the transfer's error.
+ */
+int	rump_pub_ktest_bio_iodone(void);
+
+/* bread of a block the thread already holds is EIO, not a hang. */
+int	rump_pub_ktest_bio_held_twice(void);
+
 #endif /* _K_BIO_H_ */

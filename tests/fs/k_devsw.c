@@ -1,6 +1,6 @@
 /*
  * k_devsw.c: the kernel half of t_devsw: test drivers registered in
- * the device switches (see k_devsw.h).
+ * the device switches (see k_devsw.h), one of them cloning (kcln).
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/component.h>
@@ -8,8 +8,11 @@
 #include <rump-sys/condvar.h>
 #include <rump-sys/errno.h>
 #include <rump-sys/file.h>
+#include <rump-sys/kmem.h>
+#include <rump-sys/lwp.h>
 #include <rump-sys/mutex.h>
 #include <rump-sys/select.h>
+#include <rump-sys/stat.h>
 #include <rump-sys/uio.h>
 
 #include "../kernel/ktest_int.h"
@@ -313,4 +316,235 @@ RUMP_COMPONENT(RUMP_COMPONENT_DEV, kdevb)
 RUMP_COMPONENT_FINI(kdevb)
 {
 	kdev_sc_fini(&kdevb_sc);
+}
+
+/*
+ * kcln: a cloning character driver (conf.h, d_clone).  Every open gets
+ * its own struct kcln_file: an id, a byte buffer like kdev's and the
+ * pid of the process that opened it.  kcln_live counts the files the
+ * driver holds, kcln_closes its fo_close calls.
+ */
+struct kcln_file {
+	kmutex_t	kf_lock;
+	struct selinfo	kf_sel;
+	dev_t		kf_dev;
+	int		kf_id;
+	int		kf_flag;
+	pid_t		kf_pid;
+	char		kf_buf[KDEV_BUFSZ];
+	size_t		kf_len;
+};
+
+static devmajor_t kcln_major = NODEVMAJOR;
+static kmutex_t kcln_lock;		/* the counters below */
+static int kcln_nextid, kcln_live, kcln_closes, kcln_openerr;
+
+static int
+kcln_fo_read(struct file *fp, struct uio *uio, int flags)
+{
+	struct kcln_file *kf = fp->f_data;
+	size_t n;
+	int error;
+
+	mutex_enter(&kf->kf_lock);
+	if (kf->kf_len == 0 && (fp->f_flag & FNONBLOCK)) {
+		mutex_exit(&kf->kf_lock);
+		return EAGAIN;
+	}
+	n = MIN(kf->kf_len, uio->uio_resid);
+	error = uiomove(kf->kf_buf, n, uio);
+	if (error == 0) {
+		memmove(kf->kf_buf, kf->kf_buf + n, kf->kf_len - n);
+		kf->kf_len -= n;
+	}
+	mutex_exit(&kf->kf_lock);
+	return error;
+}
+
+static int
+kcln_fo_write(struct file *fp, struct uio *uio, int flags)
+{
+	struct kcln_file *kf = fp->f_data;
+	size_t n;
+	int error;
+
+	mutex_enter(&kf->kf_lock);
+	if (kf->kf_len == KDEV_BUFSZ) {
+		mutex_exit(&kf->kf_lock);
+		return ENOSPC;
+	}
+	n = MIN(KDEV_BUFSZ - kf->kf_len, uio->uio_resid);
+	error = uiomove(kf->kf_buf + kf->kf_len, n, uio);
+	if (error == 0) {
+		kf->kf_len += n;
+		selnotify(&kf->kf_sel, POLLIN);
+	}
+	mutex_exit(&kf->kf_lock);
+	return error;
+}
+
+static int
+kcln_fo_ioctl(struct file *fp, u_long cmd, void *data)
+{
+	struct kcln_file *kf = fp->f_data;
+
+	switch (cmd) {
+	case KCLN_GETID:
+		*(int *)data = kf->kf_id;
+		return 0;
+	case KCLN_GETPID:
+		*(int *)data = kf->kf_pid;
+		return 0;
+	case KCLN_GETFLAG:
+		*(int *)data = kf->kf_flag;
+		return 0;
+	default:
+		return ENOTTY;
+	}
+}
+
+static int
+kcln_fo_poll(struct file *fp, int events)
+{
+	struct kcln_file *kf = fp->f_data;
+	int revents;
+
+	mutex_enter(&kf->kf_lock);
+	revents = events & (POLLOUT | POLLWRNORM);
+	if (kf->kf_len > 0)
+		revents |= events & (POLLIN | POLLRDNORM);
+	if ((revents & (POLLIN | POLLRDNORM)) == 0)
+		selrecord(&kf->kf_sel);
+	mutex_exit(&kf->kf_lock);
+	return revents;
+}
+
+static int
+kcln_fo_stat(struct file *fp, struct stat *sb)
+{
+	struct kcln_file *kf = fp->f_data;
+
+	sb->st_mode = S_IFCHR | 0666;
+	sb->st_rdev = kf->kf_dev;
+	sb->st_nlink = 1;
+	return 0;
+}
+
+static int
+kcln_fo_close(struct file *fp)
+{
+	struct kcln_file *kf = fp->f_data;
+
+	seldestroy(&kf->kf_sel);
+	mutex_destroy(&kf->kf_lock);
+	kmem_free(kf, sizeof(*kf));
+	mutex_enter(&kcln_lock);
+	KASSERT(kcln_live > 0);
+	kcln_live--;
+	kcln_closes++;
+	mutex_exit(&kcln_lock);
+	return 0;
+}
+
+static const struct fileops kcln_fileops = {
+	.fo_name = "kcln",
+	.fo_read = kcln_fo_read,
+	.fo_write = kcln_fo_write,
+	.fo_ioctl = kcln_fo_ioctl,
+	.fo_poll = kcln_fo_poll,
+	.fo_close = kcln_fo_close,
+	.fo_stat = kcln_fo_stat,
+};
+
+static int
+kcln_clone(dev_t dev, int flag, const struct fileops **fopsp, void **fdatap)
+{
+	struct kcln_file *kf;
+	int error;
+
+	if (minor(dev) != 0)
+		return ENXIO;
+	mutex_enter(&kcln_lock);
+	error = kcln_openerr;
+	mutex_exit(&kcln_lock);
+	if (error != 0)
+		return error;
+	if ((kf = kmem_zalloc(sizeof(*kf), KM_NOSLEEP)) == NULL)
+		return ENOMEM;
+	mutex_init(&kf->kf_lock, MUTEX_DEFAULT, IPL_NONE);
+	selinit(&kf->kf_sel);
+	kf->kf_dev = dev;
+	kf->kf_flag = flag;
+	kf->kf_pid = curproc->p_pid;
+	mutex_enter(&kcln_lock);
+	kf->kf_id = ++kcln_nextid;
+	kcln_live++;
+	mutex_exit(&kcln_lock);
+	*fopsp = &kcln_fileops;
+	*fdatap = kf;
+	return 0;
+}
+
+/* Nothing but the clone: every other entry point comes from the file. */
+static const struct cdevsw kcln_cdevsw = {
+	.d_clone = kcln_clone,
+};
+
+int
+rump_pub_kcln_attach(int *majorp)
+{
+	devmajor_t m = NODEVMAJOR;
+	int error;
+
+	KTEST_ENTER();
+	mutex_init(&kcln_lock, MUTEX_DEFAULT, IPL_NONE);
+	kcln_nextid = kcln_live = kcln_closes = kcln_openerr = 0;
+	error = devsw_attach("kcln", NULL, NULL, &kcln_cdevsw, &m);
+	if (error == 0) {
+		kcln_major = m;
+		error = devnode_create("/dev/kcln0", S_IFCHR_DEVTYPE,
+		    makedev(m, 0), 0666);
+		if (error != 0)
+			(void)devsw_detach(NULL, &kcln_cdevsw);
+	}
+	if (error != 0)
+		mutex_destroy(&kcln_lock);
+	*majorp = m;
+	return KTEST_LEAVE(error);
+}
+
+int
+rump_pub_kcln_detach(void)
+{
+	int error;
+
+	KTEST_ENTER();
+	if ((error = devsw_detach(NULL, &kcln_cdevsw)) == 0) {
+		KASSERT(kcln_live == 0);
+		error = devnode_remove("/dev/kcln0");
+		mutex_destroy(&kcln_lock);
+		kcln_major = NODEVMAJOR;
+	}
+	return KTEST_LEAVE(error);
+}
+
+void
+rump_pub_kcln_counts(int *livep, int *closesp)
+{
+	KTEST_ENTER();
+	mutex_enter(&kcln_lock);
+	*livep = kcln_live;
+	*closesp = kcln_closes;
+	mutex_exit(&kcln_lock);
+	(void)KTEST_LEAVE(0);
+}
+
+void
+rump_pub_kcln_setopenerr(int hosterr)
+{
+	KTEST_ENTER();
+	mutex_enter(&kcln_lock);
+	kcln_openerr = hosterr == 0 ? 0 : EIO;
+	mutex_exit(&kcln_lock);
+	(void)KTEST_LEAVE(0);
 }

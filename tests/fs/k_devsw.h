@@ -5,6 +5,10 @@
  * while bytes are kept.  A second driver, "kdevb", registers at boot
  * with a node /dev/kdevb0 asked for before the root file system exists,
  * and a block driver "kblk" with /dev/kblk0.
+ *
+ * "kcln" clones (conf.h, d_clone): each open of /dev/kcln0 is a file of
+ * its own with kdev's buffer semantics, an id (1, 2, ... in order of
+ * opening), the pid and open flags it was opened with.
  */
 #ifndef _K_DEVSW_H_
 #define _K_DEVSW_H_
@@ -24,6 +28,9 @@ struct kdev_echo {
 #define KDEV_ECHO	RUMP_IOWR('k', 3, struct kdev_echo)
 #define KDEV_VOID	RUMP_IO('k', 4)		/* counts its calls */
 #define KBLK_GETOPENS	RUMP_IOR('b', 1, int)
+#define KCLN_GETID	RUMP_IOR('c', 1, int)	/* this open's id */
+#define KCLN_GETPID	RUMP_IOR('c', 2, int)	/* the opener's pid */
+#define KCLN_GETFLAG	RUMP_IOR('c', 3, int)	/* kernel FREAD|FWRITE.. */
 
 /* Register kdev and ask for /dev/kdev0: 0 or a host errno. */
 int	rump_pub_kdev_attach(int *majorp);
@@ -35,5 +42,14 @@ int	rump_pub_kdev_attach_again(void);
 int	rump_pub_kdevb_major(void);
 /* KDEV_VOID calls seen. */
 int	rump_pub_kdev_voidcalls(void);
+
+/* Register kcln and ask for /dev/kcln0: 0 or a host errno. */
+int	rump_pub_kcln_attach(int *majorp);
+/* Unregister it and remove its node: 0, EBUSY while a clone is open. */
+int	rump_pub_kcln_detach(void);
+/* Clones the driver holds, and fo_close calls so far. */
+void	rump_pub_kcln_counts(int *livep, int *closesp);
+/* Nonzero: the next clones fail with EIO; 0: they succeed again. */
+void	rump_pub_kcln_setopenerr(int hosterr);
 
 #endif /* _K_DEVSW_H_ */

@@ -121,6 +121,20 @@ H_TC(bound_all_busy,
 	RZ(rump_pub_ktest_bio_bound_all_busy());
 }
 
+H_TC(iodone_callback,
+    "with B_CALL, biodone hands the busy buffer and the transfer's "
+    "error to b_iodone, which releases it")
+{
+	RZ(rump_pub_ktest_bio_iodone());
+}
+
+H_TC(held_twice,
+    "bread of a block the calling thread already holds busy (what a "
+    "corrupt file system can ask for) is EIO instead of a hang")
+{
+	RZ(rump_pub_ktest_bio_held_twice());
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, writeback_async);
@@ -139,5 +153,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, sync_all);
 	ATF_TP_ADD_TC(tp, readahead);
 	ATF_TP_ADD_TC(tp, bound_all_busy);
+	ATF_TP_ADD_TC(tp, iodone_callback);
+	ATF_TP_ADD_TC(tp, held_twice);
 	return atf_no_error();
 }

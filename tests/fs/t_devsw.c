@@ -3,7 +3,8 @@
  * boot, nodes a driver asks for before and after the root exists,
  * mknod, opening, reading, writing, ioctl and poll on a character
  * device, and the errors: a driver refusing an open, an unregistered
- * major, unregistering while open, mknod without privilege.
+ * major, unregistering while open, mknod without privilege.  Cloning
+ * opens (kcln): a file per open, shared by dup and nothing else.
  */
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -270,6 +271,252 @@ H_TC(dev_listing, "reading /dev lists the device nodes with their "
 	RZ(rump_sys_close(fd));
 }
 
+static int
+kcln_id(int fd)
+{
+	int id = -1;
+
+	RZ(rump_sys_ioctl(fd, KCLN_GETID, &id));
+	return id;
+}
+
+static int
+kcln_live(void)
+{
+	int live, closes;
+
+	rump_pub_kcln_counts(&live, &closes);
+	return live;
+}
+
+static int
+kcln_closes(void)
+{
+	int live, closes;
+
+	rump_pub_kcln_counts(&live, &closes);
+	return closes;
+}
+
+H_TC(clone_independent, "two opens of a cloning device in one process "
+    "are two files with their own state; fstat asks the driver")
+{
+	struct stat sb;
+	char buf[16];
+	int fd1, fd2, maj, flag;
+
+	RZ(rump_pub_kcln_attach(&maj));
+	RL(fd1 = rump_sys_open("/dev/kcln0", O_RDWR, 0));
+	RL(fd2 = rump_sys_open("/dev/kcln0", O_WRONLY | O_NONBLOCK, 0));
+	ATF_CHECK_EQ(kcln_live(), 2);
+	ATF_CHECK_EQ(kcln_id(fd1), 1);
+	ATF_CHECK_EQ(kcln_id(fd2), 2);
+	RZ(rump_sys_ioctl(fd1, KCLN_GETFLAG, &flag));
+	ATF_CHECK_EQ(flag, 0x3);		/* FREAD | FWRITE */
+	RZ(rump_sys_ioctl(fd2, KCLN_GETFLAG, &flag));
+	ATF_CHECK_EQ(flag, 0x2 | 0x4);		/* FWRITE | FNONBLOCK */
+	/* the open mode still rules: fd2 cannot read */
+	H_REQUIRE_ERRNO(EBADF, rump_sys_read(fd2, buf, sizeof(buf)));
+	ATF_REQUIRE_EQ(RL(rump_sys_write(fd1, "one", 3)), 3);
+	ATF_REQUIRE_EQ(RL(rump_sys_write(fd2, "two!", 4)), 4);
+	ATF_REQUIRE_EQ(RL(rump_sys_read(fd1, buf, sizeof(buf))), 3);
+	ATF_CHECK(memcmp(buf, "one", 3) == 0);
+	ATF_CHECK_EQ(RL(rump_sys_read(fd1, buf, sizeof(buf))), 0);
+	RZ(rump_sys_fstat(fd1, &sb));
+	ATF_CHECK(S_ISCHR(sb.st_mode));
+	ATF_CHECK_EQ(sb.st_rdev, makedev(maj, 0));
+	/* no vnode behind it: what needs one answers as for a pipe */
+	H_REQUIRE_ERRNO(ESPIPE, rump_sys_lseek(fd1, 0, SEEK_SET));
+	H_REQUIRE_ERRNO(ESPIPE, rump_sys_pread(fd1, buf, 1, 0));
+	/* a node whose driver clones is not a node to the driver */
+	RZ(rump_sys_stat("/dev/kcln0", &sb));
+	ATF_CHECK(S_ISCHR(sb.st_mode));
+	RZ(rump_sys_close(fd2));
+	RZ(rump_sys_close(fd1));
+	ATF_CHECK_EQ(kcln_live(), 0);
+	ATF_CHECK_EQ(kcln_closes(), 2);
+	RZ(rump_pub_kcln_detach());
+}
+
+H_TC(clone_poll, "poll on a cloned file asks that file's driver state")
+{
+	struct pollfd pfd[2];
+	int fd1, fd2, maj;
+
+	RZ(rump_pub_kcln_attach(&maj));
+	RL(fd1 = rump_sys_open("/dev/kcln0", O_RDWR, 0));
+	RL(fd2 = rump_sys_open("/dev/kcln0", O_RDWR, 0));
+	ATF_REQUIRE_EQ(RL(rump_sys_write(fd2, "x", 1)), 1);
+	pfd[0] = (struct pollfd){ .fd = fd1, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = fd2, .events = POLLIN };
+	ATF_REQUIRE_EQ(RL(rump_sys_poll(pfd, 2, 0)), 1);
+	ATF_CHECK_EQ(pfd[0].revents, 0);
+	ATF_CHECK_EQ(pfd[1].revents, POLLIN);
+	RZ(rump_sys_close(fd1));
+	RZ(rump_sys_close(fd2));
+	RZ(rump_pub_kcln_detach());
+}
+
+H_TC(clone_close_order, "cloned files close one by one in any order, "
+    "each through the driver's fo_close, the others untouched")
+{
+	int fd[3], maj;
+	char c;
+
+	RZ(rump_pub_kcln_attach(&maj));
+	for (int i = 0; i < 3; i++) {
+		RL(fd[i] = rump_sys_open("/dev/kcln0", O_RDWR, 0));
+		c = (char)('a' + i);
+		ATF_REQUIRE_EQ(RL(rump_sys_write(fd[i], &c, 1)), 1);
+	}
+	RZ(rump_sys_close(fd[1]));
+	ATF_CHECK_EQ(kcln_live(), 2);
+	ATF_CHECK_EQ(kcln_closes(), 1);
+	H_REQUIRE_ERRNO(EBADF, rump_sys_ioctl(fd[1], KCLN_GETID, &c));
+	ATF_REQUIRE_EQ(RL(rump_sys_read(fd[2], &c, 1)), 1);
+	ATF_CHECK_EQ(c, 'c');
+	RZ(rump_sys_close(fd[0]));
+	ATF_CHECK_EQ(kcln_id(fd[2]), 3);
+	ATF_REQUIRE_EQ(RL(rump_sys_write(fd[2], "z", 1)), 1);
+	ATF_REQUIRE_EQ(RL(rump_sys_read(fd[2], &c, 1)), 1);
+	ATF_CHECK_EQ(c, 'z');
+	RZ(rump_sys_close(fd[2]));
+	ATF_CHECK_EQ(kcln_live(), 0);
+	ATF_CHECK_EQ(kcln_closes(), 3);
+	RZ(rump_pub_kcln_detach());
+}
+
+H_TC(clone_dup_shares, "dup'ed descriptors of a clone share its one file "
+    "and state; the driver closes it after the last of them")
+{
+	int fd, fd2, fd3, maj;
+	char buf[8];
+
+	RZ(rump_pub_kcln_attach(&maj));
+	RL(fd = rump_sys_open("/dev/kcln0", O_RDWR, 0));
+	RL(fd2 = rump_sys_dup(fd));
+	RL(fd3 = rump_sys_dup2(fd, 20));
+	ATF_CHECK_EQ(fd3, 20);
+	ATF_CHECK_EQ(kcln_live(), 1);
+	ATF_CHECK_EQ(kcln_id(fd2), kcln_id(fd));
+	ATF_REQUIRE_EQ(RL(rump_sys_write(fd, "dup", 3)), 3);
+	RZ(rump_sys_close(fd));
+	ATF_CHECK_EQ(kcln_closes(), 0);
+	ATF_REQUIRE_EQ(RL(rump_sys_read(fd2, buf, 2)), 2);
+	ATF_REQUIRE_EQ(RL(rump_sys_read(fd3, buf + 2, 1)), 1);
+	ATF_CHECK(memcmp(buf, "dup", 3) == 0);
+	/* O_NONBLOCK set through one descriptor holds for the other */
+	RL(rump_sys_fcntl(fd2, F_SETFL, O_NONBLOCK));
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_read(fd3, buf, 1));
+	RZ(rump_sys_close(fd3));
+	ATF_CHECK_EQ(kcln_live(), 1);
+	RZ(rump_sys_close(fd2));
+	ATF_CHECK_EQ(kcln_live(), 0);
+	ATF_CHECK_EQ(kcln_closes(), 1);
+	RZ(rump_pub_kcln_detach());
+}
+
+H_TC(clone_detach_busy, "a cloning driver cannot be unregistered while "
+    "one of its files is open, dup'ed or not, and can be after")
+{
+	struct stat sb;
+	int fd1, fd2, dfd, maj;
+
+	RZ(rump_pub_kcln_attach(&maj));
+	RL(fd1 = rump_sys_open("/dev/kcln0", O_RDONLY, 0));
+	RL(fd2 = rump_sys_open("/dev/kcln0", O_RDONLY, 0));
+	ATF_CHECK_EQ(rump_pub_kcln_detach(), EBUSY);
+	RZ(rump_sys_close(fd1));
+	ATF_CHECK_EQ(rump_pub_kcln_detach(), EBUSY);
+	RL(dfd = rump_sys_dup(fd2));
+	RZ(rump_sys_close(fd2));
+	/* only the dup is left: still open */
+	ATF_CHECK_EQ(rump_pub_kcln_detach(), EBUSY);
+	ATF_CHECK_EQ(kcln_id(dfd), 2);
+	RZ(rump_sys_close(dfd));
+	RZ(rump_pub_kcln_detach());
+	H_REQUIRE_ERRNO(ENOENT, rump_sys_stat("/dev/kcln0", &sb));
+}
+
+H_TC(clone_open_fails, "a clone the driver refuses fails the open with "
+    "its errno and leaves no file, descriptor or open count behind")
+{
+	int fd, fd2, maj;
+
+	RZ(rump_pub_kcln_attach(&maj));
+	RL(fd = rump_sys_open("/dev/kcln0", O_RDWR, 0));
+	rump_pub_kcln_setopenerr(EIO);
+	H_REQUIRE_ERRNO(EIO, rump_sys_open("/dev/kcln0", O_RDWR, 0));
+	H_REQUIRE_ERRNO(EIO, rump_sys_open("/dev/kcln0", O_RDONLY, 0));
+	ATF_CHECK_EQ(kcln_live(), 1);
+	rump_pub_kcln_setopenerr(0);
+	/* the descriptor the failed opens reserved is free again */
+	RL(fd2 = rump_sys_open("/dev/kcln0", O_RDWR, 0));
+	ATF_CHECK_EQ(fd2, fd + 1);
+	ATF_CHECK_EQ(kcln_id(fd2), 2);
+	/* and a minor the driver does not have */
+	RZ(rump_sys_mknod("/dev/kcln1", S_IFCHR | 0600, makedev(maj, 1)));
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_open("/dev/kcln1", O_RDWR, 0));
+	RZ(rump_sys_unlink("/dev/kcln1"));
+	RZ(rump_sys_close(fd));
+	RZ(rump_sys_close(fd2));
+	/* the refused opens counted nothing in the switch */
+	RZ(rump_pub_kcln_detach());
+}
+
+H_TC(clone_other_process, "another process's opens of a cloning device "
+    "are its own files: it sees none of this process's, and its "
+    "descriptors close with it")
+{
+	int fd, cfd, pid, id, maj;
+	char buf[8];
+
+	RZ(rump_pub_kcln_attach(&maj));
+	RL(fd = rump_sys_open("/dev/kcln0", O_RDWR, 0));
+	ATF_REQUIRE_EQ(RL(rump_sys_write(fd, "par", 3)), 3);
+	RL(pid = rump_pub_lwproc_newproc());
+	/* a new process starts with no descriptors */
+	H_REQUIRE_ERRNO(EBADF, rump_sys_ioctl(fd, KCLN_GETID, &id));
+	RL(cfd = rump_sys_open("/dev/kcln0", O_RDWR, 0));
+	ATF_CHECK_EQ(kcln_id(cfd), 2);
+	RZ(rump_sys_ioctl(cfd, KCLN_GETPID, &id));
+	ATF_CHECK_EQ(id, pid);
+	/* the parent's bytes are not in the child's file */
+	RL(rump_sys_fcntl(cfd, F_SETFL, O_NONBLOCK));
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_read(cfd, buf, sizeof(buf)));
+	ATF_REQUIRE_EQ(RL(rump_sys_write(cfd, "kid", 3)), 3);
+	ATF_CHECK_EQ(kcln_live(), 2);
+	RZ(rump_pub_lwproc_switch(1));
+	RZ(rump_sys_ioctl(fd, KCLN_GETPID, &id));
+	ATF_CHECK_EQ(id, 1);
+	ATF_REQUIRE_EQ(RL(rump_sys_read(fd, buf, sizeof(buf))), 3);
+	ATF_CHECK(memcmp(buf, "par", 3) == 0);
+	RZ(rump_sys_close(fd));
+	/* the child's file is open until the child closes it */
+	ATF_CHECK_EQ(rump_pub_kcln_detach(), EBUSY);
+	RZ(rump_pub_lwproc_switch(pid));
+	ATF_REQUIRE_EQ(RL(rump_sys_read(cfd, buf, sizeof(buf))), 3);
+	ATF_CHECK(memcmp(buf, "kid", 3) == 0);
+	RZ(rump_sys_close(cfd));
+	RZ(rump_pub_lwproc_switch(1));
+	ATF_CHECK_EQ(kcln_live(), 0);
+	RZ(rump_pub_kcln_detach());
+}
+
+H_TC(clone_left_open, "cloned files left open at shutdown are closed "
+    "by the driver before it goes (no leak, no detach error)")
+{
+	int fd, maj;
+
+	RZ(rump_pub_kcln_attach(&maj));
+	RL(fd = rump_sys_open("/dev/kcln0", O_RDWR, 0));
+	RL(rump_sys_dup(fd));
+	RL(rump_pub_lwproc_newproc());
+	RL(rump_sys_open("/dev/kcln0", O_RDWR, 0));
+	RZ(rump_pub_lwproc_switch(1));
+	ATF_CHECK_EQ(kcln_live(), 2);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, dev_at_boot);
@@ -281,5 +528,13 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, ioctl_errors);
 	ATF_TP_ADD_TC(tp, chardev_poll);
 	ATF_TP_ADD_TC(tp, dev_listing);
+	ATF_TP_ADD_TC(tp, clone_independent);
+	ATF_TP_ADD_TC(tp, clone_poll);
+	ATF_TP_ADD_TC(tp, clone_close_order);
+	ATF_TP_ADD_TC(tp, clone_dup_shares);
+	ATF_TP_ADD_TC(tp, clone_detach_busy);
+	ATF_TP_ADD_TC(tp, clone_open_fails);
+	ATF_TP_ADD_TC(tp, clone_other_process);
+	ATF_TP_ADD_TC(tp, clone_left_open);
 	return atf_no_error();
 }

@@ -725,6 +725,76 @@ H_TC_ENV(concurrent_writers_readers, "RUMP_NCPU=2",
 	free(img);
 }
 
+H_TC(whole_buffer_write,
+    "a write covering whole 64 KiB buffers does not read them first; "
+    "it reaches the image at fsync")
+{
+	static char buf[2 * 65536];
+	uint64_t r, w;
+	int fd;
+
+	fd = wd0_setup(O_RDWR);
+	memset(buf, 'B', sizeof(buf));
+	ATF_REQUIRE_EQ(rump_sys_pwrite(fd, buf, sizeof(buf), 4 * 65536),
+	    (ssize_t)sizeof(buf));
+	RZ(rump_pub_etfs_iocount(KEY, &r, &w));
+	ATF_REQUIRE_EQ(r, 0);
+	ATF_REQUIRE_EQ(w, 0);
+	RL(rump_sys_fsync(fd));
+	RZ(rump_pub_etfs_iocount(KEY, &r, &w));
+	ATF_REQUIRE_EQ(r, 0);
+	ATF_REQUIRE_EQ(w, 2);
+	ATF_REQUIRE(image_holds(4 * 65536, sizeof(buf), 'B'));
+	RL(rump_sys_close(fd));
+}
+
+H_TC(image_shrunk_under_disk,
+    "when the host image shrinks under a registered disk, reading past "
+    "its new end is EIO, through the cache and raw")
+{
+	char buf[512];
+	int fd, cfd;
+
+	mkimage(IMG, IMGSIZE);
+	RZ(rump_pub_etfs_register(KEY, IMG, RUMP_ETFS_BLK));
+	RZ(rump_pub_etfs_register("/dev/rwd0", IMG, RUMP_ETFS_CHR));
+	RL(fd = rump_sys_open(KEY, O_RDONLY, 0));
+	RL(cfd = rump_sys_open("/dev/rwd0", O_RDONLY, 0));
+	RL(truncate(IMG, IMGSIZE / 2));
+	ATF_REQUIRE_EQ(rump_sys_pread(fd, buf, sizeof(buf), 1024), 512);
+	H_REQUIRE_ERRNO(EIO, rump_sys_pread(fd, buf, sizeof(buf),
+	    IMGSIZE / 2 + 65536));
+	H_REQUIRE_ERRNO(EIO, rump_sys_pread(cfd, buf, sizeof(buf),
+	    IMGSIZE / 2 + 65536));
+	RL(rump_sys_close(cfd));
+	RL(rump_sys_close(fd));
+}
+
+H_TC(syncer_writes_back,
+    "a delayed write to the block device reaches the image by itself, "
+    "after the syncer's delay (5 s) and not before")
+{
+	struct timespec t0, t1;
+	double elapsed = 0;
+	int fd, seen = 0;
+
+	fd = wd0_setup(O_RDWR);
+	RL(clock_gettime(CLOCK_MONOTONIC, &t0));
+	fill_write(fd, 3 * 65536, 4096, 'y');
+	while (elapsed < 15) {
+		RL(clock_gettime(CLOCK_MONOTONIC, &t1));
+		elapsed = (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if ((seen = image_holds(3 * 65536, 4096, 'y')))
+			break;
+		usleep(50000);
+	}
+	ATF_REQUIRE_MSG(seen, "not written back after %.1f s", elapsed);
+	ATF_REQUIRE_MSG(elapsed >= 4.0, "written back after %.1f s, before "
+	    "the delay", elapsed);
+	RL(rump_sys_close(fd));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, node_is_block_device);
@@ -748,6 +818,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, host_bio_failure);
 	ATF_TP_ADD_TC(tp, sequential_read_ahead);
 	ATF_TP_ADD_TC(tp, concurrent_writers_readers);
+	ATF_TP_ADD_TC(tp, whole_buffer_write);
+	ATF_TP_ADD_TC(tp, image_shrunk_under_disk);
+	ATF_TP_ADD_TC(tp, syncer_writes_back);
 	ATF_TP_ADD_TC(tp, ext2_mounted_disk_busy);
 	ATF_TP_ADD_TC(tp, ext2_fsync_reaches_image);
 	ATF_TP_ADD_TC(tp, ext2_read_eio);

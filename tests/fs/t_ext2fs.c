@@ -171,6 +171,52 @@ H_TC(write_read_by_host, "files, directories, links and symlinks written through
 	free(wbuf);
 }
 
+H_TC(other_block_sizes, "2 KiB and 4 KiB blocks: files through the indirect levels, a large directory, symlinks and truncation; e2fsck and debugfs agree")
+{
+	const size_t big = 5 * 1024 * 1024 + 77;
+	char *wbuf = malloc(big), name[64], out[256];
+	struct stat sb;
+	int fd;
+
+	ATF_REQUIRE(wbuf != NULL);
+	pattern(wbuf, big, 11);
+	for (int bs = 2048; bs <= 4096; bs *= 2) {
+		char opt[32];
+
+		snprintf(opt, sizeof(opt), "-b %d", bs);
+		h_ext2_mkfs(IMG, 32 << 20, opt);
+		mountimg(NULL);
+		mkfile(MNT "/big", wbuf, big);
+		RL(fd = rump_sys_open(MNT "/sparse", O_RDWR | O_CREAT, 0644));
+		ATF_REQUIRE_EQ(RL(rump_sys_pwrite(fd, "s", 1, 3LL << 30)), 1);
+		RL(rump_sys_close(fd));
+		RL(rump_sys_mkdir(MNT "/d", 0755));
+		for (int i = 0; i < 1500; i++) {
+			snprintf(name, sizeof(name), MNT "/d/entry-%d", i);
+			mkfile(name, "", 0);
+		}
+		for (int i = 0; i < 1500; i += 3) {
+			snprintf(name, sizeof(name), MNT "/d/entry-%d", i);
+			RL(rump_sys_unlink(name));
+		}
+		RL(rump_sys_symlink("big", MNT "/short"));
+		RL(rump_sys_truncate(MNT "/big", big - 4096 * 300));
+		RL(rump_sys_stat(MNT "/big", &sb));
+		ATF_CHECK_EQ(sb.st_blksize, bs);
+		unmountimg();
+		h_ext2_fsck(IMG);
+		h_ext2_debugfs(IMG, "dump /big host_big", out, sizeof(out));
+		ATF_CHECK(host_file_is("host_big", wbuf, big - 4096 * 300));
+		mountimg("ro");
+		snprintf(name, sizeof(name), MNT "/d/entry-%d", 1499);
+		RL(rump_sys_stat(name, &sb));
+		snprintf(name, sizeof(name), MNT "/d/entry-%d", 1497);
+		H_REQUIRE_ERRNO(ENOENT, rump_sys_stat(name, &sb));
+		unmountimg();
+	}
+	free(wbuf);
+}
+
 H_TC(read_host_image, "an image populated by the host (mke2fs -d) reads back through the kernel, read-only and read-write")
 {
 	const size_t big = 600 * 1024;
@@ -412,6 +458,97 @@ H_TC(dir_entries_reused, "removed directory entries are merged and their space r
 	}
 	RL(rump_sys_stat(MNT "/d", &sb2));
 	ATF_CHECK_EQ(sb1.st_size, sb2.st_size);
+	unmountimg();
+	h_ext2_fsck(IMG);
+}
+
+/*
+ * A large directory (indexed in memory once it has 16 blocks) under
+ * random creates, removes and renames, checked against a model after
+ * every step, then read back whole and judged by e2fsck.
+ */
+H_TC(big_dir_random_ops, "a large directory stays right under random create, unlink and rename (the in-memory index against a model)")
+{
+	enum { N = 3000, STEPS = 20000 };
+	static char exists[N];
+	char name[64], name2[64], buf[4096];
+	unsigned int seed = 12345;
+	struct stat sb;
+	int fd, count = 0;
+	ssize_t n;
+
+	h_ext2_mkfs(IMG, 8 << 20, "-N 4096");
+	mountimg(NULL);
+	RL(rump_sys_mkdir(MNT "/d", 0755));
+	memset(exists, 0, sizeof(exists));
+	for (int step = 0; step < STEPS; step++) {
+		int i = rand_r(&seed) % N, j = rand_r(&seed) % N;
+
+		/* names of varied length so records of every size move */
+		snprintf(name, sizeof(name), MNT "/d/%d%.*s", i, i % 40,
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmn");
+		snprintf(name2, sizeof(name2), MNT "/d/%d%.*s", j, j % 40,
+		    "abcdefghijklmnopqrstuvwxyzabcdefghijklmn");
+		switch (rand_r(&seed) % 3) {
+		case 0:
+			fd = rump_sys_open(name, O_RDWR | O_CREAT | O_EXCL,
+			    0644);
+			if (exists[i]) {
+				ATF_REQUIRE_EQ(fd, -1);
+				ATF_REQUIRE_EQ(errno, EEXIST);
+			} else {
+				ATF_REQUIRE(fd != -1);
+				RL(rump_sys_close(fd));
+				exists[i] = 1;
+			}
+			break;
+		case 1:
+			if (exists[i])
+				RL(rump_sys_unlink(name));
+			else
+				H_REQUIRE_ERRNO(ENOENT, rump_sys_unlink(name));
+			exists[i] = 0;
+			break;
+		default:
+			if (!exists[i]) {
+				H_REQUIRE_ERRNO(ENOENT, rump_sys_rename(name,
+				    name2));
+				break;
+			}
+			RL(rump_sys_rename(name, name2));
+			exists[i] = 0;
+			exists[j] = 1;
+			break;
+		}
+		if (step % 97 == 0) {
+			for (int k = 0; k < N; k += 7) {
+				snprintf(name, sizeof(name), MNT "/d/%d%.*s", k,
+				    k % 40, "abcdefghijklmnopqrstuvwxyzabcdefg"
+				    "hijklmn");
+				ATF_REQUIRE_EQ(rump_sys_stat(name, &sb) == 0,
+				    exists[k]);
+			}
+		}
+	}
+	RL(fd = rump_sys_open(MNT "/d", O_RDONLY | O_DIRECTORY, 0));
+	while ((n = RL(rump_sys_getdents(fd, buf, sizeof(buf)))) > 0) {
+		for (ssize_t off = 0; off < n;) {
+			struct dirent *d = (struct dirent *)(buf + off);
+
+			if (d->d_name[0] != '.') {
+				int k = atoi(d->d_name);
+
+				ATF_REQUIRE_MSG(exists[k] == 1, "%s", d->d_name);
+				exists[k] = 2;
+				count++;
+			}
+			off += d->d_reclen;
+		}
+	}
+	RL(rump_sys_close(fd));
+	for (int k = 0; k < N; k++)
+		ATF_REQUIRE_MSG(exists[k] != 1, "%d missing from getdents", k);
+	ATF_CHECK(count > N / 4);
 	unmountimg();
 	h_ext2_fsck(IMG);
 }
@@ -703,6 +840,112 @@ H_TC(mounted_disk_busy, "a mounted disk cannot be removed or mounted twice")
 	unmountimg();
 }
 
+/* Walk the tree at path: read every file and link, stat everything. */
+static void
+fuzz_walk(const char *path, int depth)
+{
+	char buf[2048], sub[512], data[4096];
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	if (depth > 8 || (fd = rump_sys_open(path, O_RDONLY | O_DIRECTORY,
+	    0)) == -1)
+		return;
+	while ((n = rump_sys_getdents(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; off < n;) {
+			struct dirent *d = (struct dirent *)(buf + off);
+			int f;
+
+			off += d->d_reclen;
+			if (d->d_reclen == 0)
+				break;
+			if (strcmp(d->d_name, ".") == 0 ||
+			    strcmp(d->d_name, "..") == 0)
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", path, d->d_name);
+			if (rump_sys_lstat(sub, &sb) == -1)
+				continue;
+			if (S_ISDIR(sb.st_mode)) {
+				fuzz_walk(sub, depth + 1);
+			} else if (S_ISLNK(sb.st_mode)) {
+				(void)rump_sys_readlink(sub, data, sizeof(data));
+			} else if ((f = rump_sys_open(sub, O_RDWR, 0)) != -1) {
+				/* a corrupt size may be huge: read a little */
+				for (int k = 0; k < 16 && rump_sys_read(f, data,
+				    sizeof(data)) > 0; k++)
+					continue;
+				(void)rump_sys_pwrite(f, "fuzz", 4, 100);
+				(void)rump_sys_ftruncate(f, 10);
+				rump_sys_close(f);
+			}
+		}
+	}
+	rump_sys_close(fd);
+	/* and change it */
+	snprintf(sub, sizeof(sub), "%s/new", path);
+	if ((fd = rump_sys_open(sub, O_RDWR | O_CREAT, 0644)) != -1) {
+		(void)rump_sys_write(fd, data, sizeof(data));
+		rump_sys_close(fd);
+	}
+	snprintf(buf, sizeof(buf), "%s/newdir", path);
+	(void)rump_sys_mkdir(buf, 0755);
+	(void)rump_sys_rename(sub, buf);
+	(void)rump_sys_unlink(sub);
+	(void)rump_sys_rmdir(buf);
+}
+
+H_TC(corrupt_random_bytes, "images with random bytes of their metadata overwritten: every mount, walk, read, write and unmount ends in success or an errno, never a crash, hang or leak")
+{
+	char data[3000];
+	unsigned int seed = 4242;
+	int fd, mounted = 0, rounds = 100;
+
+	memset(data, 'd', sizeof(data));
+	RL(mkdir("root", 0755));
+	RL(mkdir("root/a", 0755));
+	RL(mkdir("root/a/b", 0755));
+	for (int i = 0; i < 20; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "root/%s/f%d", i % 2 ? "a" : "a/b",
+		    i);
+		RL(fd = open(name, O_WRONLY | O_CREAT, 0644));
+		ATF_REQUIRE_EQ(write(fd, data, (size_t)(i * 150)),
+		    (ssize_t)(i * 150));
+		RL(close(fd));
+	}
+	RL(symlink("a/b/f3", "root/l"));
+	h_ext2_require_tools();
+	h_ext2_mkfs("pristine", 1 << 20, "-d root -N 64");
+	for (int r = 0; r < rounds; r++) {
+		char cmd[64];
+		int nflip = 1 + rand_r(&seed) % 24;
+
+		snprintf(cmd, sizeof(cmd), "cp pristine %s", IMG);
+		ATF_REQUIRE(system(cmd) == 0);
+		for (int i = 0; i < nflip; i++) {
+			/* blocks 1 to 63: superblock, descriptors, bitmaps,
+			 * inode table, directories */
+			off_t off = 1024 + rand_r(&seed) % (63 * 1024);
+			uint8_t b = (uint8_t)rand_r(&seed);
+
+			if (off < 2048 && rand_r(&seed) % 4 != 0)
+				continue;	/* the superblock only sometimes */
+			patch(off, &b, 1);
+		}
+		if (trymount(NULL) == 0) {
+			mounted++;
+			fuzz_walk(MNT, 0);
+			unmountimg();
+		} else {
+			RZ(rump_pub_etfs_remove(KEY));
+		}
+	}
+	printf("%d of %d corrupt images mounted\n", mounted, rounds);
+	ATF_CHECK(mounted > rounds / 4);
+}
+
 /* Injected disk errors. */
 
 H_TC(inject_read_error, "a disk read error gives EIO to the reader, and the block reads fine once the disk recovers")
@@ -768,12 +1011,14 @@ H_TC(inject_write_error, "write-back failing on the disk gives EIO to fsync; the
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, write_read_by_host);
+	ATF_TP_ADD_TC(tp, other_block_sizes);
 	ATF_TP_ADD_TC(tp, read_host_image);
 	ATF_TP_ADD_TC(tp, readonly_mount);
 	ATF_TP_ADD_TC(tp, truncate_frees_indirect);
 	ATF_TP_ADD_TC(tp, enospc_inodes);
 	ATF_TP_ADD_TC(tp, enospc_blocks_consistent);
 	ATF_TP_ADD_TC(tp, dir_entries_reused);
+	ATF_TP_ADD_TC(tp, big_dir_random_ops);
 	ATF_TP_ADD_TC(tp, rename_dir_dotdot);
 	ATF_TP_ADD_TC(tp, device_nodes);
 	ATF_TP_ADD_TC(tp, corrupt_bad_magic);
@@ -785,6 +1030,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, corrupt_dir_inode_number);
 	ATF_TP_ADD_TC(tp, corrupt_dir_loop);
 	ATF_TP_ADD_TC(tp, corrupt_dir_size);
+	ATF_TP_ADD_TC(tp, corrupt_random_bytes);
 	ATF_TP_ADD_TC(tp, bad_mount_args);
 	ATF_TP_ADD_TC(tp, mounted_disk_busy);
 	ATF_TP_ADD_TC(tp, inject_read_error);

@@ -196,33 +196,67 @@ H_TC_ENV(open_modes, VIRTUAL, "the open mode picks the directions: "
 	RL(rump_sys_close(fd));
 }
 
-H_TC_ENV(exclusive_per_process, VIRTUAL, "a process holds one context "
-    "per node (a second open of it is EBUSY); /dev/sound, other "
-    "processes, /dev/audioctl and /dev/mixer open alongside")
+H_TC_ENV(every_open_own_context, VIRTUAL, "every open of /dev/audio or "
+    "/dev/sound is its own context (as NetBSD's virtual tracks), also "
+    "twice in one process; dup shares one; /dev/audioctl, /dev/mixer "
+    "and other processes open alongside")
 {
-	int a, s, c1, c2, m1, m2, other;
+	struct audio_info ai;
+	struct stat sb, nsb;
+	int a1, a2, s1, s2, d, c1, m1, other;
 
-	a = RL(rump_sys_open("/dev/audio", O_WRONLY, 0));
-	H_REQUIRE_ERRNO(EBUSY, rump_sys_open("/dev/audio", O_WRONLY, 0));
-	H_REQUIRE_ERRNO(EBUSY, rump_sys_open("/dev/audio", O_RDONLY, 0));
-	s = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
+	a1 = RL(rump_sys_open("/dev/audio", O_WRONLY, 0));
+	a2 = RL(rump_sys_open("/dev/audio", O_RDONLY, 0));
+	s1 = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
+	s2 = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
 	c1 = RL(rump_sys_open("/dev/audioctl", O_RDWR, 0));
-	c2 = RL(rump_sys_open("/dev/audioctl", O_RDONLY, 0));
 	m1 = RL(rump_sys_open("/dev/mixer", O_RDWR, 0));
-	m2 = RL(rump_sys_open("/dev/mixer", O_RDWR, 0));
+	/* each open has the mode it was opened with */
+	get_info(a1, &ai);
+	ATF_CHECK_EQ(ai.mode & (AUMODE_PLAY | AUMODE_RECORD), AUMODE_PLAY);
+	get_info(a2, &ai);
+	ATF_CHECK_EQ(ai.mode & (AUMODE_PLAY | AUMODE_RECORD), AUMODE_RECORD);
+	/* a format set on one open is not the other's */
+	set_format(s1, 16000, 2, AUDIO_ENCODING_SLINEAR_LE, 16);
+	get_info(s2, &ai);
+	ATF_CHECK_EQ(ai.play.sample_rate, 8000);
+	ATF_CHECK_EQ(ai.play.encoding, AUDIO_ENCODING_ULAW);
+	get_info(a1, &ai);
+	ATF_CHECK_EQ(ai.play.sample_rate, 8000);
+	/* a write on one is counted on that one only */
+	write_all(s2, "\x80\x80\x80\x80", 4);
+	ATF_CHECK_EQ(get_stats(s2).as_play_bytes, 4);
+	ATF_CHECK_EQ(get_stats(s1).as_play_bytes, 0);
+	ATF_CHECK_EQ(get_stats(a1).as_play_bytes, 0);
+	/* a dup'ed descriptor is the same open, so the same context */
+	d = RL(rump_sys_dup(s1));
+	get_info(d, &ai);
+	ATF_CHECK_EQ(ai.play.sample_rate, 16000);
+	set_format(d, 32000, 1, AUDIO_ENCODING_SLINEAR_LE, 16);
+	get_info(s1, &ai);
+	ATF_CHECK_EQ(ai.play.sample_rate, 32000);
+	RL(rump_sys_close(s1));
+	get_info(d, &ai);
+	ATF_CHECK_EQ(ai.play.channels, 1);
+	RL(rump_sys_close(d));
+	/* fstat: the node's kind and number */
+	RZ(rump_sys_fstat(a1, &sb));
+	RZ(rump_sys_stat("/dev/audio", &nsb));
+	ATF_CHECK(S_ISCHR(sb.st_mode));
+	ATF_CHECK_EQ(sb.st_rdev, nsb.st_rdev);
+	H_REQUIRE_ERRNO(ESPIPE, rump_sys_lseek(a1, 0, SEEK_SET));
+	/* another process: its own opens, none of ours */
 	RL(rump_pub_lwproc_newproc());
+	H_REQUIRE_ERRNO(EBADF, rump_sys_ioctl(a1, AUDIO_GETINFO, &ai));
 	other = RL(rump_sys_open("/dev/audio", O_WRONLY, 0));
+	ATF_CHECK_EQ(get_stats(other).as_play_bytes, 0);
 	RL(rump_sys_close(other));
 	RZ(rump_pub_lwproc_switch(1));
-	RL(rump_sys_close(a));
-	/* closed: the node is free for this process again */
-	a = RL(rump_sys_open("/dev/audio", O_WRONLY, 0));
-	RL(rump_sys_close(a));
-	RL(rump_sys_close(s));
+	RL(rump_sys_close(a1));
+	RL(rump_sys_close(a2));
+	RL(rump_sys_close(s2));
 	RL(rump_sys_close(c1));
-	RL(rump_sys_close(c2));
 	RL(rump_sys_close(m1));
-	RL(rump_sys_close(m2));
 }
 
 H_TC_ENV(audio_defaults_sound_sticky, VIRTUAL, "/dev/audio opens at "
@@ -619,6 +653,8 @@ played_level(int fd, unsigned ch)
 H_TC_ENV(mixer_volume_and_mute, VIRTUAL, "the master volume scales and "
     "mute silences what the card receives; the mixer reads back")
 {
+	mixer_devinfo_t di;
+	struct audio_info ai;
 	mixer_ctrl_t mc;
 	int fd, mfd;
 
@@ -646,9 +682,38 @@ H_TC_ENV(mixer_volume_and_mute, VIRTUAL, "the master volume scales and "
 	mc.un.ord = 1;
 	RL(rump_sys_ioctl(mfd, AUDIO_MIXER_WRITE, &mc));
 	ATF_CHECK_EQ(played_level(fd, 1), 0);
+	mc.un.ord = 5;
+	RL(rump_sys_ioctl(mfd, AUDIO_MIXER_READ, &mc));
+	ATF_CHECK_EQ(mc.un.ord, 1);
 	mc.un.ord = 0;
 	RL(rump_sys_ioctl(mfd, AUDIO_MIXER_WRITE, &mc));
 	ATF_CHECK_EQ(played_level(fd, 1), 10000);
+
+	/* one level sets both channels */
+	mc.dev = AUDIO_MIXER_MASTER;
+	mc.type = AUDIO_MIXER_VALUE;
+	mc.un.value.num_channels = 1;
+	mc.un.value.level[0] = 0;
+	RL(rump_sys_ioctl(mfd, AUDIO_MIXER_WRITE, &mc));
+	ATF_CHECK_EQ(played_level(fd, 0), 0);
+	ATF_CHECK_EQ(played_level(fd, 1), 0);
+	/* and SETINFO's play.gain is the master volume too */
+	AUDIO_INITINFO(&ai);
+	ai.play.gain = 51;
+	RL(rump_sys_ioctl(fd, AUDIO_SETINFO, &ai));
+	get_info(fd, &ai);
+	ATF_CHECK_EQ(ai.play.gain, 51);
+	ATF_CHECK_EQ(played_level(fd, 1), 2000);
+
+	memset(&di, 0, sizeof(di));
+	di.index = AUDIO_MIXER_MUTE;
+	RL(rump_sys_ioctl(mfd, AUDIO_MIXER_DEVINFO, &di));
+	ATF_CHECK_STREQ(di.name, "mute");
+	ATF_CHECK(di.type == AUDIO_MIXER_ENUM && di.num_ords == 2);
+	/* the control nodes poll as always ready */
+	struct pollfd pfd = { .fd = mfd, .events = POLLIN | POLLOUT };
+	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 0)), 1);
+	ATF_CHECK_EQ(pfd.revents, POLLIN | POLLOUT);
 	RL(rump_sys_close(mfd));
 	RL(rump_sys_close(fd));
 }
@@ -695,6 +760,48 @@ H_TC_ENV(two_players_mixed, VIRTUAL, "two processes playing at once, in "
 	RZ(rump_pub_lwproc_switch(2));
 	RL(rump_sys_close(fb));
 	RZ(rump_pub_lwproc_switch(1));
+	free(out);
+	free(a);
+	free(b);
+}
+
+H_TC_ENV(two_players_one_process_mixed, VIRTUAL, "two opens of "
+    "/dev/sound in one process are two players: the card gets their sum, "
+    "sample for sample")
+{
+	enum { N = 8 * BLOCK };
+	int16_t *a = sine_s16(HWRATE, HWCH, 1000, 8000, N);
+	int16_t *b = sine_s16(HWRATE, HWCH, 2500, 6000, N), *out;
+	size_t n, i, bad = 0;
+	int fa, fb, want;
+
+	fa = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
+	fb = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
+	set_format(fa, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
+	set_format(fb, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
+	/* b starts the card: its first 4 blocks prefill the DMA ring */
+	write_all(fb, b, N * HWCH * 2);
+	write_all(fa, a, N * HWCH * 2);
+	advance(2 * N);
+	card_output(&out, &n);
+	ATF_REQUIRE_MSG(n >= 12 * BLOCK, "card got %zu frames", n);
+	/* blocks 0-3: b alone; 4-7: both; 8-11: a alone; then silence */
+	for (i = 0; i < 12 * BLOCK * HWCH; i++) {
+		want = 0;
+		if (i < (size_t)N * HWCH)
+			want += b[i];
+		if (i >= 4 * BLOCK * HWCH)
+			want += a[i - 4 * BLOCK * HWCH];
+		if (out[i] != want && bad++ < 5)
+			printf("sample %zu: %d, want %d\n", i, out[i], want);
+	}
+	ATF_CHECK_EQ_MSG(bad, 0, "%zu samples differ from a + b", bad);
+	ATF_CHECK_EQ(out[12 * BLOCK * HWCH], 0);
+	/* each open counted its own frames */
+	ATF_CHECK_EQ(get_stats(fa).as_play_frames, N);
+	ATF_CHECK_EQ(get_stats(fb).as_play_frames, N);
+	RL(rump_sys_close(fa));
+	RL(rump_sys_close(fb));
 	free(out);
 	free(a);
 	free(b);
@@ -851,6 +958,124 @@ H_TC_ENV(record_from_wav, FAST, "a 48 kHz stereo WAV made by sox and "
 	free(buf);
 }
 
+/* A 48 kHz stereo s16 WAV of frames x, written without sox. */
+static void
+write_wav(const char *path, const int16_t *x, size_t frames)
+{
+	uint32_t len = (uint32_t)(frames * HWCH * 2), v;
+	unsigned char h[44];
+	FILE *f;
+
+	memcpy(h, "RIFF", 4);
+	v = 36 + len;
+	memcpy(h + 4, &v, 4);
+	memcpy(h + 8, "WAVEfmt ", 8);
+	v = 16;
+	memcpy(h + 16, &v, 4);
+	h[20] = 1; h[21] = 0; h[22] = HWCH; h[23] = 0;
+	v = HWRATE;
+	memcpy(h + 24, &v, 4);
+	v = HWRATE * HWCH * 2;
+	memcpy(h + 28, &v, 4);
+	h[32] = HWCH * 2; h[33] = 0; h[34] = 16; h[35] = 0;
+	memcpy(h + 36, "data", 4);
+	memcpy(h + 40, &len, 4);
+	ATF_REQUIRE((f = fopen(path, "wb")) != NULL);
+	ATF_REQUIRE(fwrite(h, 1, 44, f) == 44);
+	ATF_REQUIRE(fwrite(x, 1, len, f) == len);
+	ATF_REQUIRE(fclose(f) == 0);
+}
+
+/* Read exactly len bytes (non-blocking fd: what is there must do). */
+static void
+read_exact(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = rump_sys_read(fd, (char *)buf + got, len - got);
+		ATF_REQUIRE_MSG(n > 0, "read: %zd after %zu of %zu bytes (%s)",
+		    n, got, len, strerror(errno));
+		got += (size_t)n;
+	}
+}
+
+H_TC_ENV(two_recorders_same_stream, VIRTUAL, "two processes recording at "
+    "once both get the card's stream: one bit for bit in the card's "
+    "format, the other converted to 16 kHz mono; a record source that "
+    "is missing or not a matching WAV is refused")
+{
+	enum { N = 10 * BLOCK };
+	int16_t *x = sine_s16(HWRATE, HWCH, 1000, 9000, N), *a, *b;
+	FILE *f;
+	int fa, fb;
+
+	for (size_t i = 0; i < N; i++)
+		x[i * HWCH + 1] = (int16_t)(i % 30000);	/* right: a ramp */
+	write_wav("src.wav", x, N);
+	ATF_REQUIRE((f = fopen("junk.wav", "w")) != NULL);
+	fputs("RIFF....WAVEjunk", f);
+	fclose(f);
+	ATF_CHECK_EQ(rump_pub_audiocard_set_record(0, "nonexistent.wav"),
+	    ENOENT);
+	ATF_CHECK_EQ(rump_pub_audiocard_set_record(0, "junk.wav"), EINVAL);
+	RZ(rump_pub_audiocard_set_record(0, "src.wav"));
+	fa = RL(rump_sys_open("/dev/sound", O_RDONLY | O_NONBLOCK, 0));
+	set_format(fa, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
+	RL(rump_pub_lwproc_newproc());
+	fb = RL(rump_sys_open("/dev/sound", O_RDONLY | O_NONBLOCK, 0));
+	set_format(fb, 16000, 1, AUDIO_ENCODING_SLINEAR_LE, 16);
+	RZ(rump_pub_lwproc_switch(1));
+	ATF_REQUIRE((a = malloc(N * HWCH * 2)) != NULL);
+	ATF_REQUIRE((b = malloc(N / 3 * 2)) != NULL);
+	advance(N);
+	read_exact(fa, a, N * HWCH * 2);
+	ATF_CHECK(memcmp(a, x, N * HWCH * 2) == 0);
+	RZ(rump_pub_lwproc_switch(2));
+	read_exact(fb, b, (N / 3 - 1) * 2);
+	/* mono is the average of the sine and the ramp: check the sine */
+	double amp = tone_amp(b + 100, N / 3 - 200, 1, 0, 1000, 16000);
+	ATF_CHECK_MSG(fabs(amp - 4500) < 300, "1 kHz at %.0f", amp);
+	RL(rump_sys_close(fb));
+	RZ(rump_pub_lwproc_switch(1));
+	RL(rump_sys_close(fa));
+	free(a);
+	free(b);
+	free(x);
+}
+
+H_TC_ENV(flush_discards_buffered, VIRTUAL, "AUDIO_FLUSH drops what was "
+    "buffered, the card stops, no underrun is counted")
+{
+	int16_t *x = dc_s16(HWCH, 1234, 20 * BLOCK), *out;
+	struct audiocard_info ci;
+	struct audio_info ai;
+	size_t n;
+	int fd;
+
+	fd = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
+	set_format(fd, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
+	write_all(fd, x, 20 * BLOCK * HWCH * 2);
+	RL(rump_sys_ioctl(fd, AUDIO_FLUSH, NULL));
+	get_info(fd, &ai);
+	ATF_CHECK_EQ(ai.play.seek, 0);
+	advance(20 * BLOCK);
+	/* the card played the block it had started on, then stopped */
+	card_output(&out, &n);
+	ATF_CHECK_MSG(n <= BLOCK, "%zu frames played after a flush", n);
+	RZ(rump_pub_audiocard_info(0, &ci));
+	ATF_CHECK(!ci.ai_playing);
+	ATF_CHECK_EQ(get_stats(fd).as_underruns, 0);
+	/* and plays again on the next write */
+	write_all(fd, x, 5 * BLOCK * HWCH * 2);
+	advance(BLOCK);
+	RZ(rump_pub_audiocard_info(0, &ci));
+	ATF_CHECK(ci.ai_playing);
+	free(out);
+	free(x);
+	RL(rump_sys_close(fd));
+}
+
 H_TC_ENV(record_overrun_counted, VIRTUAL, "a recorder that does not read "
     "loses blocks and counts each as an overrun; what it reads is whole")
 {
@@ -871,8 +1096,10 @@ H_TC_ENV(record_overrun_counted, VIRTUAL, "a recorder that does not read "
 }
 
 H_TC_ENV(poll_play_and_record, VIRTUAL, "poll: POLLOUT while there is "
-    "room, POLLIN once something was recorded")
+    "room, POLLIN once something was recorded, never for a paused "
+    "recorder")
 {
+	struct audio_info ai;
 	struct pollfd pfd;
 	int fd;
 
@@ -885,6 +1112,45 @@ H_TC_ENV(poll_play_and_record, VIRTUAL, "poll: POLLOUT while there is "
 	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 0)), 1);
 	ATF_CHECK_EQ(pfd.revents, POLLOUT | POLLIN);
 	RL(rump_sys_close(fd));
+
+	/* a paused recorder gets nothing */
+	fd = RL(rump_sys_open("/dev/sound", O_RDONLY, 0));
+	AUDIO_INITINFO(&ai);
+	ai.record.pause = 1;
+	RL(rump_sys_ioctl(fd, AUDIO_SETINFO, &ai));
+	advance(4 * BLOCK);
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 50)), 0);
+	get_info(fd, &ai);
+	ATF_CHECK(ai.record.pause == 1 && ai.record.seek == 0);
+	RL(rump_sys_close(fd));
+}
+
+H_TC_ENV(poll_sleeps_until_room, FAST, "poll on a full player sleeps "
+    "until the card's interrupt makes room, then says POLLOUT")
+{
+	int16_t *x = dc_s16(HWCH, 100, HWRATE);
+	struct pollfd pfd;
+	uint64_t t0, dt;
+	int fd;
+
+	fd = RL(rump_sys_open("/dev/sound", O_WRONLY | O_NONBLOCK, 0));
+	set_format(fd, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
+	RZ(rump_pub_audiocard_set_stuck(0, 1));
+	while (rump_sys_write(fd, x, HWRATE * HWCH * 2) > 0)
+		continue;
+	ATF_REQUIRE_EQ(errno, EAGAIN);
+	pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
+	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 100)), 0);	/* stuck: no */
+	RZ(rump_pub_audiocard_set_stuck(0, 0));
+	t0 = now_ms();
+	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 10000)), 1);
+	dt = now_ms() - t0;
+	ATF_CHECK_EQ(pfd.revents, POLLOUT);
+	ATF_CHECK_MSG(dt < 2000, "POLLOUT after %ju ms", (uintmax_t)dt);
+	RL(rump_sys_ioctl(fd, AUDIO_FLUSH, NULL));
+	RL(rump_sys_close(fd));
+	free(x);
 }
 
 struct writer {
@@ -909,8 +1175,8 @@ writer_run(void *arg)
 }
 
 H_TC_ENV(drain_stuck_hardware_fails, FAST, "with the card stuck, drain "
-    "gives EIO within the buffered time plus 2 s instead of hanging, and "
-    "close comes back too")
+    "and a blocked write give EIO after 2 s instead of hanging, and close "
+    "comes back too")
 {
 	int16_t *x = dc_s16(HWCH, 300, 4 * BLOCK);
 	uint64_t t0, dt;
@@ -924,6 +1190,14 @@ H_TC_ENV(drain_stuck_hardware_fails, FAST, "with the card stuck, drain "
 	H_REQUIRE_ERRNO(EIO, rump_sys_ioctl(fd, AUDIO_DRAIN, NULL));
 	dt = now_ms() - t0;
 	ATF_CHECK_MSG(dt >= 1500 && dt < 4000, "drain gave up after %ju ms",
+	    (uintmax_t)dt);
+	/* a write that has to wait for the stuck card gives up too */
+	t0 = now_ms();
+	while (rump_sys_write(fd, x, 4 * BLOCK * HWCH * 2) > 0)
+		continue;
+	ATF_CHECK_EQ(errno, EIO);
+	dt = now_ms() - t0;
+	ATF_CHECK_MSG(dt >= 1500 && dt < 4000, "write gave up after %ju ms",
 	    (uintmax_t)dt);
 	t0 = now_ms();
 	RL(rump_sys_close(fd));
@@ -966,10 +1240,13 @@ H_TC_ENV(detach_while_open, VIRTUAL, "unplugging the card wakes a blocked "
 	struct audio_info ai;
 	struct pollfd pfd;
 	pthread_t t;
-	int fd, cfd;
+	int fd, fd2, dfd, cfd;
 
 	fd = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
 	cfd = RL(rump_sys_open("/dev/audioctl", O_RDWR, 0));
+	/* a second player and recorder of this process, and a dup */
+	fd2 = RL(rump_sys_open("/dev/sound", O_RDWR, 0));
+	dfd = RL(rump_sys_dup(fd2));
 	set_format(fd, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
 	w = (struct writer){ .fd = fd, .buf = x, .len = N * HWCH * 2 };
 	ATF_REQUIRE_EQ(pthread_create(&t, NULL, writer_run, &w), 0);
@@ -987,9 +1264,94 @@ H_TC_ENV(detach_while_open, VIRTUAL, "unplugging the card wakes a blocked "
 	ATF_CHECK_EQ(RL(rump_sys_poll(&pfd, 1, 0)), 1);
 	ATF_CHECK(pfd.revents & (POLLERR | POLLHUP));
 	H_REQUIRE_ERRNO(ENXIO, rump_sys_open("/dev/audio", O_WRONLY, 0));
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_read(dfd, x, 4));
+	RL(rump_sys_close(fd2));
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_ioctl(dfd, AUDIO_GETINFO, &ai));
 	RL(rump_sys_close(fd));
+	RL(rump_sys_close(dfd));
 	RL(rump_sys_close(cfd));
 	ATF_CHECK_EQ(rump_pub_audiocard_advance(0, 10, NULL), ENXIO);
+	free(x);
+}
+
+H_TC_ENV(second_boot_same_process, VIRTUAL, "after a shutdown the "
+    "component comes back in the next kernel of the same process, with "
+    "a fresh card")
+{
+	unsigned char u[800];
+	struct audiocard_info ci;
+	int fd;
+
+	memset(u, 0x80, sizeof(u));
+	fd = RL(rump_sys_open("/dev/audio", O_WRONLY, 0));
+	write_all(fd, u, sizeof(u));
+	advance(10 * BLOCK);
+	RL(rump_sys_close(fd));
+	RL(rump_sys_reboot(0, NULL));
+	ATF_CHECK_EQ(rump_pub_audiocard_info(0, &ci), ENXIO);
+	RZ(rump_init());
+	RZ(rump_pub_audiocard_info(0, &ci));
+	ATF_CHECK_EQ(ci.ai_play_blocks, 0);
+	fd = RL(rump_sys_open("/dev/audio", O_WRONLY, 0));
+	write_all(fd, u, sizeof(u));
+	RL(rump_sys_close(fd));
+}
+
+H_TC_ENV(extreme_rates_and_channels, VIRTUAL, "the lowest rate plays at "
+    "the card's (48 times as many frames, a ramp stays a ramp) and the "
+    "highest rate with 8 channels records")
+{
+	int16_t in[100], *out;
+	char buf[8192];
+	size_t n;
+	int fd;
+
+	for (int i = 0; i < 100; i++)
+		in[i] = (int16_t)(i * 48);
+	fd = RL(rump_sys_open("/dev/sound", O_RDWR | O_NONBLOCK, 0));
+	set_format(fd, 1000, 1, AUDIO_ENCODING_SLINEAR_LE, 16);
+	write_all(fd, in, sizeof(in));
+	advance(12 * BLOCK);
+	card_output(&out, &n);
+	ATF_REQUIRE(n >= 99 * 48);
+	for (size_t k = 0; k < 99 * 48; k++)
+		ATF_REQUIRE_MSG(out[k * HWCH] == (int16_t)k &&
+		    out[k * HWCH + 1] == (int16_t)k, "frame %zu: %d", k,
+		    out[k * HWCH]);
+	free(out);
+	set_format(fd, 192000, 8, AUDIO_ENCODING_SLINEAR_LE, 16);
+	advance(2 * BLOCK);
+	/* 2 blocks at 4 times the rate, 8 channels of 2 bytes */
+	ATF_CHECK_EQ(RL(rump_sys_read(fd, buf, sizeof(buf))), sizeof(buf));
+	RL(rump_sys_close(fd));
+}
+
+H_TC_ENV(detach_during_realtime_playback, FAST, "unplugging the card "
+    "while it plays on its real clock, interrupts in flight, stops a "
+    "writer and a drain with EIO and leaves nothing behind")
+{
+	enum { N = 4 * HWRATE };
+	int16_t *x = dc_s16(HWCH, 100, N);
+	struct audiocard_info ci;
+	struct writer w;
+	pthread_t t;
+	int fd;
+
+	fd = RL(rump_sys_open("/dev/sound", O_WRONLY, 0));
+	set_format(fd, HWRATE, HWCH, AUDIO_ENCODING_SLINEAR_LE, 16);
+	w = (struct writer){ .fd = fd, .buf = x, .len = N * HWCH * 2 };
+	ATF_REQUIRE_EQ(pthread_create(&t, NULL, writer_run, &w), 0);
+	usleep(100000);
+	RZ(rump_pub_audiocard_info(0, &ci));
+	ATF_CHECK(ci.ai_playing && ci.ai_intrs > 0);
+	RZ(rump_pub_audiocard_detach(0));
+	ATF_REQUIRE_EQ(pthread_join(t, NULL), 0);
+	ATF_CHECK_MSG((w.ret == -1 && w.err == EIO) ||
+	    (w.ret > 0 && (size_t)w.ret < w.len), "blocked write: %zd, "
+	    "errno %d", w.ret, w.err);
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_ioctl(fd, AUDIO_DRAIN, NULL));
+	ATF_CHECK_EQ(rump_pub_audiocard_info(0, &ci), ENXIO);
+	RL(rump_sys_close(fd));
 	free(x);
 }
 
@@ -1030,7 +1392,7 @@ H_TC_ENV(bad_card_config_no_device, "RUMP_AUDIOCARD=rate=7", "a bad "
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, open_modes);
-	ATF_TP_ADD_TC(tp, exclusive_per_process);
+	ATF_TP_ADD_TC(tp, every_open_own_context);
 	ATF_TP_ADD_TC(tp, audio_defaults_sound_sticky);
 	ATF_TP_ADD_TC(tp, setinfo_validates_every_field);
 	ATF_TP_ADD_TC(tp, bad_ioctls);
@@ -1042,13 +1404,20 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pause_holds_playback);
 	ATF_TP_ADD_TC(tp, mixer_volume_and_mute);
 	ATF_TP_ADD_TC(tp, two_players_mixed);
+	ATF_TP_ADD_TC(tp, two_players_one_process_mixed);
 	ATF_TP_ADD_TC(tp, sox_oracle_mulaw_to_card);
 	ATF_TP_ADD_TC(tp, record_from_wav);
+	ATF_TP_ADD_TC(tp, two_recorders_same_stream);
+	ATF_TP_ADD_TC(tp, flush_discards_buffered);
 	ATF_TP_ADD_TC(tp, record_overrun_counted);
 	ATF_TP_ADD_TC(tp, poll_play_and_record);
+	ATF_TP_ADD_TC(tp, poll_sleeps_until_room);
 	ATF_TP_ADD_TC(tp, drain_stuck_hardware_fails);
 	ATF_TP_ADD_TC(tp, close_during_playback);
 	ATF_TP_ADD_TC(tp, detach_while_open);
+	ATF_TP_ADD_TC(tp, detach_during_realtime_playback);
+	ATF_TP_ADD_TC(tp, second_boot_same_process);
+	ATF_TP_ADD_TC(tp, extreme_rates_and_channels);
 	ATF_TP_ADD_TC(tp, card_format_configurable);
 	ATF_TP_ADD_TC(tp, bad_card_config_no_device);
 	return atf_no_error();

@@ -282,9 +282,13 @@ rump_pub_ktest_autoconf_tree(void)
 	    device_nchildren(l1) == 0, "child counts");
 	KTEST_CHECK(device_count() == 6, "count %d", device_count());
 	KTEST_CHECK(device_private(l0) == NULL, "no softc asked, got one");
-	/* A leaf alone. */
+	/* A leaf alone; the children of a device only. */
 	KTEST_CHECK(config_detach(l0, 0) == 0, "detach tleaf0");
 	KTEST_CHECK(device_nchildren(c0) == 0, "tleaf0 still a child");
+	KTEST_CHECK(config_detach_children(c1, 0) == 0, "detach_children");
+	KTEST_CHECK(device_nchildren(c1) == 0 && device_find_by_xname(
+	    "tchild1") == c1, "tchild1 should stay, childless");
+	KTEST_CHECK(config_detach_children(NULL, 0) == EINVAL, "NULL");
 	/* no bus args: tbus does not match */
 	KTEST_CHECK(config_found(NULL, NULL, "mainbus") == NULL, "matched");
 out:
@@ -631,6 +635,77 @@ rump_pub_ktest_autoconf_leave_attached(void)
 	KTEST_CHECK(device_count() == 8, "count %d", device_count());
 	cflog[0] = '\0';
 	error = 0;
+out:
+	return KTEST_LEAVE(error);
+}
+
+/*
+ * tslow: an attach that sleeps, found from several threads at once.
+ * Attaches must not overlap and units must stay unique.
+ */
+struct slowstate {
+	unsigned	ss_in;		/* in attach now */
+	unsigned	ss_overlap;
+	unsigned	ss_done;
+	unsigned	ss_failed;
+};
+static struct slowstate slow;
+
+static void
+tslow_attach(device_t parent, device_t self, void *aux)
+{
+	if (ATOMIC_INC(&slow.ss_in) != 1)
+		ATOMIC_INC(&slow.ss_overlap);
+	kpause("tslow", false, 1, NULL);
+	ATOMIC_DEC(&slow.ss_in);
+}
+
+static struct cfattach tslow_ca = {
+	.ca_name = "tslow", .ca_match = match_one,
+	.ca_attach = tslow_attach, .ca_parent_attr = "tslow",
+};
+
+#define SLOW_PER_THREAD	3
+
+static void
+tslow_finder(void *arg)
+{
+	int i;
+
+	for (i = 0; i < SLOW_PER_THREAD; i++) {
+		if (config_found(NULL, NULL, "tslow") == NULL)
+			ATOMIC_INC(&slow.ss_failed);
+		ATOMIC_INC(&slow.ss_done);
+	}
+}
+
+int
+rump_pub_ktest_autoconf_concurrent(unsigned nthreads)
+{
+	struct ktest_worker w[8];
+	char name[DEVICE_XNAMELEN];
+	unsigned n = 0, i;
+	int error;
+
+	KTEST_ENTER();
+	memset(&slow, 0, sizeof(slow));
+	if (nthreads > __arraycount(w))
+		nthreads = __arraycount(w);
+	KTEST_CHECK(config_cfattach_register(&tslow_ca) == 0, "register");
+	error = ktest_spawn_all(w, nthreads, &n, tslow_finder, NULL, "finder");
+	ktest_join_all(w, n);
+	KTEST_CHECK(error == 0, "spawn: %d", error);
+	KTEST_CHECK(slow.ss_overlap == 0, "%u attaches overlapped",
+	    slow.ss_overlap);
+	KTEST_CHECK(slow.ss_failed == 0, "%u finds failed", slow.ss_failed);
+	for (i = 0; i < n * SLOW_PER_THREAD; i++) {
+		snprintf(name, sizeof(name), "tslow%u", i);
+		KTEST_CHECK(device_find_by_xname(name) != NULL, "no %s", name);
+	}
+	KTEST_CHECK(device_count() == 1 + (int)(n * SLOW_PER_THREAD),
+	    "count %d", device_count());
+	error = config_detach_all(&tslow_ca, 0);
+	KTEST_CHECK(error == 0, "detach_all: %d", error);
 out:
 	return KTEST_LEAVE(error);
 }

@@ -23,6 +23,11 @@ int	rump_pub_ktest_autoconf_pseudo(void);
 int	rump_pub_ktest_autoconf_badinput(void);
 /* A forced detach wakes a reader holding a reference, which gets EIO. */
 int	rump_pub_ktest_autoconf_refs(void);
+/*
+ * nthreads (at most 8) kernel threads each find 3 devices whose attach
+ * sleeps: attaches never overlap, units 0..3n-1 all exist.
+ */
+int	rump_pub_ktest_autoconf_concurrent(unsigned nthreads);
 /* Attach a tree and more, and leave it all for shutdown to detach. */
 int	rump_pub_ktest_autoconf_leave_attached(void);
 /* Attach a device whose detach forgets to free its buffer. */

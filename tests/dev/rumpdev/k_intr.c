@@ -333,3 +333,19 @@ rump_pub_ktest_intr_forget(void)
 out:
 	return KTEST_LEAVE(error);
 }
+
+int
+rump_pub_ktest_intr_establish_nothread(void)
+{
+	static struct churn ch;
+	void *ih;
+	int error = 0;
+
+	KTEST_ENTER();
+	ih = intr_establish(NULL, churn_intr, &ch);
+	if (ih != NULL)
+		intr_disestablish(ih);
+	KTEST_CHECK(ih == NULL, "established without a thread to run it");
+out:
+	return KTEST_LEAVE(error);
+}

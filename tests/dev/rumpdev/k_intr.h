@@ -41,6 +41,8 @@ int	rump_pub_ktest_intr_teardown_waits(void);
  * Checks that no handler ran after its disestablish returned.
  */
 int	rump_pub_ktest_intr_churn(void *volatile *slot, unsigned rounds);
+/* intr_establish fails (NULL) when the host gives no thread. */
+int	rump_pub_ktest_intr_establish_nothread(void);
 /* Establish an interrupt and forget it (shutdown must panic). */
 int	rump_pub_ktest_intr_forget(void);
 

@@ -75,6 +75,19 @@ H_TC_ENV(forced_detach_of_open_device_ncpu2, "RUMP_NCPU=2",
 	RZ(rump_pub_ktest_autoconf_refs());
 }
 
+H_TC(concurrent_config_found,
+    "four threads finding devices whose attach sleeps: attaches are "
+    "serialised and every unit is handed out once")
+{
+	RZ(rump_pub_ktest_autoconf_concurrent(4));
+}
+
+H_TC_ENV(concurrent_config_found_ncpu4, "RUMP_NCPU=4",
+    "concurrent_config_found on 4 CPUs")
+{
+	RZ(rump_pub_ktest_autoconf_concurrent(4));
+}
+
 H_TC(shutdown_detaches_all,
     "shutdown detaches every device still attached, newest subtree "
     "first and deepest first, and their memory is freed")
@@ -157,6 +170,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, bad_input);
 	ATF_TP_ADD_TC(tp, forced_detach_of_open_device);
 	ATF_TP_ADD_TC(tp, forced_detach_of_open_device_ncpu2);
+	ATF_TP_ADD_TC(tp, concurrent_config_found);
+	ATF_TP_ADD_TC(tp, concurrent_config_found_ncpu4);
 	ATF_TP_ADD_TC(tp, shutdown_detaches_all);
 	ATF_TP_ADD_TC(tp, driver_leak_is_reported);
 	ATF_TP_ADD_TC(tp, refusing_forced_detach_panics);

@@ -253,6 +253,13 @@ H_TC_ENV(disestablish_races_triggers_ncpu2, "RUMP_NCPU=2",
 	churn(2);
 }
 
+H_TC_ENV(establish_fails_without_thread, "RUMP_HYPERFAIL=thread_create:3+",
+    "when the host cannot create the interrupt's thread, intr_establish "
+    "returns NULL and leaves nothing behind")
+{
+	RZ(rump_pub_ktest_intr_establish_nothread());
+}
+
 ATF_TC(trigger_bad_cookie);
 ATF_TC_HEAD(trigger_bad_cookie, tc)
 {
@@ -307,6 +314,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, disestablish_waits_for_handler);
 	ATF_TP_ADD_TC(tp, disestablish_races_triggers);
 	ATF_TP_ADD_TC(tp, disestablish_races_triggers_ncpu2);
+	ATF_TP_ADD_TC(tp, establish_fails_without_thread);
 	ATF_TP_ADD_TC(tp, trigger_bad_cookie);
 	ATF_TP_ADD_TC(tp, forgotten_disestablish_panics);
 	return atf_no_error();

@@ -15,25 +15,39 @@
  *    records, O_RDWR both.  /dev/audioctl and /dev/mixer take any number
  *    of opens and only answer ioctls (audioctl: GETINFO/SETINFO of the
  *    sticky setting and the master gain; both: the mixer ioctls).
- *  - Several players are mixed and several recorders each get the
- *    recorded stream.  This kernel's device switch has no per-open
- *    state (no descriptor cloning), so an audio context belongs to a
- *    (process, node) pair: a process may hold /dev/audio and /dev/sound
- *    open at once (two contexts), other processes get their own, and a
- *    second open of the same node by the same process is EBUSY.
+ *  - Every open is its own virtual track, as in NetBSD: the device
+ *    switch clones (conf.h, d_clone), so each open(2) of /dev/audio or
+ *    /dev/sound gets a context of its own, whichever process makes it
+ *    and however many it already holds.  Descriptors made by dup(2)
+ *    share their open's context.  Several players are mixed into the
+ *    card's one stream and several recorders each get the recorded
+ *    stream.  The context goes with the last close of its file.
  *  - write(2) takes whole frames only (EINVAL otherwise); it blocks
  *    while the buffer is full, or returns what fitted (EAGAIN if
  *    nothing) with O_NONBLOCK.  A write blocked while the card does not
  *    move (stuck) gives up with EIO after AUDIO_HWTIMEOUT_NS.
+ *  - The card starts playing when a write is buffered and stops when
+ *    no started, unpaused player is left; it records while any
+ *    recorder is open and unpaused (from open on, so a recorder that
+ *    does not read overruns).  AUDIO_GETINFO's play.samples counts the
+ *    bytes handed to the card.
  *  - AUDIO_DRAIN and close wait until the context's data has been
- *    played, at most the buffered time plus AUDIO_HWTIMEOUT_NS; past
- *    that drain fails with EIO (close discards the rest).
+ *    played, as long as the card plays: when no block completes for
+ *    AUDIO_HWTIMEOUT_NS (stuck hardware) drain fails with EIO; close
+ *    gives up after AUDIO_CLOSESTALL_NS and discards the rest (a
+ *    virtual clock that the test does not advance looks the same).  AUDIO_FLUSH
+ *    drops what is buffered, both directions.  A format change by
+ *    SETINFO drops what that direction had buffered.
  *  - Underruns: a started, unpaused player with too little data for a
  *    hardware block counts one underrun per episode (the gap is
  *    silence); overruns: recorded data dropped because the reader's
  *    buffer was full, once per dropped block.
  *  - A detached card: sleepers wake with EIO, every later call on an
  *    open descriptor gets ENXIO (EIO from a blocked one), close works.
+ *    The card drops its contexts at detach (ac_sc NULL: orphaned) and
+ *    each file frees its own at close; audio_ctx_lock orders the two.
+ *  - fstat(2) of an open audio descriptor: a character device with the
+ *    node's st_rdev; no vnode is kept behind a cloned file.
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/kmem.h>
@@ -46,6 +60,7 @@
 #include <rump-sys/lwp.h>
 #include <rump-sys/queue.h>
 #include <rump-sys/select.h>
+#include <rump-sys/stat.h>
 #include <rump-sys/time.h>
 #include <rump-sys/uio.h>
 #include <rump/audioio.h>
@@ -61,7 +76,8 @@
 #define AUDIOCTL_DEVICE	0xc0
 #define MIXER_DEVICE	0x10
 
-#define AUDIO_HWTIMEOUT_NS	(2 * NSEC_PER_SEC)
+#define AUDIO_HWTIMEOUT_NS	(2 * NSEC_PER_SEC)	/* no block played */
+#define AUDIO_CLOSESTALL_NS	(NSEC_PER_SEC / 4)	/* the same, closing */
 #define AUDIO_BUFMS		250	/* per-opener buffer, in time */
 #define AUDIO_CHUNK		256	/* frames converted at a time */
 #define AUDIO_OUTMAX		2048	/* resampler output per chunk */
@@ -93,10 +109,16 @@ struct audio_dir {
 	u_int		 ad_errors;	/* underruns or overruns */
 };
 
+/*
+ * The state of one open file (f_data).  A sound or audio context is on
+ * its card's sc_ctxs while ac_sc is set; an audioctl or mixer one is on
+ * no list (ac_mode 0).
+ */
 struct audio_ctx {
 	LIST_ENTRY(audio_ctx) ac_list;
-	pid_t		 ac_pid;
-	int		 ac_flavor;	/* SOUND_DEVICE or AUDIO_DEVICE */
+	dev_t		 ac_dev;	/* the node opened: unit and flavor */
+	struct audio_softc *ac_sc;	/* NULL once the card detached */
+	int		 ac_flavor;	/* AUDIODEV(ac_dev) */
 	int		 ac_mode;	/* AUMODE_PLAY | AUMODE_RECORD */
 	bool		 ac_busy;	/* a write or read converts now */
 	struct audio_dir ac_play, ac_rec;
@@ -134,6 +156,14 @@ static const struct audio_params audio_default_params = {
 };
 
 static devmajor_t audio_cmajor = NODEVMAJOR;
+/*
+ * A context's ac_sc and its place on sc_ctxs change under its card's
+ * sc_lock.  Where the card may be going, this lock is held too, taken
+ * first: detach orphaning every context, and a close that could not get
+ * a reference to the card any more (the others hold one, so detach
+ * waits for them in device_drain).
+ */
+static kmutex_t audio_ctx_lock;
 
 /* The internal encoding of encoding+precision, or 0 if unsupported. */
 static int
@@ -216,7 +246,6 @@ ctx_alloc(struct audio_softc *sc, int flavor, int mode,
 
 	if ((ac = kmem_zalloc(sizeof(*ac), KM_NOSLEEP)) == NULL)
 		return NULL;
-	ac->ac_pid = curproc->p_pid;
 	ac->ac_flavor = flavor;
 	ac->ac_mode = mode;
 	bufsz = (size_t)(hw_bytes_per_sec(sc) * AUDIO_BUFMS / 1000);
@@ -236,20 +265,6 @@ ctx_alloc(struct audio_softc *sc, int flavor, int mode,
 	dir_setparams(sc, &ac->ac_play, p, true);
 	dir_setparams(sc, &ac->ac_rec, p, false);
 	return ac;
-}
-
-/* The calling process's context on the node of dev, or NULL. */
-static struct audio_ctx *
-ctx_lookup(struct audio_softc *sc, dev_t dev)
-{
-	struct audio_ctx *ac;
-
-	LIST_FOREACH(ac, &sc->sc_ctxs, ac_list) {
-		if (ac->ac_flavor == AUDIODEV(dev) &&
-		    ac->ac_pid == curproc->p_pid)
-			return ac;
-	}
-	return NULL;
 }
 
 /* Whether the play DMA has anyone to play for. */
@@ -384,6 +399,27 @@ rec_intr(struct audio_softc *sc)
 	}
 }
 
+/*
+ * Whether a sleeper may have something to do: a writer once half its
+ * buffer is free (waking it every block would cost a context switch
+ * per block for a few bytes of room), a drain, any reader.
+ */
+static bool
+wakeup_due(struct audio_softc *sc)
+{
+	struct audio_ctx *ac;
+
+	if (sc->sc_recording)
+		return true;
+	LIST_FOREACH(ac, &sc->sc_ctxs, ac_list) {
+		if (ac->ac_play.ad_draining || ac->ac_busy ||
+		    auring_space(&ac->ac_play.ad_ring) >=
+		    ac->ac_play.ad_ring.r_size / 2)
+			return true;
+	}
+	return false;
+}
+
 void
 audio_intr(struct audio_softc *sc)
 {
@@ -401,7 +437,8 @@ audio_intr(struct audio_softc *sc)
 		rec_intr(sc);
 		selnotify(&sc->sc_rsel, POLLIN | POLLRDNORM);
 	}
-	cv_broadcast(&sc->sc_cv);
+	if (wakeup_due(sc))
+		cv_broadcast(&sc->sc_cv);
 	mutex_exit(&sc->sc_lock);
 }
 
@@ -451,8 +488,15 @@ audio_acquire(dev_t dev, device_t *devp)
 	return device_private(d);
 }
 
+static const struct fileops audio_fileops;
+
+/*
+ * d_clone: a context of its own for every open (see the top).  0,
+ * ENXIO (no such card or node), EINVAL (neither read nor write on a
+ * sound node), ENOMEM.
+ */
 static int
-audioopen(dev_t dev, int flag, int devtype)
+audio_clone(dev_t dev, int flag, const struct fileops **fopsp, void **fdatap)
 {
 	struct audio_softc *sc;
 	struct audio_ctx *ac;
@@ -464,6 +508,10 @@ audioopen(dev_t dev, int flag, int devtype)
 	switch (AUDIODEV(dev)) {
 	case AUDIOCTL_DEVICE:
 	case MIXER_DEVICE:
+		if ((ac = kmem_zalloc(sizeof(*ac), KM_NOSLEEP)) == NULL)
+			error = ENOMEM;
+		else
+			ac->ac_flavor = AUDIODEV(dev);
 		goto out;
 	case SOUND_DEVICE:
 	case AUDIO_DEVICE:
@@ -481,11 +529,6 @@ audioopen(dev_t dev, int flag, int devtype)
 		goto out;
 	}
 	mutex_enter(&sc->sc_lock);
-	if (ctx_lookup(sc, dev) != NULL) {
-		mutex_exit(&sc->sc_lock);
-		error = EBUSY;
-		goto out;
-	}
 	if (AUDIODEV(dev) == AUDIO_DEVICE)
 		sc->sc_sticky = audio_default_params;
 	if ((ac = ctx_alloc(sc, AUDIODEV(dev), mode, &sc->sc_sticky)) ==
@@ -494,47 +537,50 @@ audioopen(dev_t dev, int flag, int devtype)
 		error = ENOMEM;
 		goto out;
 	}
+	ac->ac_sc = sc;
 	LIST_INSERT_HEAD(&sc->sc_ctxs, ac, ac_list);
 	input_update(sc);
 	mutex_exit(&sc->sc_lock);
  out:
 	device_release(d);
+	if (error == 0) {
+		ac->ac_dev = dev;
+		*fopsp = &audio_fileops;
+		*fdatap = ac;
+	}
 	return error;
 }
 
 /*
- * Wait, sc_lock held, until the context's played data is out; 0, EIO
- * (the card stalled past the bound, or went away).
+ * Wait, sc_lock held, until the context's played data is out: 0, or EIO
+ * when the card went away or played no block for stall_ns (stuck, or a
+ * virtual clock nobody advances).  So the wait is bounded by the
+ * buffered time plus stall_ns.
  */
 static int
-drain_locked(struct audio_softc *sc, struct audio_ctx *ac)
+drain_locked(struct audio_softc *sc, struct audio_ctx *ac, uint64_t stall_ns)
 {
 	struct audio_dir *ad = &ac->ac_play;
-	uint64_t deadline, bufns;
+	uint64_t seen;
 	int error = 0;
 
 	if (!ad->ad_started || ad->ad_paused)
 		return 0;
-	bufns = auring_used(&ad->ad_ring) * NSEC_PER_SEC /
-	    hw_bytes_per_sec(sc);
-	deadline = rump_monotime_ns() + bufns + AUDIO_HWTIMEOUT_NS;
 	ad->ad_draining = true;
 	ad->ad_drain_blk = 0;
 	output_kick(sc);
+	seen = sc->sc_hw_blocks;
 	while (ad->ad_drain_blk == 0 || played_blocks(sc) < ad->ad_drain_blk) {
 		if (sc->sc_dying || !sc->sc_playing) {
 			error = sc->sc_dying ? EIO : 0;
 			break;
 		}
-		if (rump_monotime_ns() >= deadline ||
-		    cv_timedwait_ns(&sc->sc_cv, &sc->sc_lock,
-		    deadline - rump_monotime_ns()) == ETIMEDOUT) {
-			if (ad->ad_drain_blk != 0 &&
-			    played_blocks(sc) >= ad->ad_drain_blk)
-				break;
+		if (cv_timedwait_ns(&sc->sc_cv, &sc->sc_lock, stall_ns) ==
+		    ETIMEDOUT && sc->sc_hw_blocks == seen) {
 			error = EIO;
 			break;
 		}
+		seen = sc->sc_hw_blocks;
 	}
 	ad->ad_draining = false;
 	ad->ad_drain_blk = 0;
@@ -545,55 +591,75 @@ drain_locked(struct audio_softc *sc, struct audio_ctx *ac)
 	return error;
 }
 
-static int
-audioclose(dev_t dev, int flag, int devtype)
+/* Take ac off its card's list, sc_lock held: the card may stop. */
+static void
+ctx_unlink(struct audio_softc *sc, struct audio_ctx *ac)
 {
+	KASSERT(mutex_owned(&sc->sc_lock));
+	LIST_REMOVE(ac, ac_list);
+	ac->ac_sc = NULL;
+	if (sc->sc_playing && !output_needed(sc)) {
+		sc->sc_hw->ah_halt_output(sc->sc_hw->ah_cookie);
+		sc->sc_playing = false;
+	}
+	input_update(sc);
+}
+
+/*
+ * Last close of an open file: drain what it played (bounded, see the
+ * top), leave the card and free the context.  A card detaching or gone
+ * is not waited for.
+ */
+static int
+audio_fo_close(struct file *fp)
+{
+	struct audio_ctx *ac = fp->f_data;
 	struct audio_softc *sc;
-	struct audio_ctx *ac;
 	device_t d;
 
-	if (AUDIODEV(dev) != SOUND_DEVICE && AUDIODEV(dev) != AUDIO_DEVICE)
-		return 0;
-	if ((sc = audio_acquire(dev, &d)) == NULL)
-		return 0;	/* detached: the contexts went with it */
-	mutex_enter(&sc->sc_lock);
-	if ((ac = ctx_lookup(sc, dev)) == NULL) {
-		/* closed from another process (shutdown): any of the node */
-		LIST_FOREACH(ac, &sc->sc_ctxs, ac_list)
-			if (ac->ac_flavor == AUDIODEV(dev) && !ac->ac_busy)
-				break;
-	}
-	if (ac != NULL) {
-		if (ac->ac_mode & AUMODE_PLAY)
-			(void)drain_locked(sc, ac);
-		LIST_REMOVE(ac, ac_list);
-		if (sc->sc_playing && !output_needed(sc)) {
-			sc->sc_hw->ah_halt_output(sc->sc_hw->ah_cookie);
-			sc->sc_playing = false;
+	if (ac->ac_mode == 0)
+		goto out;		/* audioctl, mixer */
+	if ((sc = audio_acquire(ac->ac_dev, &d)) != NULL) {
+		mutex_enter(&sc->sc_lock);
+		if (ac->ac_sc == sc) {
+			if (ac->ac_mode & AUMODE_PLAY)
+				(void)drain_locked(sc, ac, AUDIO_CLOSESTALL_NS);
+			ctx_unlink(sc, ac);
 		}
-		input_update(sc);
+		mutex_exit(&sc->sc_lock);
+		device_release(d);
 	}
-	mutex_exit(&sc->sc_lock);
-	if (ac != NULL)
-		ctx_free(ac);
-	device_release(d);
+	/*
+	 * Detaching (no reference to be had): leave the list before the
+	 * detach orphans us, and leave the hardware to the detach.
+	 */
+	mutex_enter(&audio_ctx_lock);
+	if ((sc = ac->ac_sc) != NULL) {
+		mutex_enter(&sc->sc_lock);
+		LIST_REMOVE(ac, ac_list);
+		ac->ac_sc = NULL;
+		mutex_exit(&sc->sc_lock);
+	}
+	mutex_exit(&audio_ctx_lock);
+ out:
+	ctx_free(ac);
 	return 0;
 }
 
 /*
- * Look up dev's context for an I/O call: sc_lock held and 0, or ENXIO
- * (detached, or no context of this process), with *scp, *dp, *acp set.
+ * The card of a sound or audio context for an I/O call: sc_lock held
+ * and 0, or ENXIO (the card detached, or is detaching), *scp, *dp set.
  */
 static int
-io_enter(dev_t dev, struct audio_softc **scp, device_t *dp,
-    struct audio_ctx **acp)
+io_enter(struct audio_ctx *ac, struct audio_softc **scp, device_t *dp)
 {
 	struct audio_softc *sc;
 
-	if ((sc = audio_acquire(dev, dp)) == NULL)
+	if ((sc = audio_acquire(ac->ac_dev, dp)) == NULL)
 		return ENXIO;
 	mutex_enter(&sc->sc_lock);
-	if ((*acp = ctx_lookup(sc, dev)) == NULL) {
+	if (ac->ac_sc != sc) {
+		/* orphaned; a new card may have the unit now */
 		mutex_exit(&sc->sc_lock);
 		device_release(*dp);
 		return ENXIO;
@@ -652,19 +718,44 @@ play_chunk(const struct audio_dir *ad, const struct audio_hw *hw)
 	return n;
 }
 
+/*
+ * Wait, sc_lock held, until need bytes fit in the context's play ring:
+ * 0; EAGAIN (non-blocking); EIO (the card stalled or went away).
+ */
 static int
-audiowrite(dev_t dev, struct uio *uio, int flag)
+play_wait_room(struct audio_softc *sc, struct audio_ctx *ac, size_t need,
+    int flag)
 {
+	struct audio_dir *ad = &ac->ac_play;
+	int error;
+
+	while (auring_space(&ad->ad_ring) < need) {
+		if (flag & FNONBLOCK)
+			return EAGAIN;
+		if (!sc->sc_playing && output_needed(sc)) {
+			/* the card's prefill makes room: look again */
+			output_kick(sc);
+			continue;
+		}
+		if ((error = io_wait(sc, ad->ad_paused)) != 0)
+			return error;
+	}
+	return 0;
+}
+
+static int
+audio_fo_write(struct file *fp, struct uio *uio, int flags)
+{
+	struct audio_ctx *ac = fp->f_data;
 	struct audio_softc *sc;
-	struct audio_ctx *ac;
 	struct audio_dir *ad;
 	device_t d;
 	size_t n, need, resid0 = uio->uio_resid;
-	int error;
+	int error, flag = fp->f_flag;
 
-	if (AUDIODEV(dev) != SOUND_DEVICE && AUDIODEV(dev) != AUDIO_DEVICE)
-		return ENODEV;
-	if ((error = io_enter(dev, &sc, &d, &ac)) != 0)
+	if (ac->ac_mode == 0)
+		return ENODEV;		/* audioctl, mixer */
+	if ((error = io_enter(ac, &sc, &d)) != 0)
 		return error;
 	ad = &ac->ac_play;
 	if (!(ac->ac_mode & AUMODE_PLAY)) {
@@ -688,19 +779,11 @@ audiowrite(dev_t dev, struct uio *uio, int flag)
 		n = MIN(play_chunk(ad, sc->sc_hw), uio->uio_resid / ad->ad_ufs);
 		need = auconv_rs_maxout(&ad->ad_rs, n) *
 		    sc->sc_hw->ah_channels * 2;
-		if (auring_space(&ad->ad_ring) < need) {
-			if (flag & FNONBLOCK) {
-				if (uio->uio_resid == resid0)
-					error = EAGAIN;
-				break;
-			}
-			if (!sc->sc_playing && output_needed(sc)) {
-				/* the prefill makes room: look again */
-				output_kick(sc);
-				continue;
-			}
-			error = io_wait(sc, ad->ad_paused);
-			continue;
+		if ((error = play_wait_room(sc, ac, need, flag)) != 0) {
+			/* a partial non-blocking write is a success */
+			if (error == EAGAIN && uio->uio_resid != resid0)
+				error = 0;
+			break;
 		}
 		mutex_exit(&sc->sc_lock);
 		error = uiomove(ac->ac_ubuf, n * ad->ad_ufs, uio);
@@ -725,18 +808,18 @@ audiowrite(dev_t dev, struct uio *uio, int flag)
 }
 
 static int
-audioread(dev_t dev, struct uio *uio, int flag)
+audio_fo_read(struct file *fp, struct uio *uio, int flags)
 {
+	struct audio_ctx *ac = fp->f_data;
 	struct audio_softc *sc;
-	struct audio_ctx *ac;
 	struct audio_dir *ad;
 	device_t d;
 	size_t n, tsz = AUDIO_OUTMAX * AUCONV_MAXCHAN * sizeof(int16_t);
-	int error;
+	int error, flag = fp->f_flag;
 
-	if (AUDIODEV(dev) != SOUND_DEVICE && AUDIODEV(dev) != AUDIO_DEVICE)
-		return ENODEV;
-	if ((error = io_enter(dev, &sc, &d, &ac)) != 0)
+	if (ac->ac_mode == 0)
+		return ENODEV;		/* audioctl, mixer */
+	if ((error = io_enter(ac, &sc, &d)) != 0)
 		return error;
 	ad = &ac->ac_rec;
 	if (!(ac->ac_mode & AUMODE_RECORD)) {
@@ -921,67 +1004,87 @@ set_info(struct audio_softc *sc, struct audio_ctx *ac,
 }
 
 static int
+mixer_devinfo(struct audio_softc *sc, mixer_devinfo_t *di)
+{
+	int i = di->index;
+
+	if (i < 0 || i >= AUDIO_MIXER_NDEVS)
+		return ENXIO;
+	memset(di, 0, sizeof(*di));
+	di->index = i;
+	if (i == AUDIO_MIXER_MASTER) {
+		di->type = AUDIO_MIXER_VALUE;
+		strlcpy(di->name, "master", sizeof(di->name));
+		di->num_channels = sc->sc_hw->ah_channels == 1 ? 1 : 2;
+	} else {
+		di->type = AUDIO_MIXER_ENUM;
+		strlcpy(di->name, "mute", sizeof(di->name));
+		di->num_ords = 2;
+	}
+	return 0;
+}
+
+/* 0 if mc names a control with its type and channels; ENXIO, EINVAL. */
+static int
+mixer_check(const mixer_ctrl_t *mc)
+{
+	if (mc->dev < 0 || mc->dev >= AUDIO_MIXER_NDEVS)
+		return ENXIO;
+	if ((mc->dev == AUDIO_MIXER_MASTER && mc->type != AUDIO_MIXER_VALUE) ||
+	    (mc->dev == AUDIO_MIXER_MUTE && mc->type != AUDIO_MIXER_ENUM))
+		return EINVAL;
+	if (mc->dev == AUDIO_MIXER_MASTER && (mc->un.value.num_channels < 1 ||
+	    mc->un.value.num_channels > 2))
+		return EINVAL;
+	return 0;
+}
+
+static int
+mixer_read(struct audio_softc *sc, mixer_ctrl_t *mc)
+{
+	int i, error;
+
+	if ((error = mixer_check(mc)) != 0)
+		return error;
+	if (mc->dev == AUDIO_MIXER_MUTE) {
+		mc->un.ord = sc->sc_mute;
+		return 0;
+	}
+	for (i = 0; i < mc->un.value.num_channels; i++)
+		mc->un.value.level[i] = (unsigned char)sc->sc_vol[i];
+	return 0;
+}
+
+static int
+mixer_write(struct audio_softc *sc, const mixer_ctrl_t *mc)
+{
+	int error;
+
+	if ((error = mixer_check(mc)) != 0)
+		return error;
+	if (mc->dev == AUDIO_MIXER_MUTE) {
+		if (mc->un.ord != 0 && mc->un.ord != 1)
+			return EINVAL;
+		sc->sc_mute = mc->un.ord;
+	} else if (mc->un.value.num_channels == 1) {
+		sc->sc_vol[0] = sc->sc_vol[1] = mc->un.value.level[0];
+	} else {
+		sc->sc_vol[0] = mc->un.value.level[0];
+		sc->sc_vol[1] = mc->un.value.level[1];
+	}
+	return 0;
+}
+
+static int
 mixer_ioctl(struct audio_softc *sc, u_long cmd, void *data)
 {
-	mixer_ctrl_t *mc = data;
-	mixer_devinfo_t *di = data;
-	int i;
-
 	switch (cmd) {
 	case AUDIO_MIXER_DEVINFO:
-		if (di->index < 0 || di->index >= AUDIO_MIXER_NDEVS)
-			return ENXIO;
-		i = di->index;
-		memset(di, 0, sizeof(*di));
-		di->index = i;
-		if (i == AUDIO_MIXER_MASTER) {
-			di->type = AUDIO_MIXER_VALUE;
-			strlcpy(di->name, "master", sizeof(di->name));
-			di->num_channels = sc->sc_hw->ah_channels == 1 ? 1 : 2;
-		} else {
-			di->type = AUDIO_MIXER_ENUM;
-			strlcpy(di->name, "mute", sizeof(di->name));
-			di->num_ords = 2;
-		}
-		return 0;
+		return mixer_devinfo(sc, data);
 	case AUDIO_MIXER_READ:
-		if (mc->dev == AUDIO_MIXER_MASTER &&
-		    mc->type == AUDIO_MIXER_VALUE) {
-			if (mc->un.value.num_channels < 1 ||
-			    mc->un.value.num_channels > 2)
-				return EINVAL;
-			for (i = 0; i < mc->un.value.num_channels; i++)
-				mc->un.value.level[i] = (unsigned char)sc->sc_vol[i];
-			return 0;
-		}
-		if (mc->dev == AUDIO_MIXER_MUTE && mc->type == AUDIO_MIXER_ENUM) {
-			mc->un.ord = sc->sc_mute;
-			return 0;
-		}
-		return mc->dev < 0 || mc->dev >= AUDIO_MIXER_NDEVS ? ENXIO :
-		    EINVAL;
+		return mixer_read(sc, data);
 	case AUDIO_MIXER_WRITE:
-		if (mc->dev == AUDIO_MIXER_MASTER &&
-		    mc->type == AUDIO_MIXER_VALUE) {
-			if (mc->un.value.num_channels == 1) {
-				sc->sc_vol[0] = sc->sc_vol[1] =
-				    mc->un.value.level[0];
-			} else if (mc->un.value.num_channels == 2) {
-				sc->sc_vol[0] = mc->un.value.level[0];
-				sc->sc_vol[1] = mc->un.value.level[1];
-			} else {
-				return EINVAL;
-			}
-			return 0;
-		}
-		if (mc->dev == AUDIO_MIXER_MUTE && mc->type == AUDIO_MIXER_ENUM) {
-			if (mc->un.ord != 0 && mc->un.ord != 1)
-				return EINVAL;
-			sc->sc_mute = mc->un.ord;
-			return 0;
-		}
-		return mc->dev < 0 || mc->dev >= AUDIO_MIXER_NDEVS ? ENXIO :
-		    EINVAL;
+		return mixer_write(sc, data);
 	default:
 		return ENOTTY;
 	}
@@ -1003,21 +1106,22 @@ get_stats(struct audio_softc *sc, struct audio_ctx *ac,
 }
 
 static int
-audioioctl(dev_t dev, u_long cmd, void *data, int flag)
+audio_fo_ioctl(struct file *fp, u_long cmd, void *data)
 {
+	struct audio_ctx *ac = fp->f_data;
 	struct audio_softc *sc;
-	struct audio_ctx *ac = NULL;
 	device_t d;
-	int error = 0, flavor = AUDIODEV(dev);
+	int error = 0, flavor = ac->ac_flavor;
 
-	if ((sc = audio_acquire(dev, &d)) == NULL)
-		return ENXIO;
-	mutex_enter(&sc->sc_lock);
-	if (flavor == SOUND_DEVICE || flavor == AUDIO_DEVICE) {
-		if ((ac = ctx_lookup(sc, dev)) == NULL) {
-			error = ENXIO;
-			goto out;
-		}
+	if (ac->ac_mode != 0) {
+		if ((error = io_enter(ac, &sc, &d)) != 0)
+			return error;
+	} else {
+		/* audioctl, mixer: the card of the unit, no context */
+		if ((sc = audio_acquire(ac->ac_dev, &d)) == NULL)
+			return ENXIO;
+		mutex_enter(&sc->sc_lock);
+		ac = NULL;
 	}
 	if (RUMP_IOC_GROUP(cmd) == 'M') {
 		error = mixer_ioctl(sc, cmd, data);
@@ -1043,7 +1147,7 @@ audioioctl(dev_t dev, u_long cmd, void *data, int flag)
 		if (ac == NULL)
 			error = ENOTTY;
 		else if (ac->ac_mode & AUMODE_PLAY)
-			error = drain_locked(sc, ac);
+			error = drain_locked(sc, ac, AUDIO_HWTIMEOUT_NS);
 		break;
 	case AUDIO_FLUSH:
 		if (ac == NULL) {
@@ -1066,16 +1170,16 @@ audioioctl(dev_t dev, u_long cmd, void *data, int flag)
 }
 
 static int
-audiopoll(dev_t dev, int events)
+audio_fo_poll(struct file *fp, int events)
 {
+	struct audio_ctx *ac = fp->f_data;
 	struct audio_softc *sc;
-	struct audio_ctx *ac;
 	device_t d;
 	int revents = 0;
 
-	if (AUDIODEV(dev) != SOUND_DEVICE && AUDIODEV(dev) != AUDIO_DEVICE)
+	if (ac->ac_mode == 0)
 		return events & (POLLOUT | POLLWRNORM | POLLIN | POLLRDNORM);
-	if (io_enter(dev, &sc, &d, &ac) != 0)
+	if (io_enter(ac, &sc, &d) != 0)
 		return POLLERR | POLLHUP;
 	if ((ac->ac_mode & AUMODE_PLAY) &&
 	    auring_space(&ac->ac_play.ad_ring) >= sc->sc_blkbytes)
@@ -1093,13 +1197,35 @@ audiopoll(dev_t dev, int events)
 	return revents;
 }
 
+/* fstat: the node's kind and number; nothing else is kept. */
+static int
+audio_fo_stat(struct file *fp, struct stat *sb)
+{
+	struct audio_ctx *ac = fp->f_data;
+
+	sb->st_mode = S_IFCHR | 0666;
+	sb->st_rdev = ac->ac_dev;
+	sb->st_nlink = 1;
+	mutex_enter(&curproc->p_lock);
+	sb->st_uid = curproc->p_cred.cr_euid;
+	sb->st_gid = curproc->p_cred.cr_egid;
+	mutex_exit(&curproc->p_lock);
+	return 0;
+}
+
+static const struct fileops audio_fileops = {
+	.fo_name = "audio",
+	.fo_read = audio_fo_read,
+	.fo_write = audio_fo_write,
+	.fo_ioctl = audio_fo_ioctl,
+	.fo_poll = audio_fo_poll,
+	.fo_close = audio_fo_close,
+	.fo_stat = audio_fo_stat,
+};
+
+/* Every open clones: the file's fileops do the rest. */
 static const struct cdevsw audio_cdevsw = {
-	.d_open = audioopen,
-	.d_close = audioclose,
-	.d_read = audioread,
-	.d_write = audiowrite,
-	.d_ioctl = audioioctl,
-	.d_poll = audiopoll,
+	.d_clone = audio_clone,
 };
 
 static int
@@ -1157,10 +1283,15 @@ audio_detach(device_t self, int flags)
 	device_drain(self);
 	hw->ah_halt_output(hw->ah_cookie);
 	hw->ah_halt_input(hw->ah_cookie);
+	/* The files own their contexts: orphan them, their close frees. */
+	mutex_enter(&audio_ctx_lock);
+	mutex_enter(&sc->sc_lock);
 	while ((ac = LIST_FIRST(&sc->sc_ctxs)) != NULL) {
 		LIST_REMOVE(ac, ac_list);
-		ctx_free(ac);
+		ac->ac_sc = NULL;
 	}
+	mutex_exit(&sc->sc_lock);
+	mutex_exit(&audio_ctx_lock);
 	kmem_free(sc->sc_acc, sc->sc_blksamples * sizeof(int32_t));
 	kmem_free(sc->sc_mix, sc->sc_blksamples * sizeof(int16_t));
 	kmem_free(sc->sc_tmp, sc->sc_blkbytes);
@@ -1197,6 +1328,7 @@ RUMP_COMPONENT(RUMP_COMPONENT_DEV, audio, "rumpdev")
 	size_t i;
 	int error;
 
+	mutex_init(&audio_ctx_lock, MUTEX_DEFAULT, IPL_NONE);
 	if ((error = config_cfattach_register(&fakeaudio_ca)) != 0 ||
 	    (error = config_cfattach_register(&audio_ca)) != 0)
 		return error;
@@ -1215,13 +1347,15 @@ RUMP_COMPONENT(RUMP_COMPONENT_DEV, audio, "rumpdev")
 
 RUMP_COMPONENT_FINI(audio)
 {
-	device_t dev;
 	size_t i;
 
-	if ((dev = device_find_by_xname("fakeaudio0")) != NULL)
-		(void)config_detach(dev, DETACH_FORCE | DETACH_SHUTDOWN);
+	/* the cards, and the audio devices on them */
+	(void)config_detach_all(&fakeaudio_ca, DETACH_FORCE | DETACH_SHUTDOWN);
 	for (i = 0; i < __arraycount(audio_nodes); i++)
 		(void)devnode_remove(audio_nodes[i].path);
 	(void)devsw_detach(NULL, &audio_cdevsw);
+	(void)config_cfattach_unregister(&audio_ca);
+	(void)config_cfattach_unregister(&fakeaudio_ca);
 	audio_cmajor = NODEVMAJOR;
+	mutex_destroy(&audio_ctx_lock);
 }

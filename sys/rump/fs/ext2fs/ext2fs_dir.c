@@ -80,6 +80,123 @@ ext2_dirnblocks(struct ext2_mount *um, uint32_t dino,
 	return 0;
 }
 
+/* The largest slack of the records of a directory block: 0, EIO. */
+static int
+ext2_blkslack(struct ext2_mount *um, uint32_t dino, struct buf *bp,
+    uint32_t *slackp)
+{
+	uint32_t off = 0, max = 0;
+	int error;
+
+	while (off < um->um_bsize) {
+		struct ext2_dirhdr *d;
+		uint32_t used;
+
+		if ((error = ext2_dircheck(um, dino, bp, off)) != 0)
+			return error;
+		d = dirrec(bp, off);
+		used = d->d_ino == 0 ? 0 : EXT2_DIRSIZ(d->d_namelen);
+		max = MAX(max, d->d_reclen - used);
+		off += d->d_reclen;
+	}
+	*slackp = max;
+	return 0;
+}
+
+/* Index a large directory (ext2fs_dirhash.c): 0, EIO; no memory: 0. */
+static int
+ext2_dirhash_build(struct ext2_mount *um, struct ext2_node *dn, uint64_t nblk)
+{
+	struct buf *bp;
+	uint32_t slack;
+	int error;
+
+	if (ext2_dh_start(dn, nblk) != 0)
+		return 0;
+	for (uint64_t lbn = 0; lbn < nblk && dn->n_dirhash != NULL; lbn++) {
+		uint32_t off = 0;
+
+		if ((error = ext2_dirblock(um, dn->n_ino, &dn->n_din, lbn,
+		    &bp)) != 0)
+			goto fail;
+		if ((error = ext2_blkslack(um, dn->n_ino, bp, &slack)) != 0) {
+			brelse(bp);
+			goto fail;
+		}
+		while (off < um->um_bsize) {
+			struct ext2_dirhdr *d = dirrec(bp, off);
+
+			if (d->d_ino != 0)
+				(void)ext2_dh_add(dn, (const char *)(d + 1),
+				    d->d_namelen, (lbn << um->um_bshift) + off);
+			off += d->d_reclen;
+		}
+		brelse(bp);
+		ext2_dh_setfree(dn, lbn, slack);
+	}
+	return 0;
+fail:
+	ext2_dh_free(dn);
+	return error;
+}
+
+/*
+ * Look name up through the index: 0 and *pos, ENOENT, EIO; EAGAIN when
+ * the index turned out wrong (it is dropped; the caller scans).
+ */
+static int
+ext2_dirhash_lookup(struct ext2_mount *um, struct ext2_node *dn,
+    const char *name, size_t len, uint64_t nblk, struct ext2_dirpos *pos)
+{
+	int32_t cursor = -1;
+	uint64_t off;
+	struct buf *bp;
+	int error;
+
+	while (ext2_dh_next(dn, name, len, &cursor, &off) == 0) {
+		uint64_t lbn = off >> um->um_bshift;
+		uint32_t boff = (uint32_t)(off & (um->um_bsize - 1));
+		uint32_t o = 0, prev = ~0u;
+		struct ext2_dirhdr *d = NULL;
+
+		if (lbn >= nblk)
+			goto wrong;
+		if ((error = ext2_dirblock(um, dn->n_ino, &dn->n_din, lbn,
+		    &bp)) != 0) {
+			ext2_dh_free(dn);
+			return error;
+		}
+		while (o < boff) {
+			if ((error = ext2_dircheck(um, dn->n_ino, bp, o)) != 0) {
+				brelse(bp);
+				ext2_dh_free(dn);
+				return error;
+			}
+			prev = o;
+			o += dirrec(bp, o)->d_reclen;
+		}
+		if (o == boff && ext2_dircheck(um, dn->n_ino, bp, o) == 0)
+			d = dirrec(bp, o);
+		if (d == NULL || d->d_ino == 0) {
+			brelse(bp);
+			goto wrong;
+		}
+		if (d->d_namelen == len && memcmp(d + 1, name, len) == 0) {
+			pos->dp_lbn = lbn;
+			pos->dp_off = boff;
+			pos->dp_prevoff = prev;
+			pos->dp_ino = d->d_ino;
+			brelse(bp);
+			return 0;
+		}
+		brelse(bp);
+	}
+	return ENOENT;
+wrong:
+	ext2_dh_free(dn);
+	return EAGAIN;
+}
+
 /* Look name up in dnode: 0 and *pos, ENOENT, EIO. */
 int
 ext2_dirlookup(struct ext2_mount *um, struct ext2_node *dn, const char *name,
@@ -91,6 +208,14 @@ ext2_dirlookup(struct ext2_mount *um, struct ext2_node *dn, const char *name,
 
 	if ((error = ext2_dirnblocks(um, dn->n_ino, &dn->n_din, &nblk)) != 0)
 		return error;
+	if (dn->n_dirhash == NULL && nblk >= EXT2_DH_MINBLKS &&
+	    (error = ext2_dirhash_build(um, dn, nblk)) != 0)
+		return error;
+	if (dn->n_dirhash != NULL) {
+		error = ext2_dirhash_lookup(um, dn, name, len, nblk, pos);
+		if (error != EAGAIN)
+			return error;
+	}
 	for (uint64_t lbn = 0; lbn < nblk; lbn++) {
 		uint32_t off = 0, prev = ~0u;
 
@@ -168,6 +293,51 @@ ext2_dirappend(struct ext2_mount *um, struct ext2_node *dn, uint64_t lbn,
 }
 
 /*
+ * Put the record into directory block lbn (in bp) if some record's
+ * slack holds it: 0 (the block is written), ENOSPC (no room; bp still
+ * held), EIO (bp released).
+ */
+static int
+ext2_dirblk_insert(struct ext2_mount *um, struct ext2_node *dn,
+    struct buf *bp, uint64_t lbn, const char *name, size_t len,
+    uint32_t ino, int ftype)
+{
+	uint32_t need = EXT2_DIRSIZ(len), off = 0, slack;
+	int error;
+
+	while (off < um->um_bsize) {
+		struct ext2_dirhdr *d, *nd;
+		uint32_t used;
+
+		if ((error = ext2_dircheck(um, dn->n_ino, bp, off)) != 0) {
+			brelse(bp);
+			return error;
+		}
+		d = dirrec(bp, off);
+		used = d->d_ino == 0 ? 0 : EXT2_DIRSIZ(d->d_namelen);
+		if (d->d_reclen - used >= need) {
+			if (used == 0) {
+				nd = d;
+			} else {
+				nd = dirrec(bp, off + used);
+				nd->d_reclen = (uint16_t)(d->d_reclen - used);
+				d->d_reclen = (uint16_t)used;
+			}
+			ext2_dirfill(um, nd, name, len, ino, ftype);
+			if (ext2_blkslack(um, dn->n_ino, bp, &slack) != 0)
+				slack = 0;
+			bdwrite(bp);
+			ext2_dh_setfree(dn, lbn, slack);
+			(void)ext2_dh_add(dn, name, len, (lbn << um->um_bshift) +
+			    off + used);
+			return 0;
+		}
+		off += d->d_reclen;
+	}
+	return ENOSPC;
+}
+
+/*
  * Enter name for inode ino (type ftype, EXT2_FT_*) into dnode, which
  * must not hold the name: 0, ENOSPC, EFBIG, EIO.
  */
@@ -175,48 +345,39 @@ int
 ext2_direnter(struct ext2_mount *um, struct ext2_node *dn, const char *name,
     size_t len, uint32_t ino, int ftype)
 {
-	uint32_t need = EXT2_DIRSIZ(len);
-	uint64_t nblk = 0;
+	uint64_t nblk = 0, lbn;
 	struct buf *bp;
 	int error;
 
 	if ((error = ext2_dirnblocks(um, dn->n_ino, &dn->n_din, &nblk)) != 0)
 		return error;
-	for (uint64_t lbn = 0; lbn < nblk; lbn++) {
-		uint32_t off = 0;
-
+	if (dn->n_dirhash != NULL &&
+	    ext2_dh_findfree(dn, EXT2_DIRSIZ(len), &lbn) == 0) {
 		if ((error = ext2_dirblock(um, dn->n_ino, &dn->n_din, lbn,
 		    &bp)) != 0)
 			return error;
-		while (off < um->um_bsize) {
-			struct ext2_dirhdr *d, *nd;
-			uint32_t used;
-
-			if ((error = ext2_dircheck(um, dn->n_ino, bp, off)) != 0) {
-				brelse(bp);
-				return error;
-			}
-			d = dirrec(bp, off);
-			used = d->d_ino == 0 ? 0 : EXT2_DIRSIZ(d->d_namelen);
-			if (d->d_reclen - used >= need) {
-				if (used == 0) {
-					nd = d;
-				} else {
-					nd = dirrec(bp, off + used);
-					nd->d_reclen = (uint16_t)(d->d_reclen -
-					    used);
-					d->d_reclen = (uint16_t)used;
-				}
-				ext2_dirfill(um, nd, name, len, ino, ftype);
-				bdwrite(bp);
-				return ext2_dirchanged(um, dn);
-			}
-			off += d->d_reclen;
-		}
+		error = ext2_dirblk_insert(um, dn, bp, lbn, name, len, ino,
+		    ftype);
+		if (error != ENOSPC)
+			return error == 0 ? ext2_dirchanged(um, dn) : error;
+		/* the index was wrong about the room: scan without it */
+		brelse(bp);
+		ext2_dh_free(dn);
+	}
+	for (lbn = 0; lbn < nblk && dn->n_dirhash == NULL; lbn++) {
+		if ((error = ext2_dirblock(um, dn->n_ino, &dn->n_din, lbn,
+		    &bp)) != 0)
+			return error;
+		error = ext2_dirblk_insert(um, dn, bp, lbn, name, len, ino,
+		    ftype);
+		if (error != ENOSPC)
+			return error == 0 ? ext2_dirchanged(um, dn) : error;
 		brelse(bp);
 	}
 	if ((error = ext2_dirappend(um, dn, nblk, name, len, ino, ftype)) != 0)
 		return error;
+	ext2_dh_setfree(dn, nblk, um->um_bsize - EXT2_DIRSIZ(len));
+	(void)ext2_dh_add(dn, name, len, nblk << um->um_bshift);
 	return ext2_dirchanged(um, dn);
 }
 
@@ -228,15 +389,27 @@ ext2_dirremove(struct ext2_mount *um, struct ext2_node *dn,
 	struct buf *bp;
 	int error;
 
+	struct ext2_dirhdr *d;
+	uint32_t slack;
+	char name[EXT2_NAMELEN];
+	size_t len;
+
 	if ((error = ext2_dirblock(um, dn->n_ino, &dn->n_din, pos->dp_lbn,
 	    &bp)) != 0)
 		return error;
+	d = dirrec(bp, pos->dp_off);
+	len = d->d_namelen;
+	memcpy(name, d + 1, len);
 	if (pos->dp_prevoff != ~0u)
-		dirrec(bp, pos->dp_prevoff)->d_reclen += dirrec(bp,
-		    pos->dp_off)->d_reclen;
+		dirrec(bp, pos->dp_prevoff)->d_reclen += d->d_reclen;
 	else
-		dirrec(bp, pos->dp_off)->d_ino = 0;
+		d->d_ino = 0;
+	if (ext2_blkslack(um, dn->n_ino, bp, &slack) != 0)
+		slack = 0;
 	bdwrite(bp);
+	ext2_dh_remove(dn, name, len, (pos->dp_lbn << um->um_bshift) +
+	    pos->dp_off);
+	ext2_dh_setfree(dn, pos->dp_lbn, slack);
 	return ext2_dirchanged(um, dn);
 }
 

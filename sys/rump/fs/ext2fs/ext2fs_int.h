@@ -204,6 +204,7 @@ struct ext2_dirhdr {
 #define EXT2_DIRSIZ(namelen)	(((namelen) + EXT2_DIRHDR + 3) & ~3u)
 
 struct ext2_node;
+struct ext2_dirhash;
 struct buf;
 struct timespec;
 #define EXT2_NHASH		256
@@ -229,6 +230,9 @@ struct ext2_mount {
 	uint32_t		 um_firstino;
 	int			 um_filetype;	/* records carry d_type */
 	LIST_HEAD(, ext2_node)	 um_hash[EXT2_NHASH];
+	/* indexes of directories that have no node now (dirhash.c) */
+	TAILQ_HEAD(, ext2_dirhash) um_dhcache;
+	unsigned int		 um_ndhcache;
 };
 
 struct ext2_node {
@@ -236,6 +240,7 @@ struct ext2_node {
 	uint32_t		 n_ino;
 	struct vnode		*n_vnode;
 	struct ext2_dinode	 n_din;
+	struct ext2_dirhash	*n_dirhash;	/* large directories, or NULL */
 };
 
 #define VTOUM(vp)	((struct ext2_mount *)(vp)->v_mount->mnt_data)
@@ -302,5 +307,23 @@ struct uio;
 int	ext2_readdir_locked(struct ext2_mount *, struct ext2_node *,
 	    struct uio *, int *eofp);
 int	ext2_ftype(uint16_t mode);
+
+/* ext2fs_dirhash.c: the in-memory index of large directories. */
+#define EXT2_DH_MINBLKS		16	/* directories of this many blocks */
+int	ext2_dh_start(struct ext2_node *, uint64_t nblk);
+void	ext2_dh_free(struct ext2_node *);
+int	ext2_dh_add(struct ext2_node *, const char *name, size_t len,
+	    uint64_t off);
+void	ext2_dh_remove(struct ext2_node *, const char *name, size_t len,
+	    uint64_t off);
+void	ext2_dh_setfree(struct ext2_node *, uint64_t lbn, uint32_t slack);
+int	ext2_dh_findfree(struct ext2_node *, uint32_t need, uint64_t *lbnp);
+int	ext2_dh_next(struct ext2_node *, const char *name, size_t len,
+	    int32_t *cursorp, uint64_t *offp);
+/* Keep a reclaimed directory's index; give it back to its next node. */
+void	ext2_dh_stash(struct ext2_mount *, struct ext2_node *);
+void	ext2_dh_fetch(struct ext2_mount *, struct ext2_node *);
+/* Free every kept index (unmount). */
+void	ext2_dh_purge(struct ext2_mount *);
 
 #endif /* _EXT2FS_INT_H_ */

@@ -134,8 +134,9 @@ ext2_checksb(struct ext2_mount *um, int64_t devblocks)
 		return ext2_badsb("bad magic number");
 	if (sb->s_rev_level > 1)
 		return ext2_badsb("revision newer than 1");
-	if (sb->s_log_block_size > 6)
-		return ext2_badsb("block size over 64 KiB");
+	/* rec_len, 16 bits, must span an empty directory block */
+	if (sb->s_log_block_size > 5)
+		return ext2_badsb("block size over 32 KiB");
 	um->um_bshift = 10 + sb->s_log_block_size;
 	um->um_bsize = 1u << um->um_bshift;
 	um->um_nindir = um->um_bsize / 4;
@@ -235,6 +236,7 @@ ext2_readgd(struct ext2_mount *um)
 static void
 ext2_freemount(struct ext2_mount *um)
 {
+	ext2_dh_purge(um);
 	if (um->um_gd != NULL)
 		kmem_free(um->um_gd, um->um_ngroups * sizeof(struct ext2_gd));
 	rw_destroy(&um->um_lock);
@@ -309,6 +311,7 @@ ext2fs_mount(struct mount *mp, const char *data)
 	um->um_fflags = FREAD | (ronly ? 0 : FWRITE);
 	for (int i = 0; i < EXT2_NHASH; i++)
 		LIST_INIT(&um->um_hash[i]);
+	TAILQ_INIT(&um->um_dhcache);
 	if ((error = bdev_open(dev, um->um_fflags, &um->um_devvp)) != 0) {
 		ext2_freemount(um);
 		goto out;

@@ -145,6 +145,8 @@ ext2_vget(struct ext2_mount *um, uint32_t ino, struct vnode **vpp)
 		vp->v_rdev = ext2_getrdev(&n->n_din);
 	n->n_ino = ino;
 	n->n_vnode = vp;
+	if (type == VDIR)
+		ext2_dh_fetch(um, n);
 	LIST_INSERT_HEAD(&um->um_hash[ino % EXT2_NHASH], n, n_hash);
 	*vpp = vp;
 	return 0;
@@ -183,6 +185,10 @@ ext2_inactive(struct vnode *vp)
 			printf("ext2fs: inode %u: freeing failed (%d); run "
 			    "fsck\n", n->n_ino, error);
 	}
+	if (n->n_din.i_links_count == 0)
+		ext2_dh_free(n);
+	else
+		ext2_dh_stash(um, n);
 	rw_exit(&um->um_lock);
 	kmem_free(n, sizeof(*n));
 	vnfree(vp);

@@ -39,14 +39,21 @@ struct buf {
 	int		 b_flags;	/* B_* below */
 	dev_t		 b_dev;		/* the device (d_strategy reads it) */
 	struct vnode	*b_vp;		/* the device vnode, NULL: private */
-	void		(*b_iodone)(struct buf *); /* B_CALL: biodone calls */
+	/*
+	 * With B_CALL, biodone calls b_iodone instead of releasing the
+	 * buffer or waking a biowait: the callback gets it still busy,
+	 * with b_error set, and must release it.
+	 */
+	void		(*b_iodone)(struct buf *);
 	void		*b_private;	/* for b_iodone's owner */
 
 	/* Private to vfs_bio.c. */
 	size_t		 b_bufsize;	/* allocated size of b_data */
 	uint64_t	 b_dirtytime;	/* monotonic ns, when made dirty */
+	struct lwp	*b_owner;	/* B_BUSY by this lwp (not async) */
 	LIST_ENTRY(buf)	 b_hash;	/* the (b_dev, b_blkno) hash chain */
-	TAILQ_ENTRY(buf) b_lru;		/* not busy buffers, oldest first */
+	TAILQ_ENTRY(buf) b_lru;		/* not busy: LRU; writing: writeq */
+	TAILQ_ENTRY(buf) b_all;		/* every buffer */
 	TAILQ_ENTRY(buf) b_dirty;	/* B_DELWRI ones, oldest first */
 };
 
@@ -67,14 +74,17 @@ struct buf {
  * Read size bytes at blkno of the device devvp (a VBLK vnode opened
  * with bdev_open), from the cache or the device.  0 and *bpp a busy
  * buffer with valid contents, or an errno (EIO for a failed or short
- * transfer, EINVAL for a bad size) and *bpp NULL with nothing held.
+ * transfer, or when the calling thread already holds that block busy,
+ * which a corrupt file system can ask for; EINVAL for a bad size) and
+ * *bpp NULL with nothing held.
  */
 int	bread(struct vnode *devvp, daddr_t blkno, int size, struct buf **bpp);
 /*
  * The busy buffer for (devvp, blkno), without I/O: its contents are
  * valid only if B_DONE is set (a cache hit); otherwise the caller fills
  * it whole (and normally bdwrite()s it).  Never fails (sleeps for
- * memory and for the busy buffer).
+ * memory and for the busy buffer); panics if the calling thread holds
+ * the block busy already (it would wait for itself).
  */
 struct buf *getblk(struct vnode *devvp, daddr_t blkno, int size);
 /*

@@ -10,6 +10,31 @@
  * Every entry point runs in kernel context on a virtual CPU, with no
  * VFS lock held.  A d_open that fails leaves nothing open; d_close
  * comes once for each successful d_open (per open file, not per node).
+ *
+ * Cloning opens.  The dev_t entry points cannot tell two open files of
+ * one node apart.  A character driver that keeps state per open file
+ * (audio(4)'s virtual tracks) sets d_clone instead; NetBSD's drivers
+ * get the same from fd_clone() and EMOVEFD in their d_open.  open(2)
+ * of its node then calls d_clone, not d_open, and the new file belongs
+ * to the driver:
+ *  - d_clone(dev, flag, &fops, &data) returns 0 with *fopsp set to the
+ *    driver's fileops and *fdatap to its per-open state, or an errno
+ *    with nothing allocated (the open fails with it).  flag as d_open's.
+ *  - The file gets f_ops = *fopsp, f_data = *fdatap, f_flag = flag;
+ *    its reads, writes, ioctls and polls go to those fileops, never to
+ *    d_read ... d_poll.  dup(2) and descriptors a process inherits share
+ *    the one file, as with any file.
+ *  - The device node's vnode is released at once (as NetBSD does): the
+ *    file does not keep the file system holding the node busy.
+ *    fstat(2) asks fo_stat (file.h), EOPNOTSUPP without one; calls that
+ *    need a vnode (lseek, pread, fchmod, fsync, flock) answer as for a
+ *    pipe.
+ *  - Last close calls the driver's fo_close (never d_close), which frees
+ *    the data.  The switch counts the file as an open (devsw_ref) from
+ *    before d_clone until after fo_close returns, so devsw_detach is
+ *    EBUSY while any clone is open; the driver does no counting.
+ * A cloning switch needs no d_open, d_close, d_read, d_write, d_ioctl
+ * or d_poll; only character switches clone.
  */
 #ifndef _RUMP_SYS_CONF_H_
 #define _RUMP_SYS_CONF_H_
@@ -18,6 +43,7 @@
 
 struct uio;
 struct buf;
+struct fileops;
 
 typedef int32_t devmajor_t;
 typedef int32_t devminor_t;
@@ -44,6 +70,9 @@ struct cdevsw {
 	int	(*d_ioctl)(dev_t, u_long cmd, void *data, int flag);
 	/* events ready now; else selrecord() and return 0 for them */
 	int	(*d_poll)(dev_t, int events);
+	/* optional: a cloning open (above); d_open is not called then */
+	int	(*d_clone)(dev_t, int flag, const struct fileops **fopsp,
+		    void **fdatap);
 	int	d_flag;
 };
 
@@ -74,7 +103,8 @@ int	devsw_attach(const char *name, const struct bdevsw *, devmajor_t *bmajor,
 	    const struct cdevsw *, devmajor_t *cmajor);
 /*
  * Unregister.  EBUSY while a device of the driver is open: specfs
- * counts opens with devsw_ref/devsw_unref around d_open/d_close.
+ * counts opens with devsw_ref/devsw_unref around d_open/d_close, and
+ * a cloned file's from d_clone until its fo_close is done.
  */
 int	devsw_detach(const struct bdevsw *, const struct cdevsw *);
 /* The switch for dev, or NULL (the caller answers ENXIO). */

@@ -13,6 +13,7 @@ struct file;
 struct filedesc;
 struct uio;
 struct proc;
+struct stat;
 
 struct fileops {
 	const char *fo_name;
@@ -33,6 +34,12 @@ struct fileops {
 	 * table fdp (a process): POSIX drops that process's record locks.
 	 */
 	void	(*fo_fdclose)(struct file *, struct filedesc *fdp);
+	/*
+	 * Optional (NULL: fstat answers EOPNOTSUPP).  Fill *sb (kernel
+	 * memory, zeroed by the caller): a cloned device's file (conf.h)
+	 * has no vnode for fstat to ask.
+	 */
+	int	(*fo_stat)(struct file *, struct stat *sb);
 };
 
 /* f_flag: open mode bits, NetBSD's values */
@@ -48,6 +55,12 @@ struct file {
 	unsigned int		 f_count;	/* references */
 	off_t			 f_offset;
 	kmutex_t		 f_lock;	/* f_count, f_offset */
+	/*
+	 * A cloned character device's file (conf.h) holds an open count
+	 * of f_cdev in the device switch, dropped after fo_close.
+	 */
+	bool			 f_cloned;
+	dev_t			 f_cdev;
 };
 
 struct filedesc {

@@ -93,12 +93,15 @@ int	rump_pub_etfs_register(const char *key, const char *hostpath,
 	    enum rump_etfs_type ftype);
 int	rump_pub_etfs_remove(const char *key);
 /*
- * Disk error injection.  From now on, transfers of the disk at key
- * fail with error (an errno from EPERM..ERANGE other than EAGAIN,
- * e.g. EIO; 0 means EIO) and move nothing when they touch block
- * at_block (512-byte units; -1: no such block), and every transfer
- * fails once after_n more have succeeded (-1: never).  inject(key, -1,
- * -1, 0) ends the injection.  0, EINVAL, ENOENT.
+ * Disk error injection.  From now on, a transfer of the disk at key
+ * (a read or write the driver is asked for: one buffer of the cache,
+ * or one chunk of raw I/O) fails with error and moves nothing when it
+ * touches block at_block (512-byte units; -1: no such block), or when
+ * after_n transfers have succeeded since this call (-1: never; 0: all
+ * fail).  error: an errno from EPERM..ERANGE other than EAGAIN (the
+ * values Linux and NetBSD share), e.g. EIO; 0 means EIO.  A new call
+ * replaces the settings; inject(key, -1, -1, 0) ends the injection.
+ * 0, EINVAL, ENOENT (no such disk).
  */
 int	rump_pub_etfs_inject(const char *key, int64_t at_block, int after_n,
 	    int error);

@@ -4,6 +4,7 @@
  * ready (fd_affix), so another thread never sees a half-built file.
  */
 #include <rump-sys/systm.h>
+#include <rump-sys/conf.h>
 #include <rump-sys/file.h>
 #include <rump-sys/kmem.h>
 #include <rump-sys/lwp.h>
@@ -35,6 +36,9 @@ closef(struct file *fp)
 		return;
 	if (fp->f_ops != NULL && fp->f_ops->fo_close != NULL)
 		(void)fp->f_ops->fo_close(fp);
+	/* A cloned device stays counted open until its driver closed it. */
+	if (fp->f_cloned)
+		devsw_unref(fp->f_cdev, S_IFCHR_DEVTYPE);
 	mutex_destroy(&fp->f_lock);
 	kmem_free(fp, sizeof(*fp));
 }

@@ -185,12 +185,11 @@ bdev_rw(struct vnode *vp, struct uio *uio, int fflag)
 		off = uio->uio_offset;
 		if (off >= devsize)
 			return wr ? ENOSPC : 0;
+		/* devsize is whole sectors: so is the last, short buffer */
 		base = off - off % BDEV_IOSIZE;
 		size = (size_t)MIN((int64_t)BDEV_IOSIZE, devsize - base);
-		size -= size % DEV_BSIZE;
 		on = (size_t)(off - base);
-		if (on >= size)
-			return wr ? ENOSPC : 0;	/* a partial last sector */
+		KASSERT(on < size && size % DEV_BSIZE == 0);
 		n = MIN(size - on, uio->uio_resid);
 		if (wr && on == 0 && n == size) {
 			bp = getblk(vp, base / DEV_BSIZE, (int)size);

@@ -5,6 +5,9 @@
  * of to that file system.  Opens are counted in the switch
  * (devsw_ref), so a driver cannot be unregistered under an open file.
  *
+ * A cloning character driver (conf.h, d_clone) gets the open file
+ * instead: spec_open_file hands it over and the node is done with.
+ *
  * Block devices are opened and closed here; their reads and writes go
  * through the buffer cache (spec_blk.c, vfs_bio.c), and closing one
  * writes back what it left dirty there.
@@ -37,11 +40,46 @@ spec_open(struct vnode *vp, int fflag)
 		return error;
 	if (devtype == S_IFBLK_DEVTYPE)
 		error = bdevsw_lookup(dev)->d_open(dev, fflag, devtype);
+	else if (cdevsw_lookup(dev)->d_open == NULL)
+		error = EOPNOTSUPP;	/* cloning only: spec_open_file */
 	else
 		error = cdevsw_lookup(dev)->d_open(dev, fflag, devtype);
 	if (error != 0)
 		devsw_unref(dev, devtype);
 	return error;
+}
+
+int
+spec_open_file(struct vnode *vp, struct file *fp)
+{
+	const struct fileops *fops = NULL;
+	const struct cdevsw *cd;
+	dev_t dev = vp->v_rdev;
+	void *data = NULL;
+	int error;
+
+	KASSERT(fp->f_ops == NULL);
+	if (vp->v_type != VCHR)
+		return spec_open(vp, fp->f_flag);
+	if ((error = devsw_ref(dev, S_IFCHR_DEVTYPE)) != 0)
+		return error;
+	cd = cdevsw_lookup(dev);
+	if (cd->d_clone == NULL) {
+		devsw_unref(dev, S_IFCHR_DEVTYPE);
+		return spec_open(vp, fp->f_flag);
+	}
+	if ((error = cd->d_clone(dev, fp->f_flag, &fops, &data)) != 0) {
+		devsw_unref(dev, S_IFCHR_DEVTYPE);
+		return error;
+	}
+	KASSERTMSG(fops != NULL, "%s: dev %#llx cloned without fileops",
+	    __func__, (unsigned long long)dev);
+	/* The reference taken here is the file's: closef drops it. */
+	fp->f_ops = fops;
+	fp->f_data = data;
+	fp->f_cdev = dev;
+	fp->f_cloned = true;
+	return 0;
 }
 
 void

@@ -27,13 +27,14 @@
 #include <rump-sys/mutex.h>
 #include <rump-sys/condvar.h>
 #include <rump-sys/kthread.h>
+#include <rump-sys/lwp.h>
 #include <rump-sys/time.h>
 #include <rump-sys/component.h>
 #include <rump-sys/conf.h>
 #include <rump-sys/vnode.h>
 #include <rump-sys/buf.h>
 
-#define BIO_HASHSIZE	1024		/* chains; a power of two */
+#define BIO_HASHSIZE	16384		/* chains; a power of two */
 #define BIO_MAXBYTES	(8ULL << 20)	/* default memory bound */
 #define BIO_MAXBSIZE	(64 * 1024)	/* largest buffer */
 
@@ -43,6 +44,8 @@ static kcondvar_t bio_syncer_cv;	/* the syncer's alarm clock */
 static LIST_HEAD(, buf) bio_hash[BIO_HASHSIZE];
 static TAILQ_HEAD(, buf) bio_lruq;	/* not busy, least recent first */
 static TAILQ_HEAD(, buf) bio_dirtyq;	/* B_DELWRI, oldest first */
+static TAILQ_HEAD(, buf) bio_writeq;	/* writes in flight (b_lru) */
+static TAILQ_HEAD(, buf) bio_allq;	/* every buffer (b_all) */
 static struct bio_stats bio_stats;
 static unsigned int bio_npending;	/* transfers in flight */
 static int bio_syncdelay;		/* seconds */
@@ -57,12 +60,18 @@ struct bio_deverr {
 };
 static LIST_HEAD(, bio_deverr) bio_deverrs;
 
+/* A 64-bit mix (murmur3's finaliser): neighbouring blocks spread. */
 static inline size_t
 bio_hashidx(dev_t dev, daddr_t blkno)
 {
-	uint64_t h = (uint64_t)blkno * 0x9e3779b97f4a7c15ULL ^ dev;
+	uint64_t h = (uint64_t)blkno ^ (dev * 0x9e3779b97f4a7c15ULL);
 
-	return (size_t)(h ^ (h >> 29)) & (BIO_HASHSIZE - 1);
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return (size_t)h & (BIO_HASHSIZE - 1);
 }
 
 static struct buf *
@@ -108,6 +117,7 @@ bio_free(struct buf *bp)
 	KASSERT(mutex_owned(&bio_lock));
 	KASSERT(!(bp->b_flags & (B_DELWRI | B_IOPEND)));
 	LIST_REMOVE(bp, b_hash);
+	TAILQ_REMOVE(&bio_allq, bp, b_all);
 	bio_stats.bs_bytes -= bp->b_bufsize;
 	kmem_free(bp->b_data, bp->b_bufsize);
 	kmem_free(bp, sizeof(*bp));
@@ -172,6 +182,7 @@ bio_release_locked(struct buf *bp)
 	} else {
 		bp->b_flags &= ~(B_BUSY | B_ASYNC | B_READ | B_CALL | B_CACHE);
 		bp->b_iodone = NULL;
+		bp->b_owner = NULL;
 		TAILQ_INSERT_TAIL(&bio_lruq, bp, b_lru);
 	}
 	cv_broadcast(&bio_cv);
@@ -202,10 +213,12 @@ bio_strategy(struct buf *bp)
 	bp->b_error = 0;
 	bp->b_resid = 0;
 	bio_npending++;
-	if (bp->b_flags & B_READ)
+	if (bp->b_flags & B_READ) {
 		bio_stats.bs_reads++;
-	else
+	} else {
 		bio_stats.bs_writes++;
+		TAILQ_INSERT_TAIL(&bio_writeq, bp, b_lru);
+	}
 	mutex_exit(&bio_lock);
 
 	if ((bdev = bdevsw_lookup(bp->b_dev)) == NULL ||
@@ -237,6 +250,8 @@ biodone(struct buf *bp)
 	bp->b_flags &= ~B_IOPEND;
 	bp->b_flags |= B_DONE;
 	bio_npending--;
+	if (!(bp->b_flags & B_READ))
+		TAILQ_REMOVE(&bio_writeq, bp, b_lru);
 	iodone = (bp->b_flags & B_CALL) ? bp->b_iodone : NULL;
 	if (iodone != NULL) {
 		mutex_exit(&bio_lock);
@@ -276,10 +291,12 @@ bio_startwrite(struct buf *bp, bool async)
 	mutex_enter(&bio_lock);
 	bio_clrdirty(bp);
 	bp->b_flags &= ~(B_READ | B_INVAL);
-	if (async)
+	if (async) {
 		bp->b_flags |= B_ASYNC;
-	else
+		bp->b_owner = NULL;	/* biodone releases it */
+	} else {
 		bp->b_flags &= ~B_ASYNC;
+	}
 	mutex_exit(&bio_lock);
 	bio_strategy(bp);
 }
@@ -321,6 +338,7 @@ bio_take(struct buf *bp)
 	KASSERT(!(bp->b_flags & B_BUSY));
 	TAILQ_REMOVE(&bio_lruq, bp, b_lru);
 	bp->b_flags |= B_BUSY;
+	bp->b_owner = curlwp;
 }
 
 /*
@@ -373,7 +391,7 @@ bio_size_ok(int size)
 /*
  * The busy buffer for (dev, blkno) of size bytes; bio_lock held on
  * entry and return.  Resizes a cached buffer of another size (writing
- * it first if dirty).
+ * it first if dirty).  NULL if the calling lwp holds it busy already.
  */
 static struct buf *
 bio_getblk_locked(struct vnode *vp, dev_t dev, daddr_t blkno, int size)
@@ -383,6 +401,8 @@ bio_getblk_locked(struct vnode *vp, dev_t dev, daddr_t blkno, int size)
 	for (;;) {
 		if ((bp = bio_lookup(dev, blkno)) == NULL)
 			break;
+		if ((bp->b_flags & B_BUSY) && bp->b_owner == curlwp)
+			return NULL;	/* it would wait for itself */
 		if (bp->b_flags & B_BUSY) {
 			cv_wait(&bio_cv, &bio_lock);
 			continue;
@@ -429,7 +449,9 @@ bio_getblk_locked(struct vnode *vp, dev_t dev, daddr_t blkno, int size)
 	bp->b_dev = dev;
 	bp->b_vp = vp;
 	bp->b_flags = B_BUSY;
+	bp->b_owner = curlwp;
 	LIST_INSERT_HEAD(&bio_hash[bio_hashidx(dev, blkno)], bp, b_hash);
+	TAILQ_INSERT_TAIL(&bio_allq, bp, b_all);
 	bio_stats.bs_bytes += (size_t)size;
 	return bp;
 }
@@ -444,6 +466,10 @@ getblk(struct vnode *devvp, daddr_t blkno, int size)
 	mutex_enter(&bio_lock);
 	bp = bio_getblk_locked(devvp, devvp->v_rdev, blkno, size);
 	mutex_exit(&bio_lock);
+	if (bp == NULL)
+		panic("getblk: block %lld of device %#llx is already held "
+		    "by this thread", (long long)blkno,
+		    (unsigned long long)devvp->v_rdev);
 	return bp;
 }
 
@@ -456,7 +482,15 @@ bread(struct vnode *devvp, daddr_t blkno, int size, struct buf **bpp)
 	*bpp = NULL;
 	if (!bio_size_ok(size) || blkno < 0)
 		return EINVAL;
-	bp = getblk(devvp, blkno, size);
+	mutex_enter(&bio_lock);
+	bp = bio_getblk_locked(devvp, devvp->v_rdev, blkno, size);
+	mutex_exit(&bio_lock);
+	if (bp == NULL) {
+		printf("bread: block %lld of device %#llx is already held by "
+		    "this thread (a corrupt file system?)\n", (long long)blkno,
+		    (unsigned long long)devvp->v_rdev);
+		return EIO;
+	}
 	if (bp->b_flags & B_DONE) {
 		*bpp = bp;
 		return 0;
@@ -491,6 +525,10 @@ bio_readahead(struct vnode *devvp, daddr_t blkno, int size)
 		return;		/* cached or on its way */
 	}
 	bp = bio_getblk_locked(devvp, dev, blkno, size);
+	if (bp == NULL) {		/* ours already */
+		mutex_exit(&bio_lock);
+		return;
+	}
 	if (bp->b_flags & B_DONE) {	/* raced with another reader */
 		bio_release_locked(bp);
 		mutex_exit(&bio_lock);
@@ -498,6 +536,7 @@ bio_readahead(struct vnode *devvp, daddr_t blkno, int size)
 	}
 	bio_stats.bs_readaheads++;
 	bp->b_flags |= B_READ | B_ASYNC;
+	bp->b_owner = NULL;		/* biodone releases it */
 	mutex_exit(&bio_lock);
 	bio_strategy(bp);
 }
@@ -509,14 +548,9 @@ bio_writes_pending(dev_t dev)
 	struct buf *bp;
 
 	KASSERT(mutex_owned(&bio_lock));
-	if (bio_npending == 0)
-		return false;
-	for (size_t i = 0; i < BIO_HASHSIZE; i++) {
-		LIST_FOREACH(bp, &bio_hash[i], b_hash) {
-			if ((bp->b_flags & (B_IOPEND | B_READ)) == B_IOPEND &&
-			    (dev == NODEV || bp->b_dev == dev))
-				return true;
-		}
+	TAILQ_FOREACH(bp, &bio_writeq, b_lru) {
+		if (dev == NODEV || bp->b_dev == dev)
+			return true;
 	}
 	return false;
 }
@@ -571,7 +605,7 @@ vflushbuf(struct vnode *devvp, int sync)
 void
 vinvalbuf_dev(dev_t dev)
 {
-	struct buf *bp;
+	struct buf *bp, *nbp;
 	int error;
 
 	if ((error = vflushbuf_dev(dev, 1)) != 0)
@@ -579,25 +613,23 @@ vinvalbuf_dev(dev_t dev)
 		    "invalidation\n", (unsigned long long)dev, error);
 	mutex_enter(&bio_lock);
 again:
-	for (size_t i = 0; i < BIO_HASHSIZE; i++) {
-		LIST_FOREACH(bp, &bio_hash[i], b_hash) {
-			if (bp->b_dev != dev)
-				continue;
-			if (bp->b_flags & B_BUSY) {
-				cv_wait(&bio_cv, &bio_lock);
-				goto again;
-			}
-			if (bp->b_flags & B_DELWRI) {
-				/* dirtied again meanwhile */
-				mutex_exit(&bio_lock);
-				(void)vflushbuf_dev(dev, 1);
-				mutex_enter(&bio_lock);
-				goto again;
-			}
-			bio_take(bp);
-			bio_free(bp);
+	/* nbp stays valid while the lock is held */
+	TAILQ_FOREACH_SAFE(bp, &bio_allq, b_all, nbp) {
+		if (bp->b_dev != dev)
+			continue;
+		if (bp->b_flags & B_BUSY) {
+			cv_wait(&bio_cv, &bio_lock);
 			goto again;
 		}
+		if (bp->b_flags & B_DELWRI) {
+			/* dirtied again meanwhile */
+			mutex_exit(&bio_lock);
+			(void)vflushbuf_dev(dev, 1);
+			mutex_enter(&bio_lock);
+			goto again;
+		}
+		bio_take(bp);
+		bio_free(bp);
 	}
 	(void)bio_deverr_take(dev);
 	mutex_exit(&bio_lock);
@@ -706,6 +738,8 @@ RUMP_COMPONENT(RUMP_COMPONENT_KERN_VFS, rumpvfs_bio)
 		LIST_INIT(&bio_hash[i]);
 	TAILQ_INIT(&bio_lruq);
 	TAILQ_INIT(&bio_dirtyq);
+	TAILQ_INIT(&bio_writeq);
+	TAILQ_INIT(&bio_allq);
 	LIST_INIT(&bio_deverrs);
 	memset(&bio_stats, 0, sizeof(bio_stats));
 	bio_stats.bs_maxbytes = BIO_MAXBYTES;
@@ -749,17 +783,14 @@ RUMP_COMPONENT_FINI(rumpvfs_bio)
 		LIST_REMOVE(de, de_list);
 		kmem_free(de, sizeof(*de));
 	}
-	for (size_t i = 0; i < BIO_HASHSIZE; i++) {
-		while ((bp = LIST_FIRST(&bio_hash[i])) != NULL) {
-			if (bp->b_flags & B_BUSY)
-				panic("%s: buffer dev %#llx blkno %lld still "
-				    "busy at shutdown", __func__,
-				    (unsigned long long)bp->b_dev,
-				    (long long)bp->b_blkno);
-			bio_take(bp);
-			bio_clrdirty(bp);	/* its write failed: lost */
-			bio_free(bp);
-		}
+	while ((bp = TAILQ_FIRST(&bio_allq)) != NULL) {
+		if (bp->b_flags & B_BUSY)
+			panic("%s: buffer dev %#llx blkno %lld still busy at "
+			    "shutdown", __func__, (unsigned long long)bp->b_dev,
+			    (long long)bp->b_blkno);
+		bio_take(bp);
+		bio_clrdirty(bp);	/* its write failed: lost */
+		bio_free(bp);
 	}
 	mutex_exit(&bio_lock);
 	cv_destroy(&bio_syncer_cv);

@@ -31,6 +31,15 @@ void	vfs_lockf_fini(void);
 int	vn_advlock(struct file *, int cmd, void *uflock);
 void	vn_fdclose(struct file *, struct filedesc *);
 
+/*
+ * spec_vnops.c: open the device of vp for the new file fp (f_flag set,
+ * f_ops NULL).  0 with fp->f_ops still NULL: opened through d_open, fp
+ * is the caller's to make a vnode file of.  0 with fp->f_ops set: a
+ * cloning driver (conf.h) took fp, and the caller releases vp.  Else
+ * the driver's errno (or ENXIO), nothing opened.
+ */
+int	spec_open_file(struct vnode *vp, struct file *fp);
+
 /* vfs_syscalls.c */
 extern const struct fileops vn_fileops;
 extern const struct devnode_vfsops vfs_devnodeops;

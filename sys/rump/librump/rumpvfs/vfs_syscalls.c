@@ -256,12 +256,16 @@ sys_open(struct lwp *l, const struct sys_open_args *uap, register_t *rv)
 		if ((error = VOP_SETATTR(vp, &va)) != 0)
 			goto badvp;
 	}
-	/* The driver has its say last: nothing may fail after its open. */
-	if (vn_isdev(vp) && (error = spec_open(vp, fflag)) != 0)
-		goto badvp;
-	fp->f_ops = &vn_fileops;
-	fp->f_data = vp;
 	fp->f_flag = fflag;
+	/* The driver has its say last: nothing may fail after its open. */
+	if (vn_isdev(vp) && (error = spec_open_file(vp, fp)) != 0)
+		goto badvp;
+	if (fp->f_ops != NULL) {
+		vrele(vp);	/* a cloning driver took the file (conf.h) */
+	} else {
+		fp->f_ops = &vn_fileops;
+		fp->f_data = vp;
+	}
 	fd_affix(fp, fd);
 	if (flags & O_CLOEXEC)
 		fd_setcloexec(fd, 1);
@@ -444,9 +448,15 @@ sys_fstat(struct lwp *l, const struct sys_fstat_args *uap, register_t *rv)
 	struct stat sb;
 	int error;
 
-	if ((error = getvnode(uap->fd, &fp)) != 0)
-		return error == ESPIPE ? EOPNOTSUPP : error;
-	error = vn_stat(fp->f_data, &sb);
+	if ((fp = fd_getfile(uap->fd)) == NULL)
+		return EBADF;
+	memset(&sb, 0, sizeof(sb));
+	if (fp->f_ops == &vn_fileops)
+		error = vn_stat(fp->f_data, &sb);
+	else if (fp->f_ops->fo_stat != NULL)
+		error = fp->f_ops->fo_stat(fp, &sb);	/* a cloned device */
+	else
+		error = EOPNOTSUPP;
 	fd_putfile(fp);
 	if (error == 0)
 		error = copyout(&sb, uap->sb, sizeof(sb));
