@@ -27,8 +27,9 @@
  *
  * Wakeups.  Every commit bumps sb_seq; readers sleep with FUTEX_WAIT on
  * it (registered in sb_nwaiters so writers skip the wake system call
- * when nobody sleeps).  bench/b_net.c measures the round trip this
- * gives.
+ * when nobody sleeps).  A 64-byte round trip between two processes is
+ * about 5 us this way, against 170 us or more polling with usleep
+ * (bench/README.md).
  */
 #include <sys/file.h>
 #include <sys/mman.h>
