@@ -1144,6 +1144,29 @@ H_TC(inject_after_fin, "data arriving after the peer's FIN is not "
 	RL(rump_sys_close(a));
 }
 
+H_TC(inject_syn_again, "a SYN repeated to a connection in SYN_RECEIVED "
+    "(its SYN,ACK was lost) makes it send the SYN,ACK again at once")
+{
+	int l;
+	struct ktest_tcpseg ks;
+	struct ktest_tcpconn kc;
+
+	l = listener(5045, 5);
+	knob("blackhole", 1);
+	ks = seg(41001, 5045, 9000, 0, F_SYN);
+	INJECT(ks);
+	ATF_CHECK_EQ(stat("tcps_testdrop"), 1);		/* the SYN,ACK */
+	kc = conn(5045, 41001);
+	ATF_CHECK_EQ(kc.kc_state, 3);			/* SYN_RECEIVED */
+	ATF_CHECK_EQ(kc.kc_snd_nxt, kc.kc_iss + 1);
+	INJECT(ks);
+	ATF_CHECK_EQ(stat("tcps_testdrop"), 2);		/* sent again */
+	ATF_CHECK_EQ(stat("tcps_rcvsyndrop"), 0);
+	ATF_CHECK_EQ(stat("tcps_accepts"), 1);		/* no second one */
+	knob("blackhole", 0);
+	RL(rump_sys_close(l));
+}
+
 H_TC(inject_malformed, "truncated headers, bad checksums, bad data "
     "offsets and hostile options are dropped and counted")
 {
@@ -1472,6 +1495,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, inject_syn_reset_embryonic);
 	ATF_TP_ADD_TC(tp, inject_syn_sent);
 	ATF_TP_ADD_TC(tp, inject_after_fin);
+	ATF_TP_ADD_TC(tp, inject_syn_again);
 	ATF_TP_ADD_TC(tp, inject_malformed);
 	ATF_TP_ADD_TC(tp, inject_wild_established);
 	ATF_TP_ADD_TC(tp, inject_out_of_order);

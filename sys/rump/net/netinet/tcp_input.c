@@ -713,6 +713,13 @@ tcp_input_synced(struct tcpcb *tp, struct tcpseg *ts, struct mbuf *m)
 		 */
 		ts->ts_flags &= ~TH_SYN;
 		ts->ts_seq++;
+		if (tp->t_state == TCPS_SYN_RECEIVED &&
+		    !(ts->ts_flags & TH_ACK)) {
+			/* Our SYN,ACK was lost: send it again now. */
+			tp->snd_nxt = tp->snd_una;
+			(void)tcp_output(tp);
+			goto drop;
+		}
 	}
 	if (ts->ts_flags & TH_SYN) {
 		/* RFC 5961 4.2: whatever its sequence number. */
