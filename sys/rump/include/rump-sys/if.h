@@ -114,10 +114,13 @@ struct ifnet {
 	/* Drain if_snd onto the wire; softnet_lock may be held. */
 	void		(*if_start)(struct ifnet *);
 	/*
-	 * Driver ioctls: SIOCSIFFLAGS (bring up/down: set or clear
-	 * IFF_RUNNING), SIOCSIFMTU, and its own commands (e.g. a link
-	 * string).  data is kernel memory.  softnet_lock held.  0, ENOTTY
-	 * for an unknown command, or an errno.  May be NULL.
+	 * Driver ioctls: SIOCSIFFLAGS after if_flags changed (data NULL;
+	 * set or clear IFF_RUNNING as the driver comes up or goes down),
+	 * SIOCSIFMTU after if_mtu changed (data: int *, the new MTU; an
+	 * error puts the old one back), RUMP_SIOC[SG]LINKSTR (data: a
+	 * kernel copy of struct rump_ifdrv whose ifd_data is user memory)
+	 * and its own commands.  softnet_lock held.  0, ENOTTY for an
+	 * unknown command, or an errno.  May be NULL.
 	 */
 	int		(*if_ioctl)(struct ifnet *, u_long cmd, void *data);
 	/* Largest MTU the driver accepts (0: no limit below 65535). */
