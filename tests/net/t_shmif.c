@@ -289,11 +289,54 @@ H_NET_TC(overlapping_fragments_dropped, "fragments from the bus that "
 	rumpcomp_shmif_detach(att);
 }
 
+struct create_req {
+	int	null_unit;
+	char	path[256];
+};
+
+/* rump_pub_shmif_create in the kernel; its (host) error or the unit. */
+static int
+r_create(const void *in, size_t inlen, void *out, size_t *outlen)
+{
+	const struct create_req *rq = in;
+	int unit = -1, error;
+
+	*outlen = 0;
+	error = rump_pub_shmif_create(rq->path, rq->null_unit ? NULL : &unit);
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return unit;
+}
+
+H_NET_TC(create_errors, "rump_pub_shmif_create reports bad arguments "
+    "and bad paths and leaves no interface behind")
+{
+	struct create_req rq;
+	int k = h_net_start(NULL);
+
+	memset(&rq, 0, sizeof(rq));
+	rq.null_unit = 1;
+	snprintf(rq.path, sizeof(rq.path), "bus0");
+	H_REQUIRE_ERRNO(EFAULT, h_net_call(k, r_create, &rq, sizeof(rq), NULL,
+	    0, NULL));
+	rq.null_unit = 0;
+	snprintf(rq.path, sizeof(rq.path), "nodir/bus0");
+	H_REQUIRE_ERRNO(ENOENT, h_net_call(k, r_create, &rq, sizeof(rq), NULL,
+	    0, NULL));
+	/* The failed unit was destroyed: the next one is shmif0 again. */
+	snprintf(rq.path, sizeof(rq.path), "bus0");
+	ATF_REQUIRE_EQ(h_net_call(k, r_create, &rq, sizeof(rq), NULL, 0,
+	    NULL), 0);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
 	ATF_TP_ADD_TC(tp, create_by_ioctl);
 	ATF_TP_ADD_TC(tp, units_by_harness_call);
+	ATF_TP_ADD_TC(tp, create_errors);
 	ATF_TP_ADD_TC(tp, bad_bus_paths);
 	ATF_TP_ADD_TC(tp, random_local_macs);
 	ATF_TP_ADD_TC(tp, malformed_frames_counted);
