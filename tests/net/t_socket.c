@@ -901,6 +901,51 @@ H_TC(stream_errors, "accept on a socket not listening is EINVAL, with "
 	RL(rump_sys_close(l));
 }
 
+H_TC(stream_send_blocks, "writes to a TCP peer that does not read fill "
+    "the buffers; then a blocking write with SO_SNDTIMEO returns what it "
+    "wrote (or EAGAIN), a non-blocking one EAGAIN, and poll says not "
+    "writable; reading makes room")
+{
+	static char chunk[65536], sink[65536];
+	struct timeval tv = { 0, 200000 };
+	struct pollfd pfd;
+	ssize_t n, total = 0;
+	uint64_t t0;
+	int c, a, l, i;
+
+	tcp_pair(9984, &c, &a, &l);
+	RL(rump_sys_setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	for (i = 0; i < 200; i++) {
+		t0 = now_ms();
+		n = rump_sys_write(c, chunk, sizeof(chunk));
+		if (n == -1) {
+			ATF_REQUIRE_EQ(errno, EAGAIN);
+			break;
+		}
+		total += n;
+		if (n < (ssize_t)sizeof(chunk))
+			break;		/* timed out part way */
+	}
+	ATF_REQUIRE_MSG(i < 200, "13 MB went to a peer that never reads");
+	ATF_REQUIRE(now_ms() - t0 >= 150);
+	RL(rump_sys_fcntl(c, F_SETFL, O_NONBLOCK));
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_write(c, chunk, sizeof(chunk)));
+	pfd.fd = c;
+	pfd.events = POLLOUT;
+	ATF_REQUIRE_EQ(RL(rump_sys_poll(&pfd, 1, 0)), 0);
+	/* drain what was written; the writer can go on */
+	while (total > 0) {
+		n = RL(rump_sys_recv(a, sink, sizeof(sink), 0));
+		ATF_REQUIRE(n > 0);
+		total -= n;
+	}
+	ATF_REQUIRE_EQ(RL(rump_sys_poll(&pfd, 1, 2000)), 1);
+	ATF_REQUIRE(pfd.revents & POLLOUT);
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(a));
+	RL(rump_sys_close(l));
+}
+
 H_TC(listener_closed_with_queue, "closing a listener drops the "
     "connections it had not accepted yet (their peers see the reset) "
     "and frees them")
@@ -1021,6 +1066,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, udp_threads_mp);
 	ATF_TP_ADD_TC(tp, stream_waitall);
 	ATF_TP_ADD_TC(tp, stream_errors);
+	ATF_TP_ADD_TC(tp, stream_send_blocks);
 	ATF_TP_ADD_TC(tp, listener_closed_with_queue);
 	ATF_TP_ADD_TC(tp, socket_emfile);
 	return atf_no_error();
