@@ -42,6 +42,8 @@
 #define SHMIF_MAXUNIT		1000
 /* Largest frame we put on the bus: the bus's limit (shmif_bus.h). */
 #define SHMIF_FRAMEMAX		9018
+/* Frames taken in a row before the receive thread lets others run. */
+#define SHMIF_BURST		64
 
 struct shmif_sc {
 	struct ifnet	 sc_if;
@@ -83,7 +85,7 @@ shmif_rcv(void *arg)
 	struct rumpcomp_shmif *bus;
 	struct mbuf *m;
 	size_t len = 0;
-	int error;
+	int error, burst = 0;
 
 	/*
 	 * Not sc_bus, which shmif_unlink clears before it interrupts and
@@ -103,9 +105,20 @@ shmif_rcv(void *arg)
 			rump_unschedule();
 			error = rumpcomp_shmif_wait(bus, -1);
 			rump_schedule();
+			burst = 0;
 			if (error == EINTR)
 				break;
 			continue;
+		}
+		/*
+		 * A flood would keep the CPU from everyone else in this
+		 * kernel (nothing preempts us), the softint that consumes
+		 * what we queue included: now and then sleep a moment,
+		 * which gives the CPU away.
+		 */
+		if (++burst == SHMIF_BURST) {
+			burst = 0;
+			(void)rumpuser_clock_sleep(RUMPUSER_SLEEP_REL, 0, 1000);
 		}
 		if (error == EINTR)
 			break;
