@@ -9,6 +9,7 @@
  * values at its boundary.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/select.h>
 #include <sys/time.h>
 #include <netinet/in.h>
@@ -946,6 +947,27 @@ H_TC(stream_send_blocks, "writes to a TCP peer that does not read fill "
 	RL(rump_sys_close(l));
 }
 
+H_TC(fstat_socket, "fstat on a socket says S_IFSOCK, with the bytes "
+    "waiting as its size")
+{
+	struct sockaddr_in srv = sin_of("127.0.0.1", 9985);
+	struct stat st;
+	int s, c;
+
+	s = udp_bound("127.0.0.1", 9985);
+	c = RL(xsocket(AF_INET, SOCK_DGRAM, 0));
+	RL(rump_sys_fstat(s, &st));
+	ATF_REQUIRE(S_ISSOCK(st.st_mode));
+	ATF_REQUIRE_EQ(st.st_size, 0);
+	RL(rump_sys_sendto(c, "12345", 5, 0, (struct sockaddr *)&srv,
+	    sizeof(srv)));
+	usleep(20000);
+	RL(rump_sys_fstat(s, &st));
+	ATF_REQUIRE_EQ(st.st_size, 5);
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(s));
+}
+
 H_TC(listener_closed_with_queue, "closing a listener drops the "
     "connections it had not accepted yet (their peers see the reset) "
     "and frees them")
@@ -1068,6 +1090,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, stream_errors);
 	ATF_TP_ADD_TC(tp, stream_send_blocks);
 	ATF_TP_ADD_TC(tp, listener_closed_with_queue);
+	ATF_TP_ADD_TC(tp, fstat_socket);
 	ATF_TP_ADD_TC(tp, socket_emfile);
 	return atf_no_error();
 }

@@ -9,6 +9,7 @@
 #include <rump-sys/protosw.h>
 #include <rump-sys/select.h>
 #include <rump-sys/socketvar.h>
+#include <rump-sys/stat.h>
 #include <rump-sys/uio.h>
 
 #include "rumpnet_int.h"
@@ -78,6 +79,23 @@ soo_poll(struct file *fp, int events)
 	return revents;
 }
 
+/* fstat: a socket, its owner, its receive queue as the size (as BSD). */
+static int
+soo_stat(struct file *fp, struct stat *sb)
+{
+	struct socket *so = fp->f_data;
+
+	memset(sb, 0, sizeof(*sb));
+	solock(so);
+	sb->st_mode = S_IFSOCK | 0777;
+	sb->st_nlink = 1;
+	sb->st_uid = so->so_uid;
+	sb->st_size = (int64_t)so->so_rcv.sb_cc;
+	sb->st_blksize = (int64_t)so->so_snd.sb_hiwat;
+	sounlock(so);
+	return 0;
+}
+
 static int
 soo_close(struct file *fp)
 {
@@ -93,5 +111,6 @@ const struct fileops socketops = {
 	.fo_write = soo_write,
 	.fo_ioctl = soo_ioctl,
 	.fo_poll = soo_poll,
+	.fo_stat = soo_stat,
 	.fo_close = soo_close,
 };
