@@ -331,6 +331,34 @@ H_NET_TC(create_errors, "rump_pub_shmif_create reports bad arguments "
 	    NULL), 0);
 }
 
+H_NET_TC(burst_from_bus, "a burst of frames faster than the kernel "
+    "takes them is received (the receive thread lets the rest of the "
+    "kernel run in between) and the kernel answers pings after it")
+{
+	static const uint8_t me[6] = { 0x02, 0xee, 0, 0, 0, 3 };
+	struct rumpcomp_shmif *att;
+	struct rump_ifstats ifs0, ifs1;
+	uint32_t src = inet_addr("10.0.0.9"), dst = inet_addr("10.0.0.2");
+	uint8_t mac[6], buf[200];
+	size_t len;
+
+	net_pair("bus0");
+	ATF_REQUIRE_EQ(h_net_ping(0, "10.0.0.2", 1, 56, 2000), 1);
+	h_net_ifmac(1, "shmif0", mac);
+	h_net_ifstats(1, "shmif0", &ifs0);
+	ATF_REQUIRE_EQ(rumpcomp_shmif_attach("bus0", 0, &att), 0);
+	/* Port 9 is closed: the ICMP errors wait for ARP, unanswered. */
+	for (uint16_t i = 0; i < 1000; i++) {
+		len = h_frame_udp(buf, mac, me, src, dst, 1, 9, i, "burst", 5);
+		send_frame(att, buf, len);
+	}
+	ATF_REQUIRE_EQ(h_net_ping(0, "10.0.0.2", 3, 56, 2000), 3);
+	h_net_ifstats(1, "shmif0", &ifs1);
+	ATF_REQUIRE_MSG(ifs1.ifs_ipackets >= ifs0.ifs_ipackets + 1000,
+	    "ipackets %llu -> %llu", ifs0.ifs_ipackets, ifs1.ifs_ipackets);
+	rumpcomp_shmif_detach(att);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -343,5 +371,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, interface_down_drops);
 	ATF_TP_ADD_TC(tp, jumbo_mtu);
 	ATF_TP_ADD_TC(tp, overlapping_fragments_dropped);
+	ATF_TP_ADD_TC(tp, burst_from_bus);
 	return atf_no_error();
 }
