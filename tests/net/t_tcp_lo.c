@@ -662,6 +662,7 @@ H_TC(fast_retransmit, "with small segments many are in flight: one "
 	transfer(c, a, 200 * 1000);
 	ATF_CHECK_EQ(stat("tcps_testdrop"), 1);
 	ATF_CHECK(stat("tcps_rcvdupack") >= 3);
+	ATF_CHECK(stat("tcps_limitedxmit") >= 2);	/* RFC 3042 */
 	ATF_CHECK_EQ_MSG(stat("tcps_fastrexmt"), 1, "%llu dup ACKs",
 	    (unsigned long long)stat("tcps_rcvdupack"));
 	ATF_CHECK_EQ(stat("tcps_rexmttimeo"), 0);

@@ -411,6 +411,19 @@ tcp_dupack(struct tcpcb *tp)
 		tcp_resend_first(tp);
 	} else if (tp->t_cc.cc_recovery)
 		(void)tcp_output(tp);	/* the inflated window may allow */
+	else if (tp->t_cc.cc_dupacks < TCP_DUPACK_THRESH) {
+		/*
+		 * Limited transmit (RFC 3042): a new segment for each of the
+		 * first two duplicates, so that a small flight still makes
+		 * the three that fast retransmit needs.
+		 */
+		uint32_t ocwnd = tp->t_cc.cc_cwnd;
+
+		tp->t_cc.cc_cwnd += tp->t_cc.cc_dupacks * tp->t_maxseg;
+		TCP_STATINC(tcps_limitedxmit);
+		(void)tcp_output(tp);
+		tp->t_cc.cc_cwnd = ocwnd;
+	}
 }
 
 /*

@@ -144,6 +144,13 @@ tcp_recvwin(const struct tcpcb *tp)
 		if (space > (long)adv && space - (long)adv < step)
 			space = (long)adv;
 	}
+	/*
+	 * While a hole waits to be filled the edge stays put, so that the
+	 * ACKs for the segments beyond it are duplicates to the sender
+	 * (same window, RFC 5681 2) and trigger its fast retransmit.
+	 */
+	if (tp->t_segqlen > 0 && adv > 0)
+		space = (long)adv;
 	return MAX((uint32_t)space, adv);
 }
 

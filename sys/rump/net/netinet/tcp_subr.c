@@ -343,7 +343,8 @@ static const struct {
 	TCPSTAT_FIELD(tcps_persisttimeo), TCPSTAT_FIELD(tcps_keeptimeo),
 	TCPSTAT_FIELD(tcps_keepprobe), TCPSTAT_FIELD(tcps_keepdrops),
 	TCPSTAT_FIELD(tcps_timeoutdrop), TCPSTAT_FIELD(tcps_delack),
-	TCPSTAT_FIELD(tcps_fastrexmt), TCPSTAT_FIELD(tcps_partialack),
+	TCPSTAT_FIELD(tcps_fastrexmt), TCPSTAT_FIELD(tcps_limitedxmit),
+	TCPSTAT_FIELD(tcps_partialack),
 	TCPSTAT_FIELD(tcps_rttupdated), TCPSTAT_FIELD(tcps_icmperrors),
 	TCPSTAT_FIELD(tcps_icmpignored),
 };

@@ -185,6 +185,7 @@ struct tcpstat {
 	uint64_t	tcps_timeoutdrop;	/* too many retransmissions */
 	uint64_t	tcps_delack;		/* delayed ACKs sent */
 	uint64_t	tcps_fastrexmt;
+	uint64_t	tcps_limitedxmit;	/* RFC 3042 sends allowed */
 	uint64_t	tcps_partialack;
 	uint64_t	tcps_rttupdated;
 	uint64_t	tcps_icmperrors;	/* ICMP errors taken */
