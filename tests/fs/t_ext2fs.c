@@ -849,6 +849,7 @@ fuzz_walk(const char *path, int depth)
 	ssize_t n;
 	int fd;
 
+	memset(data, 'w', sizeof(data));
 	if (depth > 8 || (fd = rump_sys_open(path, O_RDONLY | O_DIRECTORY,
 	    0)) == -1)
 		return;
