@@ -553,6 +553,76 @@ H_TC(big_dir_random_ops, "a large directory stays right under random create, unl
 	h_ext2_fsck(IMG);
 }
 
+/*
+ * The work of dirhash_nomem_sweep under injection: every call either
+ * gives the right answer or fails with ENOMEM.
+ */
+static void
+dirhash_workload(void)
+{
+	char name[64];
+	struct stat sb;
+	int fd;
+
+	for (int i = 0; i < 900; i += 37) {
+		snprintf(name, sizeof(name), MNT "/d/name-%04d", i);
+		if (rump_sys_stat(name, &sb) == -1)
+			ATF_REQUIRE_EQ_MSG(errno, ENOMEM, "stat %s: %s", name,
+			    strerror(errno));
+		snprintf(name, sizeof(name), MNT "/d/none-%04d", i);
+		if (rump_sys_stat(name, &sb) != -1 ||
+		    (errno != ENOENT && errno != ENOMEM))
+			atf_tc_fail("stat %s: not ENOENT", name);
+	}
+	for (int i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), MNT "/d/name-%04d", i);
+		if (rump_sys_unlink(name) == -1)
+			ATF_REQUIRE_EQ(errno, ENOMEM);
+		snprintf(name, sizeof(name), MNT "/d/new-%04d", i);
+		if ((fd = rump_sys_open(name, O_RDWR | O_CREAT, 0644)) == -1)
+			ATF_REQUIRE_EQ(errno, ENOMEM);
+		else
+			RL(rump_sys_close(fd));
+	}
+}
+
+H_TC(dirhash_nomem_sweep, "every kernel allocation of lookups, creates and unlinks in an indexed directory fails in turn: ENOMEM or the right answer, no leak, e2fsck happy")
+{
+	char name[64], env[64];
+	unsigned long long c0, c1;
+
+	h_ext2_mkfs(IMG, 2 << 20, "-N 1024");
+	mountimg(NULL);
+	RL(rump_sys_mkdir(MNT "/d", 0755));
+	for (int i = 0; i < 900; i++) {
+		snprintf(name, sizeof(name), MNT "/d/name-%04d", i);
+		mkfile(name, "", 0);
+	}
+	unmountimg();
+	RL(system("cp " IMG " pristine") == 0 ? 0 : -1);
+	/* count the allocations of the workload (armed, never failing) */
+	h_shutdown_check();
+	h_boot("RUMP_FAIL_NTH=1000000000");
+	mountimg(NULL);
+	c0 = rump_pub_fault_count();
+	dirhash_workload();
+	c1 = rump_pub_fault_count();
+	unmountimg();
+	ATF_REQUIRE(c1 > c0);
+	for (unsigned long long n = c0 + 1; n <= c1; n++) {
+		h_shutdown_check();
+		RL(system("cp pristine " IMG) == 0 ? 0 : -1);
+		snprintf(env, sizeof(env), "RUMP_FAIL_NTH=%llu", n);
+		h_boot(env);
+		mountimg(NULL);
+		dirhash_workload();
+		unmountimg();
+		h_ext2_fsck(IMG);
+	}
+	unsetenv("RUMP_FAIL_NTH");
+	printf("%llu allocations failed in turn\n", c1 - c0);
+}
+
 H_TC(rename_dir_dotdot, "renaming a directory elsewhere updates its \"..\" and both parents' link counts on disk")
 {
 	char out[4096];
@@ -1020,6 +1090,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, enospc_blocks_consistent);
 	ATF_TP_ADD_TC(tp, dir_entries_reused);
 	ATF_TP_ADD_TC(tp, big_dir_random_ops);
+	ATF_TP_ADD_TC(tp, dirhash_nomem_sweep);
 	ATF_TP_ADD_TC(tp, rename_dir_dotdot);
 	ATF_TP_ADD_TC(tp, device_nodes);
 	ATF_TP_ADD_TC(tp, corrupt_bad_magic);

@@ -155,13 +155,35 @@ bad:
 	return error;
 }
 
+/*
+ * Free inode ino (din) with its blocks: it is written back unlinked
+ * (no links, a deletion time) before its bitmap bit goes.  Failures are
+ * reported on the console (fsck finds what is left).
+ */
+static void
+ext2_idiscard(struct ext2_mount *um, uint32_t ino, struct ext2_dinode *din)
+{
+	struct timespec now;
+	int error;
+
+	error = ext2_truncate(um, ino, din, 0);
+	getnanotime(&now);
+	din->i_links_count = 0;
+	din->i_dtime = (uint32_t)now.tv_sec;
+	if (error == 0)
+		error = ext2_iupdate(um, ino, din);
+	if (error == 0)
+		error = ext2_ifree(um, ino, S_ISDIR(din->i_mode));
+	if (error != 0)
+		printf("ext2fs: inode %u: freeing failed (%d); run fsck\n",
+		    ino, error);
+}
+
 static void
 ext2_inactive(struct vnode *vp)
 {
 	struct ext2_mount *um = VTOUM(vp);
 	struct ext2_node *n = VTOEN(vp);
-	struct timespec now;
-	int error;
 
 	rw_enter(&um->um_lock, RW_WRITER);
 	mutex_enter(&vp->v_interlock);
@@ -174,16 +196,7 @@ ext2_inactive(struct vnode *vp)
 	LIST_REMOVE(n, n_hash);
 	if (n->n_din.i_links_count == 0 && !um->um_ronly) {
 		/* the last name went before the last reference */
-		error = ext2_truncate(um, n->n_ino, &n->n_din, 0);
-		getnanotime(&now);
-		n->n_din.i_dtime = (uint32_t)now.tv_sec;
-		if (error == 0)
-			error = ext2_iupdate(um, n->n_ino, &n->n_din);
-		if (error == 0)
-			error = ext2_ifree(um, n->n_ino, S_ISDIR(n->n_din.i_mode));
-		if (error != 0)
-			printf("ext2fs: inode %u: freeing failed (%d); run "
-			    "fsck\n", n->n_ino, error);
+		ext2_idiscard(um, n->n_ino, &n->n_din);
 	}
 	if (n->n_din.i_links_count == 0)
 		ext2_dh_free(n);
@@ -288,9 +301,7 @@ ext2_makeinode(struct ext2_mount *um, struct ext2_node *dn,
 	if (error == 0)
 		error = ext2_iupdate(um, ino, &din);
 	if (error != 0) {
-		/* undo: blocks first, then the inode */
-		(void)ext2_truncate(um, ino, &din, 0);
-		(void)ext2_ifree(um, ino, isdir);
+		ext2_idiscard(um, ino, &din);
 		return error;
 	}
 	*inop = ino;
@@ -334,8 +345,7 @@ ext2_create(struct vnode *dvp, struct vnode **vpp,
 		struct ext2_dinode din;
 
 		if (ext2_iread(um, ino, &din) == 0)
-			(void)ext2_truncate(um, ino, &din, 0);
-		(void)ext2_ifree(um, ino, va->va_type == VDIR);
+			ext2_idiscard(um, ino, &din);
 		goto out;
 	}
 	n = VTOEN(vp);
