@@ -586,10 +586,89 @@ dirhash_workload(void)
 	}
 }
 
+/* A call of the general workload: success or ENOMEM (or the listed errno). */
+#define OK_OR_NOMEM(x, alt) do {					\
+	if ((x) == -1 && errno != ENOMEM && errno != (alt))		\
+		atf_tc_fail("%s: %s", #x, strerror(errno));		\
+} while (0)
+
+static void
+general_workload(void)
+{
+	char buf[3 * BSIZE], target[300];
+	int fd;
+
+	memset(buf, 'g', sizeof(buf));
+	memset(target, 't', sizeof(target) - 1);
+	target[sizeof(target) - 1] = '\0';
+	OK_OR_NOMEM(rump_sys_mkdir(MNT "/a", 0755), 0);
+	OK_OR_NOMEM(rump_sys_mkdir(MNT "/a/b", 0755), ENOENT);
+	if ((fd = rump_sys_open(MNT "/f", O_RDWR | O_CREAT, 0644)) == -1) {
+		ATF_REQUIRE_EQ(errno, ENOMEM);
+	} else {
+		OK_OR_NOMEM(rump_sys_pwrite(fd, buf, sizeof(buf), 0), 0);
+		OK_OR_NOMEM(rump_sys_pwrite(fd, buf, sizeof(buf), 20 * BSIZE),
+		    0);
+		OK_OR_NOMEM(rump_sys_ftruncate(fd, 2 * BSIZE), 0);
+		RL(rump_sys_close(fd));
+	}
+	OK_OR_NOMEM(rump_sys_symlink("f", MNT "/a/fast"), ENOENT);
+	OK_OR_NOMEM(rump_sys_symlink(target, MNT "/slow"), 0);
+	OK_OR_NOMEM(rump_sys_link(MNT "/f", MNT "/a/g"), ENOENT);
+	OK_OR_NOMEM(rump_sys_rename(MNT "/a/b", MNT "/c"), ENOENT);
+	OK_OR_NOMEM(rump_sys_rename(MNT "/f", MNT "/a/g"), ENOENT);
+	OK_OR_NOMEM(rump_sys_mknod(MNT "/dev", S_IFCHR | 0600, makedev(1, 2)),
+	    0);
+	OK_OR_NOMEM(rump_sys_unlink(MNT "/slow"), ENOENT);
+	OK_OR_NOMEM(rump_sys_rmdir(MNT "/c"), ENOENT);
+	OK_OR_NOMEM(rump_sys_chmod(MNT "/a", 0700), ENOENT);
+	OK_OR_NOMEM(rump_sys_sync(), 0);
+}
+
+/*
+ * Boot with the Nth KM_NOSLEEP allocation failing, for every N the
+ * workload makes, on a copy of the pristine image: no crash, no leak
+ * (checked at each shutdown), e2fsck happy after each unmount.
+ */
+static void
+sweep_allocations(void (*workload)(void))
+{
+	unsigned long long c0, c1;
+	char env[64];
+
+	RL(system("cp " IMG " pristine") == 0 ? 0 : -1);
+	h_shutdown_check();
+	h_boot("RUMP_FAIL_NTH=1000000000");
+	mountimg(NULL);
+	c0 = rump_pub_fault_count();
+	workload();
+	c1 = rump_pub_fault_count();
+	unmountimg();
+	h_ext2_fsck(IMG);
+	ATF_REQUIRE(c1 > c0);
+	for (unsigned long long n = c0 + 1; n <= c1; n++) {
+		h_shutdown_check();
+		RL(system("cp pristine " IMG) == 0 ? 0 : -1);
+		snprintf(env, sizeof(env), "RUMP_FAIL_NTH=%llu", n);
+		h_boot(env);
+		mountimg(NULL);
+		workload();
+		unmountimg();
+		h_ext2_fsck(IMG);
+	}
+	unsetenv("RUMP_FAIL_NTH");
+	printf("%llu allocations failed in turn\n", c1 - c0);
+}
+
+H_TC(alloc_failure_sweep, "every kernel allocation of creates, writes, truncation, links, renames, symlinks and removes fails in turn: success or ENOMEM, no leak, e2fsck happy")
+{
+	h_ext2_mkfs(IMG, 2 << 20, NULL);
+	sweep_allocations(general_workload);
+}
+
 H_TC(dirhash_nomem_sweep, "every kernel allocation of lookups, creates and unlinks in an indexed directory fails in turn: ENOMEM or the right answer, no leak, e2fsck happy")
 {
-	char name[64], env[64];
-	unsigned long long c0, c1;
+	char name[64];
 
 	h_ext2_mkfs(IMG, 2 << 20, "-N 1024");
 	mountimg(NULL);
@@ -599,28 +678,7 @@ H_TC(dirhash_nomem_sweep, "every kernel allocation of lookups, creates and unlin
 		mkfile(name, "", 0);
 	}
 	unmountimg();
-	RL(system("cp " IMG " pristine") == 0 ? 0 : -1);
-	/* count the allocations of the workload (armed, never failing) */
-	h_shutdown_check();
-	h_boot("RUMP_FAIL_NTH=1000000000");
-	mountimg(NULL);
-	c0 = rump_pub_fault_count();
-	dirhash_workload();
-	c1 = rump_pub_fault_count();
-	unmountimg();
-	ATF_REQUIRE(c1 > c0);
-	for (unsigned long long n = c0 + 1; n <= c1; n++) {
-		h_shutdown_check();
-		RL(system("cp pristine " IMG) == 0 ? 0 : -1);
-		snprintf(env, sizeof(env), "RUMP_FAIL_NTH=%llu", n);
-		h_boot(env);
-		mountimg(NULL);
-		dirhash_workload();
-		unmountimg();
-		h_ext2_fsck(IMG);
-	}
-	unsetenv("RUMP_FAIL_NTH");
-	printf("%llu allocations failed in turn\n", c1 - c0);
+	sweep_allocations(dirhash_workload);
 }
 
 H_TC(rename_dir_dotdot, "renaming a directory elsewhere updates its \"..\" and both parents' link counts on disk")
@@ -673,6 +731,12 @@ H_TC(device_nodes, "character and block device nodes keep their numbers on disk 
 	h_ext2_debugfs(IMG, "stat /b", out, sizeof(out));
 	ATF_CHECK_MSG(strstr(out, "Device major/minor number: 300:70000") !=
 	    NULL, "%s", out);
+	/* removing them frees no blocks (their numbers are no pointers) */
+	mountimg(NULL);
+	RL(rump_sys_unlink(MNT "/c"));
+	RL(rump_sys_unlink(MNT "/b"));
+	unmountimg();
+	h_ext2_fsck(IMG);
 }
 
 /* Corrupt images. */
@@ -1090,6 +1154,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, enospc_blocks_consistent);
 	ATF_TP_ADD_TC(tp, dir_entries_reused);
 	ATF_TP_ADD_TC(tp, big_dir_random_ops);
+	ATF_TP_ADD_TC(tp, alloc_failure_sweep);
 	ATF_TP_ADD_TC(tp, dirhash_nomem_sweep);
 	ATF_TP_ADD_TC(tp, rename_dir_dotdot);
 	ATF_TP_ADD_TC(tp, device_nodes);

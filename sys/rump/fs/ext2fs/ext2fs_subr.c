@@ -616,8 +616,8 @@ ext2_zerotail(struct ext2_mount *um, uint32_t ino, struct ext2_dinode *din,
 }
 
 /*
- * Set the size of inode ino to size, freeing every block past it (a
- * fast symlink has none).  The caller writes the inode back.  0, EFBIG,
+ * Set the size of inode ino to size, freeing every block past it (fast
+ * symlinks and device nodes have none).  The caller writes the inode back.  0, EFBIG,
  * EIO (the blocks freed so far stay freed; the inode stays consistent
  * with the bitmaps).
  */
@@ -630,9 +630,15 @@ ext2_truncate(struct ext2_mount *um, uint32_t ino, struct ext2_dinode *din,
 
 	if (size > ext2_maxfilesize(um))
 		return EFBIG;
-	if (S_ISLNK(din->i_mode) && din->i_blocks == 0) {
-		/* fast symlink: the target lives in i_block */
-		memset(din->i_block, 0, sizeof(din->i_block));
+	if ((S_ISLNK(din->i_mode) && din->i_blocks == 0) ||
+	    (!S_ISREG(din->i_mode) && !S_ISDIR(din->i_mode) &&
+	    !S_ISLNK(din->i_mode))) {
+		/*
+		 * A fast symlink keeps its target in i_block, a device
+		 * node its number: no block pointers to free.
+		 */
+		if (S_ISLNK(din->i_mode))
+			memset(din->i_block, 0, sizeof(din->i_block));
 		ext2_setisize(um, din, size);
 		return 0;
 	}
