@@ -586,9 +586,14 @@ dirhash_workload(void)
 	}
 }
 
-/* A call of the general workload: success or ENOMEM (or the listed errno). */
+/*
+ * A call of the general workload: success, the injected failure
+ * (workload_err: ENOMEM or EIO) or the listed errno (what an earlier
+ * failed step explains).
+ */
+static int workload_err = ENOMEM;
 #define OK_OR_NOMEM(x, alt) do {					\
-	if ((x) == -1 && errno != ENOMEM && errno != (alt))		\
+	if ((x) == -1 && errno != workload_err && errno != (alt))	\
 		atf_tc_fail("%s: %s", #x, strerror(errno));		\
 } while (0)
 
@@ -604,12 +609,13 @@ general_workload(void)
 	OK_OR_NOMEM(rump_sys_mkdir(MNT "/a", 0755), 0);
 	OK_OR_NOMEM(rump_sys_mkdir(MNT "/a/b", 0755), ENOENT);
 	if ((fd = rump_sys_open(MNT "/f", O_RDWR | O_CREAT, 0644)) == -1) {
-		ATF_REQUIRE_EQ(errno, ENOMEM);
+		ATF_REQUIRE_EQ(errno, workload_err);
 	} else {
 		OK_OR_NOMEM(rump_sys_pwrite(fd, buf, sizeof(buf), 0), 0);
 		OK_OR_NOMEM(rump_sys_pwrite(fd, buf, sizeof(buf), 20 * BSIZE),
 		    0);
 		OK_OR_NOMEM(rump_sys_ftruncate(fd, 2 * BSIZE), 0);
+		OK_OR_NOMEM(rump_sys_fsync(fd), 0);
 		RL(rump_sys_close(fd));
 	}
 	OK_OR_NOMEM(rump_sys_symlink("f", MNT "/a/fast"), ENOENT);
@@ -664,6 +670,55 @@ H_TC(alloc_failure_sweep, "every kernel allocation of creates, writes, truncatio
 {
 	h_ext2_mkfs(IMG, 2 << 20, NULL);
 	sweep_allocations(general_workload);
+}
+
+/* Whether the image's superblock records errors (s_state bit 2). */
+static int
+image_has_errors(void)
+{
+	uint16_t state;
+	int fd = RL(open(IMG, O_RDONLY));
+
+	ATF_REQUIRE_EQ(pread(fd, &state, 2, 1024 + 58), 2);
+	RL(close(fd));
+	return (state & 2) != 0;
+}
+
+H_TC(disk_error_sweep, "the disk fails every transfer from the Nth on, for every N of a workload: callers see EIO, nothing crashes or leaks, and the image is either clean for e2fsck or marked as having errors")
+{
+	uint64_t r0, w0, r1, w1;
+	int clean = 0, marked = 0;
+
+	h_ext2_mkfs(IMG, 2 << 20, NULL);
+	RL(system("cp " IMG " pristine") == 0 ? 0 : -1);
+	workload_err = EIO;
+	mountimg(NULL);
+	RZ(rump_pub_etfs_iocount(KEY, &r0, &w0));
+	general_workload();
+	RL(rump_sys_unmount(MNT, 0));
+	RZ(rump_pub_etfs_iocount(KEY, &r1, &w1));
+	RZ(rump_pub_etfs_remove(KEY));
+	h_ext2_fsck(IMG);
+	ATF_REQUIRE(r1 + w1 > r0 + w0);
+	for (uint64_t n = 0; n < r1 + w1 - r0 - w0; n++) {
+		RL(system("cp pristine " IMG) == 0 ? 0 : -1);
+		mountimg(NULL);
+		RZ(rump_pub_etfs_inject(KEY, -1, (int)n, EIO));
+		general_workload();
+		/* the disk recovers; what was lost stays lost */
+		RZ(rump_pub_etfs_inject(KEY, -1, -1, 0));
+		unmountimg();
+		if (h_ext2_fsck_status(IMG) == 0)
+			clean++;
+		else if (image_has_errors())
+			marked++;
+		else
+			atf_tc_fail("transfer %ju failing: e2fsck finds "
+			    "problems and the superblock does not say so",
+			    (uintmax_t)n);
+	}
+	printf("%d runs clean, %d marked with errors\n", clean, marked);
+	workload_err = ENOMEM;
 }
 
 H_TC(dirhash_nomem_sweep, "every kernel allocation of lookups, creates and unlinks in an indexed directory fails in turn: ENOMEM or the right answer, no leak, e2fsck happy")
@@ -1156,6 +1211,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, big_dir_random_ops);
 	ATF_TP_ADD_TC(tp, alloc_failure_sweep);
 	ATF_TP_ADD_TC(tp, dirhash_nomem_sweep);
+	ATF_TP_ADD_TC(tp, disk_error_sweep);
 	ATF_TP_ADD_TC(tp, rename_dir_dotdot);
 	ATF_TP_ADD_TC(tp, device_nodes);
 	ATF_TP_ADD_TC(tp, corrupt_bad_magic);

@@ -16,10 +16,25 @@
 
 #include "ext2fs_int.h"
 
+/*
+ * Something is wrong with the disk or what is on it: an operation may
+ * have stopped half way, so the superblock records the error state (for
+ * fsck; written at the next sync) as Linux's ext2_error does.
+ */
+static void
+ext2_markerror(struct ext2_mount *um)
+{
+	if (um->um_ronly || (um->um_sb.s_state & EXT2_ERROR_FS))
+		return;
+	um->um_sb.s_state |= EXT2_ERROR_FS;
+	um->um_sbdirty = 1;
+}
+
 int
 ext2_corrupt(struct ext2_mount *um, uint32_t ino, const char *what)
 {
 	printf("ext2fs: corrupt file system: inode %u: %s\n", ino, what);
+	ext2_markerror(um);
 	return EIO;
 }
 
@@ -34,12 +49,17 @@ ext2_blkok(struct ext2_mount *um, uint32_t blk)
 int
 ext2_bread(struct ext2_mount *um, uint32_t blk, struct buf **bpp)
 {
+	int error;
+
 	if (!ext2_blkok(um, blk) && blk != 0) {
 		*bpp = NULL;
 		return ext2_corrupt(um, 0, "block number outside the device");
 	}
-	return bread(um->um_devvp, (daddr_t)blk << (um->um_bshift - DEV_BSHIFT),
-	    (int)um->um_bsize, bpp);
+	error = bread(um->um_devvp, (daddr_t)blk << (um->um_bshift -
+	    DEV_BSHIFT), (int)um->um_bsize, bpp);
+	if (error != 0)
+		ext2_markerror(um);
+	return error;
 }
 
 /* File system block blk, busy, contents undefined unless B_DONE. */
