@@ -217,6 +217,47 @@ H_TC(other_block_sizes, "2 KiB and 4 KiB blocks: files through the indirect leve
 	free(wbuf);
 }
 
+H_TC(revision0_image, "a revision 0 image (128-byte inodes, no file types in directories) is read and written; e2fsck agrees")
+{
+	char buf[64], dbuf[1024];
+	struct stat sb;
+	ssize_t n;
+	int fd, found = 0;
+
+	h_ext2_mkfs_args(IMG, 1 << 20, "-r 0 -b 1024 -m 0");
+	mountimg(NULL);
+	mkfile(MNT "/f", "rev0", 4);
+	RL(rump_sys_mkdir(MNT "/d", 0755));
+	RL(rump_sys_rename(MNT "/f", MNT "/d/g"));
+	RL(rump_sys_utimes(MNT "/d/g", NULL));
+	RL(fd = rump_sys_open(MNT "/d", O_RDONLY | O_DIRECTORY, 0));
+	RL(n = rump_sys_getdents(fd, dbuf, sizeof(dbuf)));
+	for (ssize_t off = 0; off < n;) {
+		struct dirent *d = (struct dirent *)(dbuf + off);
+
+		if (strcmp(d->d_name, "g") == 0) {
+			found = 1;
+			ATF_CHECK_EQ(d->d_type, DT_UNKNOWN);
+		}
+		off += d->d_reclen;
+	}
+	RL(rump_sys_close(fd));
+	ATF_CHECK(found);
+	unmountimg();
+	h_ext2_fsck(IMG);
+	mountimg("ro");
+	RL(rump_sys_stat(MNT "/d/g", &sb));
+	ATF_CHECK_EQ(sb.st_size, 4);
+	/* 128-byte inodes keep whole seconds only */
+	ATF_CHECK_EQ(sb.st_mtim.tv_nsec, 0);
+	RL(fd = rump_sys_open(MNT "/d/g", O_RDONLY, 0));
+	ATF_CHECK_EQ(RL(rump_sys_read(fd, buf, sizeof(buf))), 4);
+	RL(rump_sys_close(fd));
+	unmountimg();
+	h_ext2_debugfs(IMG, "cat /d/g", buf, sizeof(buf));
+	ATF_CHECK_STREQ(buf, "rev0");
+}
+
 H_TC(read_host_image, "an image populated by the host (mke2fs -d) reads back through the kernel, read-only and read-write")
 {
 	const size_t big = 600 * 1024;
@@ -1202,6 +1243,7 @@ ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, write_read_by_host);
 	ATF_TP_ADD_TC(tp, other_block_sizes);
+	ATF_TP_ADD_TC(tp, revision0_image);
 	ATF_TP_ADD_TC(tp, read_host_image);
 	ATF_TP_ADD_TC(tp, readonly_mount);
 	ATF_TP_ADD_TC(tp, truncate_frees_indirect);
