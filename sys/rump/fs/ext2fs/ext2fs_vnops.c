@@ -357,8 +357,12 @@ ext2_create(struct vnode *dvp, struct vnode **vpp,
 		goto out;
 	}
 	if (va->va_type == VDIR) {
+		/*
+		 * The name is in: the create happened.  A failure to write
+		 * the parent back is a disk error, already recorded.
+		 */
 		dn->n_din.i_links_count++;
-		error = ext2_iupdate(um, dn->n_ino, &dn->n_din);
+		(void)ext2_iupdate(um, dn->n_ino, &dn->n_din);
 	}
 	*vpp = vp;
 	vp = NULL;
