@@ -258,6 +258,34 @@ H_TC(revision0_image, "a revision 0 image (128-byte inodes, no file types in dir
 	ATF_CHECK_STREQ(buf, "rev0");
 }
 
+H_TC(ext3_image_as_ext2, "a clean ext3 image (journal, dir_index, resize_inode, ext_attr) mounts as ext2 and stays clean for e2fsck after writes; one needing recovery does not mount")
+{
+	char name[64], buf[64];
+	int fd;
+
+	h_ext2_mkfs_args(IMG, 8 << 20, "-t ext3 -b 1024 -E root_owner=0:0");
+	mountimg(NULL);
+	RL(rump_sys_mkdir(MNT "/d", 0755));
+	for (int i = 0; i < 400; i++) {
+		snprintf(name, sizeof(name), MNT "/d/file-with-a-long-name-%d",
+		    i);
+		mkfile(name, "ext3", 4);
+	}
+	for (int i = 0; i < 400; i += 2) {
+		snprintf(name, sizeof(name), MNT "/d/file-with-a-long-name-%d",
+		    i);
+		RL(rump_sys_unlink(name));
+	}
+	RL(fd = rump_sys_open(MNT "/d/file-with-a-long-name-399", O_RDONLY,
+	    0));
+	ATF_CHECK_EQ(RL(rump_sys_read(fd, buf, sizeof(buf))), 4);
+	RL(rump_sys_close(fd));
+	unmountimg();
+	h_ext2_fsck(IMG);
+	h_ext2_debugfs_w(IMG, "feature needs_recovery");
+	mount_fails(NULL, EINVAL);
+}
+
 H_TC(read_host_image, "an image populated by the host (mke2fs -d) reads back through the kernel, read-only and read-write")
 {
 	const size_t big = 600 * 1024;
@@ -1244,6 +1272,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, write_read_by_host);
 	ATF_TP_ADD_TC(tp, other_block_sizes);
 	ATF_TP_ADD_TC(tp, revision0_image);
+	ATF_TP_ADD_TC(tp, ext3_image_as_ext2);
 	ATF_TP_ADD_TC(tp, read_host_image);
 	ATF_TP_ADD_TC(tp, readonly_mount);
 	ATF_TP_ADD_TC(tp, truncate_frees_indirect);
