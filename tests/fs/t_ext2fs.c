@@ -286,6 +286,20 @@ H_TC(ext3_image_as_ext2, "a clean ext3 image (journal, dir_index, resize_inode, 
 	mount_fails(NULL, EINVAL);
 }
 
+H_TC(left_mounted_at_shutdown, "a file system still mounted at shutdown is written back and unmounted cleanly: no leak, e2fsck happy, the data there")
+{
+	char out[64];
+
+	h_ext2_mkfs(IMG, 1 << 20, NULL);
+	mountimg(NULL);
+	mkfile(MNT "/kept", "still here", 10);
+	h_shutdown_check();
+	h_ext2_fsck(IMG);
+	h_ext2_debugfs(IMG, "cat /kept", out, sizeof(out));
+	ATF_CHECK_STREQ(out, "still here");
+	h_boot(NULL);
+}
+
 H_TC(read_host_image, "an image populated by the host (mke2fs -d) reads back through the kernel, read-only and read-write")
 {
 	const size_t big = 600 * 1024;
@@ -1273,6 +1287,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, other_block_sizes);
 	ATF_TP_ADD_TC(tp, revision0_image);
 	ATF_TP_ADD_TC(tp, ext3_image_as_ext2);
+	ATF_TP_ADD_TC(tp, left_mounted_at_shutdown);
 	ATF_TP_ADD_TC(tp, read_host_image);
 	ATF_TP_ADD_TC(tp, readonly_mount);
 	ATF_TP_ADD_TC(tp, truncate_frees_indirect);
