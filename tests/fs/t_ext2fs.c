@@ -982,6 +982,37 @@ H_TC(corrupt_indirect_pointer, "a wild indirect block pointer: reads EIO, trunca
 	unmountimg();
 }
 
+H_TC(corrupt_bitmap_frees_indirect, "a bitmap claiming a file's double indirect block is free: allocation hands that block out again (while it is being read), and nothing crashes, hangs or leaks")
+{
+	char buf[BSIZE], out[4096], req[64];
+	unsigned long ind;
+	int fd;
+
+	memset(buf, 'i', sizeof(buf));
+	h_ext2_mkfs(IMG, 1 << 20, NULL);
+	mountimg(NULL);
+	RL(fd = rump_sys_open(MNT "/f", O_RDWR | O_CREAT, 0644));
+	/* the first block mapped through the double indirect block */
+	ATF_REQUIRE_EQ(RL(rump_sys_pwrite(fd, buf, sizeof(buf), 268 * BSIZE)),
+	    BSIZE);
+	RL(rump_sys_close(fd));
+	unmountimg();
+	h_ext2_debugfs(IMG, "stat /f", out, sizeof(out));
+	ATF_REQUIRE_MSG(strstr(out, "(DIND):") != NULL, "%s", out);
+	ind = strtoul(strstr(out, "(DIND):") + 7, NULL, 10);
+	snprintf(req, sizeof(req), "freeb %lu", ind);
+	h_ext2_debugfs_w(IMG, req);
+	mountimg(NULL);
+	RL(fd = rump_sys_open(MNT "/f", O_RDWR, 0));
+	/* needs a second indirect block under the double indirect one */
+	(void)rump_sys_pwrite(fd, buf, sizeof(buf), 524 * BSIZE);
+	(void)rump_sys_pread(fd, buf, sizeof(buf), 524 * BSIZE);
+	(void)rump_sys_pread(fd, buf, sizeof(buf), 268 * BSIZE);
+	RL(rump_sys_close(fd));
+	(void)rump_sys_unlink(MNT "/f");
+	unmountimg();
+}
+
 /* Block number of the first block of directory path in the image. */
 static off_t
 dirblock_off(const char *path)
@@ -1305,6 +1336,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, unsupported_features);
 	ATF_TP_ADD_TC(tp, corrupt_block_pointer);
 	ATF_TP_ADD_TC(tp, corrupt_indirect_pointer);
+	ATF_TP_ADD_TC(tp, corrupt_bitmap_frees_indirect);
 	ATF_TP_ADD_TC(tp, corrupt_dir_reclen);
 	ATF_TP_ADD_TC(tp, corrupt_dir_inode_number);
 	ATF_TP_ADD_TC(tp, corrupt_dir_loop);

@@ -534,27 +534,29 @@ ext2_bmap(struct ext2_mount *um, uint32_t ino, struct ext2_dinode *din,
 			*newp = 1;
 	}
 	for (int l = 1; l <= level && bn != 0; l++) {
-		uint32_t *ptrs, next;
+		uint32_t next;
 
 		if (!ext2_blkok(um, bn))
 			return ext2_corrupt(um, ino, "indirect block number "
 			    "outside the device");
 		if ((error = ext2_bread(um, bn, &bp)) != 0)
 			return error;
-		ptrs = bp->b_data;
-		next = ptrs[idx[l]];
+		next = ((uint32_t *)bp->b_data)[idx[l]];
+		brelse(bp);
 		if (next == 0 && alloc) {
+			/*
+			 * Allocate holding no buffer: on a corrupt disk the
+			 * new block may be this very indirect block.
+			 */
 			error = ext2_newblock(um, din, bn, l < level, &next);
-			if (error != 0) {
-				brelse(bp);
+			if (error == 0)
+				error = ext2_bread(um, bn, &bp);
+			if (error != 0)
 				return error;
-			}
-			ptrs[idx[l]] = next;
+			((uint32_t *)bp->b_data)[idx[l]] = next;
 			bdwrite(bp);
 			if (l == level && newp != NULL)
 				*newp = 1;
-		} else {
-			brelse(bp);
 		}
 		bn = next;
 	}
