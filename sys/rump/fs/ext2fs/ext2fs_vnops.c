@@ -99,13 +99,52 @@ ext2_setrdev(struct ext2_dinode *din, dev_t dev)
 	}
 }
 
-/* The referenced vnode of inode ino: 0, ENOMEM, EIO.  um_lock held. */
+/* Whether din can be the inode of a name: 0, EIO. */
+int
+ext2_icheck(struct ext2_mount *um, uint32_t ino, const struct ext2_dinode *din)
+{
+	if (din->i_links_count == 0 || ext2_vtype(din->i_mode) == VNON)
+		return ext2_corrupt(um, ino, "entry names a free inode");
+	if (din->i_flags & (EXT2_EXTENTS_FL | EXT2_INLINE_DATA_FL))
+		return ext2_corrupt(um, ino, "inode uses extents or inline "
+		    "data");
+	return 0;
+}
+
+/* A new vnode for node n (not in the hash): 0, ENOMEM. */
+static int
+ext2_vattach(struct ext2_mount *um, struct ext2_node *n, struct vnode **vpp)
+{
+	enum vtype type = ext2_vtype(n->n_din.i_mode);
+	struct vnode *vp;
+
+	KASSERT(n->n_vnode == NULL);
+	vp = vnalloc(um->um_mp, type, &ext2fs_vnodeops, n, KM_NOSLEEP);
+	if (vp == NULL)
+		return ENOMEM;
+	if (n->n_ino == EXT2_ROOTINO)
+		vp->v_vflag |= VV_ROOT;
+	if (type == VCHR || type == VBLK)
+		vp->v_rdev = ext2_getrdev(&n->n_din);
+	n->n_vnode = vp;
+	if (type == VDIR && n->n_dirhash == NULL)
+		ext2_dh_fetch(um, n);
+	LIST_INSERT_HEAD(&um->um_hash[n->n_ino % EXT2_NHASH], n, n_hash);
+	*vpp = vp;
+	return 0;
+}
+
+/*
+ * The referenced vnode of inode ino: 0, ENOMEM, EIO.  um_lock held.
+ * The root's node stays in memory for the whole mount (read and checked
+ * at mount), so the root, and with it unmount, never depends on
+ * rereading a disk that may have gone bad since.
+ */
 int
 ext2_vget(struct ext2_mount *um, uint32_t ino, struct vnode **vpp)
 {
 	struct ext2_node *n;
 	struct vnode *vp;
-	enum vtype type;
 	int error;
 
 	LIST_FOREACH(n, &um->um_hash[ino % EXT2_NHASH], n_hash) {
@@ -118,37 +157,19 @@ ext2_vget(struct ext2_mount *um, uint32_t ino, struct vnode **vpp)
 			return 0;
 		}
 	}
-	if (ino < EXT2_ROOTINO || (ino != EXT2_ROOTINO && ino < um->um_firstino))
+	if (ino == EXT2_ROOTINO)
+		return ext2_vattach(um, um->um_root, vpp);
+	if (ino < um->um_firstino)
 		return ext2_corrupt(um, ino, "entry names a reserved inode");
 	if ((n = kmem_zalloc(sizeof(*n), KM_NOSLEEP)) == NULL)
 		return ENOMEM;
 	if ((error = ext2_iread(um, ino, &n->n_din)) != 0)
 		goto bad;
-	type = ext2_vtype(n->n_din.i_mode);
-	if (n->n_din.i_links_count == 0 || type == VNON) {
-		error = ext2_corrupt(um, ino, "entry names a free inode");
+	if ((error = ext2_icheck(um, ino, &n->n_din)) != 0)
 		goto bad;
-	}
-	if (n->n_din.i_flags & (EXT2_EXTENTS_FL | EXT2_INLINE_DATA_FL)) {
-		error = ext2_corrupt(um, ino, "inode uses extents or inline "
-		    "data");
-		goto bad;
-	}
-	vp = vnalloc(um->um_mp, type, &ext2fs_vnodeops, n, KM_NOSLEEP);
-	if (vp == NULL) {
-		error = ENOMEM;
-		goto bad;
-	}
-	if (ino == EXT2_ROOTINO)
-		vp->v_vflag |= VV_ROOT;
-	if (type == VCHR || type == VBLK)
-		vp->v_rdev = ext2_getrdev(&n->n_din);
 	n->n_ino = ino;
-	n->n_vnode = vp;
-	if (type == VDIR)
-		ext2_dh_fetch(um, n);
-	LIST_INSERT_HEAD(&um->um_hash[ino % EXT2_NHASH], n, n_hash);
-	*vpp = vp;
+	if ((error = ext2_vattach(um, n, vpp)) != 0)
+		goto bad;
 	return 0;
 bad:
 	kmem_free(n, sizeof(*n));
@@ -197,6 +218,13 @@ ext2_inactive(struct vnode *vp)
 	if (n->n_din.i_links_count == 0 && !um->um_ronly) {
 		/* the last name went before the last reference */
 		ext2_idiscard(um, n->n_ino, &n->n_din);
+	}
+	n->n_vnode = NULL;
+	if (n == um->um_root) {
+		/* the root's node stays, index and all */
+		rw_exit(&um->um_lock);
+		vnfree(vp);
+		return;
 	}
 	if (n->n_din.i_links_count == 0)
 		ext2_dh_free(n);
