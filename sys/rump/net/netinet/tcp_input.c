@@ -474,8 +474,12 @@ tcp_newack(struct tcpcb *tp, struct tcpseg *ts)
 	switch (tp->t_state) {
 	case TCPS_FIN_WAIT_1:
 		tcp_set_state(tp, TCPS_FIN_WAIT_2);
-		/* Nobody will close this side: do not wait forever. */
-		if (tp->t_socket == NULL)
+		/*
+		 * Nobody will read this side (closed, or SHUT_RD): do not
+		 * wait forever for the peer's FIN.
+		 */
+		if (tp->t_socket == NULL || (tp->t_socket->so_state &
+		    (SS_NOFDREF | SS_CANTRCVMORE)))
 			tcp_timer_arm(tp, TCPT_2MSL, tcp_2msl_ns());
 		break;
 	case TCPS_CLOSING:
