@@ -979,6 +979,69 @@ H_TC(time_wait_lasts_2msl, "the side closing first holds TIME_WAIT for "
 	    (unsigned long long)(now_ms() - t0));
 }
 
+H_TC(time_wait_reopened_by_syn, "a client reconnecting from the same "
+    "port while the server holds the old connection in TIME_WAIT gets "
+    "in: the new SYN ends TIME_WAIT (RFC 6191)")
+{
+	struct sockaddr_in me = sin_of(5052), srv = sin_of(5051);
+	int l, c, a, one = 1;
+	char buf[4];
+
+	l = listener(5051, 5);
+	c = tcp_socket();
+	RL(rump_sys_setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	RL(rump_sys_bind(c, (struct sockaddr *)&me, sizeof(me)));
+	RL(rump_sys_connect(c, (struct sockaddr *)&srv, sizeof(srv)));
+	a = RL(rump_sys_accept(l, NULL, NULL));
+	RL(rump_sys_close(a));		/* the server closes first */
+	ATF_CHECK_EQ(RL(rump_sys_read(c, buf, sizeof(buf))), 0);
+	RL(rump_sys_close(c));
+	ATF_REQUIRE(wait_state(5051, 5052, S_TIME_WAIT, 2000));
+	ATF_REQUIRE(wait_gone(5052, 5051, 2000));
+
+	c = tcp_socket();
+	RL(rump_sys_setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	RL(rump_sys_bind(c, (struct sockaddr *)&me, sizeof(me)));
+	RL(rump_sys_connect(c, (struct sockaddr *)&srv, sizeof(srv)));
+	a = RL(rump_sys_accept(l, NULL, NULL));
+	ATF_CHECK_EQ(stat("tcps_twreopen"), 1);
+	write_full(c, "new", 3);
+	read_full(a, buf, 3);
+	ATF_CHECK(memcmp(buf, "new", 3) == 0);
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(a));
+	RL(rump_sys_close(l));
+}
+
+H_TC(fin_wait_2_orphan_expires, "a connection in FIN_WAIT_2 whose socket "
+    "is closed does not wait forever for the peer's FIN: it goes after "
+    "2MSL, whether closed before or after our FIN was acknowledged")
+{
+	int c, a, c2, a2;
+	uint16_t cp, cp2;
+	char buf[4];
+
+	knob("msl_ms", 100);
+	/* shutdown first, FIN_WAIT_2, then close */
+	pair(5053, &c, &a);
+	cp = local_port(c);
+	RL(rump_sys_shutdown(c, SHUT_WR));
+	ATF_REQUIRE(wait_state(cp, 5053, S_FIN_WAIT_2, 2000));
+	RL(rump_sys_close(c));
+	ATF_CHECK(wait_gone(cp, 5053, 3000));
+	/* close at once: FIN_WAIT_1, then FIN_WAIT_2 on the ACK */
+	pair(5054, &c2, &a2);
+	cp2 = local_port(c2);
+	RL(rump_sys_close(c2));
+	ATF_CHECK(wait_gone(cp2, 5054, 3000));
+	/* The peers, still in CLOSE_WAIT, learn of it when they send. */
+	ATF_CHECK_EQ(RL(rump_sys_read(a, buf, sizeof(buf))), 0);
+	write_full(a, "x", 1);
+	ATF_CHECK(wait_gone(5053, cp, 2000));
+	RL(rump_sys_close(a));
+	RL(rump_sys_close(a2));
+}
+
 H_TC(tcp_sockopts, "TCP-level options: values read back, bad values "
     "EINVAL, unknown names ENOPROTOOPT")
 {
@@ -1163,7 +1226,7 @@ H_TC(inject_syn_again, "a SYN repeated to a connection in SYN_RECEIVED "
 	INJECT(ks);
 	ATF_CHECK_EQ(stat("tcps_testdrop"), 2);		/* sent again */
 	ATF_CHECK_EQ(stat("tcps_rcvsyndrop"), 0);
-	ATF_CHECK_EQ(stat("tcps_accepts"), 1);		/* no second one */
+	ATF_CHECK_EQ(stat("tcps_accepts"), 1);	/* no second one */
 	knob("blackhole", 0);
 	RL(rump_sys_close(l));
 }
@@ -1491,6 +1554,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, delayed_ack);
 	ATF_TP_ADD_TC(tp, keepalive_probes);
 	ATF_TP_ADD_TC(tp, time_wait_lasts_2msl);
+	ATF_TP_ADD_TC(tp, time_wait_reopened_by_syn);
+	ATF_TP_ADD_TC(tp, fin_wait_2_orphan_expires);
 	ATF_TP_ADD_TC(tp, tcp_sockopts);
 	ATF_TP_ADD_TC(tp, inject_to_listener);
 	ATF_TP_ADD_TC(tp, inject_syn_reset_embryonic);

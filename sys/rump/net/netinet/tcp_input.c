@@ -474,8 +474,12 @@ tcp_newack(struct tcpcb *tp, struct tcpseg *ts)
 	switch (tp->t_state) {
 	case TCPS_FIN_WAIT_1:
 		tcp_set_state(tp, TCPS_FIN_WAIT_2);
-		/* Nobody will close this side: do not wait forever. */
-		if (tp->t_socket == NULL)
+		/*
+		 * Nobody will read this side (closed, or SHUT_RD): do not
+		 * wait forever for the peer's FIN.
+		 */
+		if (tp->t_socket == NULL || (tp->t_socket->so_state &
+		    (SS_NOFDREF | SS_CANTRCVMORE)))
 			tcp_timer_arm(tp, TCPT_2MSL, tcp_2msl_ns());
 		break;
 	case TCPS_CLOSING:
@@ -825,6 +829,24 @@ tcp_badflags(int fl)
 	    TH_URG)) == 0;
 }
 
+/*
+ * A new SYN for the 4-tuple of a connection in TIME_WAIT, above all it
+ * ever received: the peer starts over (RFC 9293 3.10.7.4, fourth, and
+ * RFC 6191).  The old connection goes and a listener gets the SYN.
+ * Returns true if tp was closed.
+ */
+static bool
+tcp_timewait_reopen(struct tcpcb *tp, const struct tcpseg *ts)
+{
+	if (tp->t_state != TCPS_TIME_WAIT ||
+	    (ts->ts_flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN ||
+	    !SEQ_GT(ts->ts_seq, tp->rcv_nxt))
+		return false;
+	TCP_STATINC(tcps_twreopen);
+	(void)tcp_close(tp);
+	return true;
+}
+
 void
 tcp_input(struct mbuf *m, int off, int proto)
 {
@@ -854,6 +876,11 @@ tcp_input(struct mbuf *m, int off, int proto)
 	}
 	inp = in_pcblookup_connect(&tcbtable, ts.ts_src, ts.ts_sport,
 	    ts.ts_dst, ts.ts_dport);
+	if (inp != NULL && (tp = intotcpcb(inp)) != NULL &&
+	    tcp_timewait_reopen(tp, &ts)) {
+		tp = NULL;
+		inp = NULL;
+	}
 	if (inp == NULL)
 		inp = in_pcblookup_bind(&tcbtable, ts.ts_dst, ts.ts_dport);
 	if (inp != NULL)

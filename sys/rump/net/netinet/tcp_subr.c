@@ -315,7 +315,7 @@ static const struct {
 	TCPSTAT_FIELD(tcps_connects), TCPSTAT_FIELD(tcps_drops),
 	TCPSTAT_FIELD(tcps_conndrops), TCPSTAT_FIELD(tcps_closed),
 	TCPSTAT_FIELD(tcps_timewait), TCPSTAT_FIELD(tcps_refused),
-	TCPSTAT_FIELD(tcps_simopen),
+	TCPSTAT_FIELD(tcps_simopen), TCPSTAT_FIELD(tcps_twreopen),
 	TCPSTAT_FIELD(tcps_resets), TCPSTAT_FIELD(tcps_sndtotal),
 	TCPSTAT_FIELD(tcps_sndpack), TCPSTAT_FIELD(tcps_sndbyte),
 	TCPSTAT_FIELD(tcps_sndrexmitpack), TCPSTAT_FIELD(tcps_sndrexmitbyte),

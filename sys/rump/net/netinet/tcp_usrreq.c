@@ -90,6 +90,9 @@ tcp_detach(struct socket *so)
 	if ((tp = tcp_usrclosed1(tp)) == NULL)
 		return;
 	tp->t_flags &= ~TF_KEEPSO;
+	/* Half closed before: the peer's FIN gets 2 MSL, no more. */
+	if (tp->t_state == TCPS_FIN_WAIT_2)
+		tcp_timer_arm(tp, TCPT_2MSL, tcp_2msl_ns());
 	(void)tcp_output(tp);
 }
 

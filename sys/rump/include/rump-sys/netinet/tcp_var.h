@@ -126,6 +126,7 @@ struct tcpstat {
 	uint64_t	tcps_conndrops;		/* dropped unsynced */
 	uint64_t	tcps_closed;		/* tcpcbs freed */
 	uint64_t	tcps_timewait;		/* entered TIME_WAIT */
+	uint64_t	tcps_twreopen;		/* SYN ended TIME_WAIT */
 	uint64_t	tcps_refused;		/* RST in SYN_SENT */
 	uint64_t	tcps_simopen;		/* SYN in SYN_SENT */
 	uint64_t	tcps_resets;		/* RST accepted, synced */
