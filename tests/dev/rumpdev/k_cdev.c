@@ -4,7 +4,8 @@
  * registers its cfattach and its cdevsw once, attaches a pseudo-device
  * that creates /dev/tcdev<unit>, finds the softc of a minor with
  * device_lookup_acquire in every entry point, and on a forced detach
- * wakes its sleepers (EIO) and drains before it frees anything.
+ * wakes its sleepers (EIO), drains, and revokes the unit's open files
+ * (devsw_revoke) before it frees anything.
  *
  * The device is a byte pipe: write appends to a small buffer, read
  * takes from it and sleeps while it is empty (EAGAIN if non-blocking).
@@ -258,6 +259,11 @@ tcdev_detach(device_t self, int flags)
 	selnotify(&sc->sc_wsel, POLLHUP);
 	mutex_exit(&sc->sc_mtx);
 	device_drain(self);
+	/*
+	 * Files still open on this unit answer ENXIO from now on and never
+	 * reach a later unit that takes the same minor.
+	 */
+	devsw_revoke(makedev(tcdev_major, device_unit(self)), S_IFCHR_DEVTYPE);
 	seldestroy(&sc->sc_rsel);
 	seldestroy(&sc->sc_wsel);
 	(void)devnode_remove(sc->sc_path);

@@ -96,13 +96,7 @@ H_TC(stale_file_after_unit_reused,
 	char c;
 	int old, fd, nopen = -1;
 
-	/*
-	 * Needs a revoke of the old unit's open special vnodes when it
-	 * detaches (NetBSD's vdevgone): specfs has none, so the old file
-	 * reaches whichever device has its (major, minor) now.
-	 */
-	atf_tc_expect_fail("specfs cannot revoke the files of a detached "
-	    "unit (no vdevgone): a stale file reaches the new unit");
+	/* The driver's detach revokes the old unit's files (devsw_revoke). */
 	RL(old = rump_sys_open("/dev/tcdev0", O_RDWR, 0));
 	RZ(rump_pub_ktest_cdev_detach(0, 1));
 	RZ(rump_pub_ktest_cdev_attach());
