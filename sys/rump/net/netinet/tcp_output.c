@@ -433,7 +433,12 @@ tcp_output(struct tcpcb *tp)
 		error = tcp_output_once(tp, &more);
 		KASSERTMSG(++n < 100000, "tcp_output loops: %d", n);
 	} while (more && error == 0 && !(tp->t_flags & TF_DEAD));
-	if (error == ENOBUFS)
-		error = 0;		/* retried by the timer */
-	return error;
+	/*
+	 * The segment is lost as if on the wire: the retransmission
+	 * timer tries again; a lasting cause (no route, the host down)
+	 * is what a timeout reports (RFC 1122 4.2.3.9).
+	 */
+	if (error != 0 && error != ENOBUFS)
+		tp->t_softerror = error;
+	return 0;
 }

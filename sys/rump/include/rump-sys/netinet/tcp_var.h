@@ -260,7 +260,11 @@ void	tcp_input(struct mbuf *m, int off, int proto);
 void	tcp_challenge_ack(struct tcpcb *);
 
 /* tcp_output.c */
-/* Send what the state, windows, Nagle and timers allow; 0 or errno. */
+/*
+ * Send what the state, windows, Nagle and timers allow.  Returns 0:
+ * a segment that could not be sent is retransmitted later like a lost
+ * one, and the cause kept for a timeout to report.
+ */
 int	tcp_output(struct tcpcb *);
 /*
  * A segment with no connection behind it (RST or ACK), addressed by
