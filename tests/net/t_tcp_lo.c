@@ -1113,6 +1113,14 @@ H_TC(tcp_sockopts, "TCP-level options: values read back, bad values "
 	    &v, &len));
 	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(c, IPPROTO_TCP,
 	    TCP_NODELAY, &v, 1));
+	v = 10;					/* below 64 */
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(c, IPPROTO_TCP,
+	    TCP_MAXSEG, &v, sizeof(v)));
+	set_int(c, IPPROTO_TCP, TCP_KEEPINTVL, 7);
+	ATF_CHECK_EQ(get_int(c, IPPROTO_TCP, TCP_KEEPINTVL), 7);
+	/* Other levels reach IP: the TTL of the connection's packets. */
+	set_int(c, IPPROTO_IP, IP_TTL, 33);
+	ATF_CHECK_EQ(get_int(c, IPPROTO_IP, IP_TTL), 33);
 	RL(rump_sys_close(c));
 	RL(rump_sys_close(a));
 }

@@ -416,6 +416,9 @@ tcp_output_once(struct tcpcb *tp, bool *morep)
 	    MIN(o.to_recwin >> tp->rcv_scale, TCP_MAXWIN));
 	tcp_fill_headers(m, inp->inp_laddr, inp->inp_lport, inp->inp_faddr,
 	    inp->inp_fport, o.to_seq, tp->rcv_nxt, o.to_flags, win, optlen);
+	/* IP_TTL and IP_TOS of the socket. */
+	mtod(m, struct ip *)->ip_ttl = inp->inp_ip_ttl;
+	mtod(m, struct ip *)->ip_tos = inp->inp_ip_tos;
 	tcp_output_sent(tp, &o, now);
 	return tcp_ip_output(m, &inp->inp_route, o.to_len > 0);
 }
