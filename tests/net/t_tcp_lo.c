@@ -7,7 +7,9 @@
  * sequence numbers and flags injected straight into tcp_input.  The
  * kernel half (k_tcp.c) shortens timers and reads counters.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -830,6 +832,54 @@ H_TC(retransmit_backoff_gives_up, "with every segment lost, the RTO "
 	RL(rump_sys_close(a));
 }
 
+/* lo0 up or down (SIOCSIFFLAGS), as ifconfig does. */
+static void
+lo0_updown(int up)
+{
+	struct ifreq ifr;
+	int s = tcp_socket();
+
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, "lo0", sizeof(ifr.ifr_name) - 1);
+	RL(rump_sys_ioctl(s, SIOCGIFFLAGS, &ifr));
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	RL(rump_sys_ioctl(s, SIOCSIFFLAGS, &ifr));
+	RL(rump_sys_close(s));
+}
+
+H_TC(output_error_is_soft, "with the interface down, writes still "
+    "succeed (queued), every transmission fails, and the connection "
+    "times out reporting ENETDOWN instead of ETIMEDOUT; up again, a "
+    "new connection works")
+{
+	int c, a;
+	uint16_t cp;
+	char buf[4];
+
+	knob("rto_init_ms", 50);
+	knob("rto_min_ms", 50);
+	knob("maxrxtshift", 3);
+	pair(5055, &c, &a);
+	cp = local_port(c);
+	lo0_updown(0);
+	ATF_CHECK_EQ(RL(rump_sys_write(c, "down", 4)), 4);
+	ATF_REQUIRE(wait_gone(cp, 5055, 5000));
+	ATF_CHECK(stat("tcps_snderr") >= 4);
+	ATF_CHECK_EQ(stat("tcps_timeoutdrop"), 1);
+	H_REQUIRE_ERRNO(ENETDOWN, rump_sys_read(c, buf, sizeof(buf)));
+	lo0_updown(1);
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(a));
+	pair(5056, &c, &a);
+	write_full(c, "up", 2);
+	read_full(a, buf, 2);
+	RL(rump_sys_close(c));
+	RL(rump_sys_close(a));
+}
+
 H_TC(connect_timeout, "a SYN nobody answers is retransmitted with "
     "backoff and connect fails with ETIMEDOUT")
 {
@@ -1063,6 +1113,14 @@ H_TC(tcp_sockopts, "TCP-level options: values read back, bad values "
 	    &v, &len));
 	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(c, IPPROTO_TCP,
 	    TCP_NODELAY, &v, 1));
+	v = 10;					/* below 64 */
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_setsockopt(c, IPPROTO_TCP,
+	    TCP_MAXSEG, &v, sizeof(v)));
+	set_int(c, IPPROTO_TCP, TCP_KEEPINTVL, 7);
+	ATF_CHECK_EQ(get_int(c, IPPROTO_TCP, TCP_KEEPINTVL), 7);
+	/* Other levels reach IP: the TTL of the connection's packets. */
+	set_int(c, IPPROTO_IP, IP_TTL, 33);
+	ATF_CHECK_EQ(get_int(c, IPPROTO_IP, IP_TTL), 33);
 	RL(rump_sys_close(c));
 	RL(rump_sys_close(a));
 }
@@ -1549,6 +1607,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, zero_window_probe);
 	ATF_TP_ADD_TC(tp, icmp_errors);
 	ATF_TP_ADD_TC(tp, retransmit_backoff_gives_up);
+	ATF_TP_ADD_TC(tp, output_error_is_soft);
 	ATF_TP_ADD_TC(tp, connect_timeout);
 	ATF_TP_ADD_TC(tp, nagle_and_nodelay);
 	ATF_TP_ADD_TC(tp, delayed_ack);

@@ -416,6 +416,9 @@ tcp_output_once(struct tcpcb *tp, bool *morep)
 	    MIN(o.to_recwin >> tp->rcv_scale, TCP_MAXWIN));
 	tcp_fill_headers(m, inp->inp_laddr, inp->inp_lport, inp->inp_faddr,
 	    inp->inp_fport, o.to_seq, tp->rcv_nxt, o.to_flags, win, optlen);
+	/* IP_TTL and IP_TOS of the socket. */
+	mtod(m, struct ip *)->ip_ttl = inp->inp_ip_ttl;
+	mtod(m, struct ip *)->ip_tos = inp->inp_ip_tos;
 	tcp_output_sent(tp, &o, now);
 	return tcp_ip_output(m, &inp->inp_route, o.to_len > 0);
 }
@@ -433,7 +436,12 @@ tcp_output(struct tcpcb *tp)
 		error = tcp_output_once(tp, &more);
 		KASSERTMSG(++n < 100000, "tcp_output loops: %d", n);
 	} while (more && error == 0 && !(tp->t_flags & TF_DEAD));
-	if (error == ENOBUFS)
-		error = 0;		/* retried by the timer */
-	return error;
+	/*
+	 * The segment is lost as if on the wire: the retransmission
+	 * timer tries again; a lasting cause (no route, the host down)
+	 * is what a timeout reports (RFC 1122 4.2.3.9).
+	 */
+	if (error != 0 && error != ENOBUFS)
+		tp->t_softerror = error;
+	return 0;
 }

@@ -203,8 +203,8 @@ tcp_free(struct tcpcb *tp)
  * Free the connection: unlink it from the table and its socket (which
  * becomes disconnected, and is freed if its descriptor is gone, unless
  * TF_KEEPSO says the caller, pr_abort or pr_detach, does that), drop
- * queued data.  When the timer callout is
- * running the callout frees the memory itself.  Returns NULL.
+ * queued data.  When the timer callout is running, it frees the tcpcb
+ * itself.  Returns NULL.
  */
 struct tcpcb *
 tcp_close(struct tcpcb *tp)

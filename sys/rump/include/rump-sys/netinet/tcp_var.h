@@ -11,8 +11,8 @@
  * inpcb (inp_ppcb points back) on tcbtable, and lives until
  * tcp_close() frees both.  When the socket is closed first (pr_detach)
  * a connection still shutting down keeps it (SS_NOFDREF, so_pcb set:
- * its send buffer holds the data still to be delivered) and frees it
- * with sofree() when the connection ends, TIME_WAIT included.
+ * its send buffer holds the data still to be delivered); when the
+ * connection ends, TIME_WAIT included, in_pcbdetach() frees it.
  */
 #ifndef _RUMP_SYS_NETINET_TCP_VAR_H_
 #define _RUMP_SYS_NETINET_TCP_VAR_H_
@@ -35,7 +35,7 @@ struct mbuf;
 #define TCPT_REXMT	0	/* retransmission (RFC 6298) */
 #define TCPT_PERSIST	1	/* zero-window probes */
 #define TCPT_KEEP	2	/* connection establishment, keepalive */
-#define TCPT_2MSL	3	/* TIME_WAIT, FIN_WAIT_2 without a socket */
+#define TCPT_2MSL	3	/* TIME_WAIT, FIN_WAIT_2 nobody reads */
 #define TCPT_DELACK	4	/* delayed ACK */
 #define TCPT_NTIMERS	5
 
@@ -260,7 +260,11 @@ void	tcp_input(struct mbuf *m, int off, int proto);
 void	tcp_challenge_ack(struct tcpcb *);
 
 /* tcp_output.c */
-/* Send what the state, windows, Nagle and timers allow; 0 or errno. */
+/*
+ * Send what the state, windows, Nagle and timers allow.  Returns 0:
+ * a segment that could not be sent is retransmitted later like a lost
+ * one, and the cause kept for a timeout to report.
+ */
 int	tcp_output(struct tcpcb *);
 /*
  * A segment with no connection behind it (RST or ACK), addressed by
