@@ -221,8 +221,11 @@ vfs_crossmount(struct vnode **vpp)
 
 RUMP_COMPONENT(RUMP_COMPONENT_KERN_VFS, rumpvfs)
 {
+	int error;
+
+	if ((error = vcache_init()) != 0)
+		return error;
 	mutex_init(&vfs_mountlock, MUTEX_DEFAULT, IPL_NONE);
-	vcache_init();
 	vfs_lockf_init();
 	TAILQ_INIT(&vfs_mountlist);
 	LIST_INIT(&vfs_list);

@@ -31,20 +31,26 @@ static unsigned int		 vcache_limit;
 
 #define USECOUNT(vp)	__atomic_load_n(&(vp)->v_usecount, __ATOMIC_ACQUIRE)
 
-void
+int
 vcache_init(void)
 {
 	char buf[32];
 	unsigned long long v;
 
+	vcache_limit = VCACHE_LIMIT_DEFAULT;
+	if (rumpuser_getparam("RUMP_VNODES", buf, sizeof(buf)) == 0) {
+		if (kstrtoull(buf, &v) != 0 || v > UINT32_MAX) {
+			printf("rumpvfs: RUMP_VNODES=%s: not a number of "
+			    "vnodes (0 to %u)\n", buf, UINT32_MAX);
+			return EINVAL;
+		}
+		vcache_limit = (unsigned int)v;
+	}
 	mutex_init(&vcache_lock, MUTEX_DEFAULT, IPL_NONE);
 	TAILQ_INIT(&vcache_lru);
 	memset(&vcache_st, 0, sizeof(vcache_st));
-	vcache_limit = VCACHE_LIMIT_DEFAULT;
-	if (rumpuser_getparam("RUMP_VNODES", buf, sizeof(buf)) == 0 &&
-	    kstrtoull(buf, &v) == 0 && v <= UINT32_MAX)
-		vcache_limit = (unsigned int)v;
 	vcache_st.vs_limit = vcache_limit;
+	return 0;
 }
 
 void
