@@ -70,6 +70,7 @@ vn_access(struct vnode *vp, int acc_mode, const struct kauth_cred *cred)
 	struct vattr va;
 	int error;
 
+	/* Revoked (forced unmount): ENOENT from dead_getattr. */
 	if ((error = VOP_GETATTR(vp, &va)) != 0)
 		return error;
 	return vaccess(va.va_type, va.va_mode, va.va_uid, va.va_gid, acc_mode,

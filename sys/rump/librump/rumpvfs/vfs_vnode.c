@@ -334,9 +334,10 @@ vn_isdead(const struct vnode *vp)
 }
 
 /*
- * The dead vnode operations.  A revoked directory has no names
- * (ENOENT), I/O fails (EIO), attributes belong to a descriptor that
- * no longer refers to a file (EBADF, as NetBSD's deadfs).  The last
+ * The dead vnode operations.  A revoked directory has no names and a
+ * revoked file no attributes (ENOENT: the file is gone; a path call
+ * that met the vnode just before the revocation says so; the fd calls
+ * turn it into EBADF, as NetBSD's deadfs), I/O fails (EIO).  The last
  * reference frees the vnode.
  */
 static int
@@ -384,13 +385,13 @@ dead_rw(struct vnode *vp, struct uio *uio, int ioflag)
 static int
 dead_getattr(struct vnode *vp, struct vattr *va)
 {
-	return EBADF;
+	return ENOENT;
 }
 
 static int
 dead_setattr(struct vnode *vp, const struct vattr *va)
 {
-	return EBADF;
+	return ENOENT;
 }
 
 static int
