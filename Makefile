@@ -66,6 +66,13 @@ include tests/fs/Makefile.inc
 include sys/rump/librump/rumpdev/Makefile.inc
 include tests/dev/rumpdev/Makefile.inc
 include tests/tooling/Makefile.inc
+include sys/rump/librump/rumpnet/Makefile.inc
+include sys/rump/net/netinet/Makefile.inc
+include sys/rump/net/shmif/Makefile.inc
+include tools/shmif2pcap/Makefile.inc
+include tests/net/Makefile.inc
+include tests/net/Makefile.tcp.inc
+include tests/net/Makefile.sock.inc
 include sys/rump/dev/audio/Makefile.inc
 include tests/dev/audio/Makefile.inc
 include bench/Makefile.inc

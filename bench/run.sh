@@ -26,7 +26,7 @@ echo "load:     $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo
 
 status=0
-for b in b_boot b_syscall b_mutex b_rss b_vfs b_bio b_audio; do
+for b in b_boot b_syscall b_mutex b_rss b_vfs b_bio b_audio b_net; do
 	if ! "$bin/$b"; then
 		echo "$b: FAILED to run" >&2
 		status=1

@@ -54,8 +54,12 @@ gcovr -r . --object-directory "$O" $filters --exclude-unreachable-branches \
 {
 	printf '%-32s %16s %16s\n' component lines branches
 	for c in $components; do
+		# The summary (-s) goes to stdout; the report itself to a
+		# scratch file.  Never "-o /dev/null": gcovr replaces its
+		# output file, and as root that deletes the device node.
 		s=$(gcovr -r . --object-directory "$O" -f "$c/" \
-		    --exclude-unreachable-branches -s -o /dev/null 2>/dev/null)
+		    --exclude-unreachable-branches -s -o "$out/component.txt" \
+		    2>/dev/null)
 		l=$(echo "$s" | sed -n 's/^lines: \([0-9.]*%\) (\([0-9]*\) out of \([0-9]*\)).*/\1 \2\/\3/p')
 		b=$(echo "$s" | sed -n 's/^branches: \([0-9.]*%\) (\([0-9]*\) out of \([0-9]*\)).*/\1 \2\/\3/p')
 		printf '%-32s %16s %16s\n' "$c" "${l%% *}" "${b%% *}"
@@ -64,6 +68,7 @@ gcovr -r . --object-directory "$O" $filters --exclude-unreachable-branches \
 	b=$(sed -n 's/^branches: \([0-9.]*%\).*/\1/p' "$out/summary.txt")
 	printf '%-32s %16s %16s\n' "all kernel + hypercall code" "$l" "$b"
 } >"$out/components.txt"
+rm -f "$out/component.txt"
 echo "coverage of kernel and hypercall code (tests and harness excluded):"
 cat "$out/components.txt"
 echo "coverage report: $out/index.html"

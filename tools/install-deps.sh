@@ -15,6 +15,8 @@ have_cmd gcovr || need="$need gcovr"
 # the ext2 tests: mke2fs makes images, e2fsck judges them, debugfs reads
 [ -x /sbin/e2fsck ] || [ -x /usr/sbin/e2fsck ] || have_cmd e2fsck || need="$need e2fsprogs"
 have_cmd objcopy || need="$need binutils"
+# The packet oracle of tests/net (skipped with a reason when absent).
+have_cmd tshark || need="$need tshark"
 have_cmd sox || need="$need sox"	# the audio tests' oracle
 pkg-config --exists atf-c 2>/dev/null || need="$need libatf-dev"
 [ -z "$need" ] && exit 0

@@ -81,6 +81,19 @@ h_ext2_mkfs(const char *img, size_t size, const char *extra)
 		atf_tc_fail("%s failed: %s", cmd, out);
 }
 
+void
+h_ext2_mkfs_args(const char *img, size_t size, const char *args)
+{
+	char cmd[1024], out[4096], path[256];
+
+	h_ext2_require_tools();
+	(void)unlink(img);
+	snprintf(cmd, sizeof(cmd), "%s -q -F %s %s %zuk",
+	    tool("mke2fs", path, sizeof(path)), args, img, size / 1024);
+	if (run(cmd, out, sizeof(out)) != 0)
+		atf_tc_fail("%s failed: %s", cmd, out);
+}
+
 int
 h_ext2_fsck_status(const char *img)
 {

@@ -15,6 +15,8 @@ void	h_ext2_require_tools(void);
  * blocks, root owned by 0:0; extra: more mke2fs options or NULL.
  */
 void	h_ext2_mkfs(const char *img, size_t size, const char *extra);
+/* mke2fs -q -F args img sizeK, exactly those options. */
+void	h_ext2_mkfs_args(const char *img, size_t size, const char *args);
 /* Fail the case, with e2fsck's report, unless `e2fsck -fn img` is happy. */
 void	h_ext2_fsck(const char *img);
 /* 0 if `e2fsck -fn img` finds nothing wrong, else its exit status. */

@@ -217,6 +217,89 @@ H_TC(other_block_sizes, "2 KiB and 4 KiB blocks: files through the indirect leve
 	free(wbuf);
 }
 
+H_TC(revision0_image, "a revision 0 image (128-byte inodes, no file types in directories) is read and written; e2fsck agrees")
+{
+	char buf[64], dbuf[1024];
+	struct stat sb;
+	ssize_t n;
+	int fd, found = 0;
+
+	h_ext2_mkfs_args(IMG, 1 << 20, "-r 0 -b 1024 -m 0");
+	mountimg(NULL);
+	mkfile(MNT "/f", "rev0", 4);
+	RL(rump_sys_mkdir(MNT "/d", 0755));
+	RL(rump_sys_rename(MNT "/f", MNT "/d/g"));
+	RL(rump_sys_utimes(MNT "/d/g", NULL));
+	RL(fd = rump_sys_open(MNT "/d", O_RDONLY | O_DIRECTORY, 0));
+	RL(n = rump_sys_getdents(fd, dbuf, sizeof(dbuf)));
+	for (ssize_t off = 0; off < n;) {
+		struct dirent *d = (struct dirent *)(dbuf + off);
+
+		if (strcmp(d->d_name, "g") == 0) {
+			found = 1;
+			ATF_CHECK_EQ(d->d_type, DT_UNKNOWN);
+		}
+		off += d->d_reclen;
+	}
+	RL(rump_sys_close(fd));
+	ATF_CHECK(found);
+	unmountimg();
+	h_ext2_fsck(IMG);
+	mountimg("ro");
+	RL(rump_sys_stat(MNT "/d/g", &sb));
+	ATF_CHECK_EQ(sb.st_size, 4);
+	/* 128-byte inodes keep whole seconds only */
+	ATF_CHECK_EQ(sb.st_mtim.tv_nsec, 0);
+	RL(fd = rump_sys_open(MNT "/d/g", O_RDONLY, 0));
+	ATF_CHECK_EQ(RL(rump_sys_read(fd, buf, sizeof(buf))), 4);
+	RL(rump_sys_close(fd));
+	unmountimg();
+	h_ext2_debugfs(IMG, "cat /d/g", buf, sizeof(buf));
+	ATF_CHECK_STREQ(buf, "rev0");
+}
+
+H_TC(ext3_image_as_ext2, "a clean ext3 image (journal, dir_index, resize_inode, ext_attr) mounts as ext2 and stays clean for e2fsck after writes; one needing recovery does not mount")
+{
+	char name[64], buf[64];
+	int fd;
+
+	h_ext2_mkfs_args(IMG, 8 << 20, "-t ext3 -b 1024 -E root_owner=0:0");
+	mountimg(NULL);
+	RL(rump_sys_mkdir(MNT "/d", 0755));
+	for (int i = 0; i < 400; i++) {
+		snprintf(name, sizeof(name), MNT "/d/file-with-a-long-name-%d",
+		    i);
+		mkfile(name, "ext3", 4);
+	}
+	for (int i = 0; i < 400; i += 2) {
+		snprintf(name, sizeof(name), MNT "/d/file-with-a-long-name-%d",
+		    i);
+		RL(rump_sys_unlink(name));
+	}
+	RL(fd = rump_sys_open(MNT "/d/file-with-a-long-name-399", O_RDONLY,
+	    0));
+	ATF_CHECK_EQ(RL(rump_sys_read(fd, buf, sizeof(buf))), 4);
+	RL(rump_sys_close(fd));
+	unmountimg();
+	h_ext2_fsck(IMG);
+	h_ext2_debugfs_w(IMG, "feature needs_recovery");
+	mount_fails(NULL, EINVAL);
+}
+
+H_TC(left_mounted_at_shutdown, "a file system still mounted at shutdown is written back and unmounted cleanly: no leak, e2fsck happy, the data there")
+{
+	char out[64];
+
+	h_ext2_mkfs(IMG, 1 << 20, NULL);
+	mountimg(NULL);
+	mkfile(MNT "/kept", "still here", 10);
+	h_shutdown_check();
+	h_ext2_fsck(IMG);
+	h_ext2_debugfs(IMG, "cat /kept", out, sizeof(out));
+	ATF_CHECK_STREQ(out, "still here");
+	h_boot(NULL);
+}
+
 H_TC(read_host_image, "an image populated by the host (mke2fs -d) reads back through the kernel, read-only and read-write")
 {
 	const size_t big = 600 * 1024;
@@ -553,6 +636,189 @@ H_TC(big_dir_random_ops, "a large directory stays right under random create, unl
 	h_ext2_fsck(IMG);
 }
 
+/*
+ * The work of dirhash_nomem_sweep under injection: every call either
+ * gives the right answer or fails with ENOMEM.
+ */
+static void
+dirhash_workload(void)
+{
+	char name[64];
+	struct stat sb;
+	int fd;
+
+	for (int i = 0; i < 900; i += 37) {
+		snprintf(name, sizeof(name), MNT "/d/name-%04d", i);
+		if (rump_sys_stat(name, &sb) == -1)
+			ATF_REQUIRE_EQ_MSG(errno, ENOMEM, "stat %s: %s", name,
+			    strerror(errno));
+		snprintf(name, sizeof(name), MNT "/d/none-%04d", i);
+		if (rump_sys_stat(name, &sb) != -1 ||
+		    (errno != ENOENT && errno != ENOMEM))
+			atf_tc_fail("stat %s: not ENOENT", name);
+	}
+	for (int i = 0; i < 20; i++) {
+		snprintf(name, sizeof(name), MNT "/d/name-%04d", i);
+		if (rump_sys_unlink(name) == -1)
+			ATF_REQUIRE_EQ(errno, ENOMEM);
+		snprintf(name, sizeof(name), MNT "/d/new-%04d", i);
+		if ((fd = rump_sys_open(name, O_RDWR | O_CREAT, 0644)) == -1)
+			ATF_REQUIRE_EQ(errno, ENOMEM);
+		else
+			RL(rump_sys_close(fd));
+	}
+}
+
+/*
+ * A call of the general workload: success, the injected failure
+ * (workload_err: ENOMEM or EIO) or the listed errno (what an earlier
+ * failed step explains).
+ */
+static int workload_err = ENOMEM;
+#define OK_OR_NOMEM(x, alt) do {					\
+	if ((x) == -1 && errno != workload_err && errno != (alt))	\
+		atf_tc_fail("%s: %s", #x, strerror(errno));		\
+} while (0)
+
+static void
+general_workload(void)
+{
+	char buf[3 * BSIZE], target[300];
+	int fd;
+
+	memset(buf, 'g', sizeof(buf));
+	memset(target, 't', sizeof(target) - 1);
+	target[sizeof(target) - 1] = '\0';
+	OK_OR_NOMEM(rump_sys_mkdir(MNT "/a", 0755), 0);
+	OK_OR_NOMEM(rump_sys_mkdir(MNT "/a/b", 0755), ENOENT);
+	if ((fd = rump_sys_open(MNT "/f", O_RDWR | O_CREAT, 0644)) == -1) {
+		ATF_REQUIRE_EQ(errno, workload_err);
+	} else {
+		OK_OR_NOMEM(rump_sys_pwrite(fd, buf, sizeof(buf), 0), 0);
+		OK_OR_NOMEM(rump_sys_pwrite(fd, buf, sizeof(buf), 20 * BSIZE),
+		    0);
+		OK_OR_NOMEM(rump_sys_ftruncate(fd, 2 * BSIZE), 0);
+		OK_OR_NOMEM(rump_sys_fsync(fd), 0);
+		RL(rump_sys_close(fd));
+	}
+	OK_OR_NOMEM(rump_sys_symlink("f", MNT "/a/fast"), ENOENT);
+	OK_OR_NOMEM(rump_sys_symlink(target, MNT "/slow"), 0);
+	OK_OR_NOMEM(rump_sys_link(MNT "/f", MNT "/a/g"), ENOENT);
+	OK_OR_NOMEM(rump_sys_rename(MNT "/a/b", MNT "/c"), ENOENT);
+	OK_OR_NOMEM(rump_sys_rename(MNT "/f", MNT "/a/g"), ENOENT);
+	OK_OR_NOMEM(rump_sys_mknod(MNT "/dev", S_IFCHR | 0600, makedev(1, 2)),
+	    0);
+	OK_OR_NOMEM(rump_sys_unlink(MNT "/slow"), ENOENT);
+	OK_OR_NOMEM(rump_sys_rmdir(MNT "/c"), ENOENT);
+	OK_OR_NOMEM(rump_sys_chmod(MNT "/a", 0700), ENOENT);
+	OK_OR_NOMEM(rump_sys_sync(), 0);
+}
+
+/*
+ * Boot with the Nth KM_NOSLEEP allocation failing, for every N the
+ * workload makes, on a copy of the pristine image: no crash, no leak
+ * (checked at each shutdown), e2fsck happy after each unmount.
+ */
+static void
+sweep_allocations(void (*workload)(void))
+{
+	unsigned long long c0, c1;
+	char env[64];
+
+	RL(system("cp " IMG " pristine") == 0 ? 0 : -1);
+	h_shutdown_check();
+	h_boot("RUMP_FAIL_NTH=1000000000");
+	mountimg(NULL);
+	c0 = rump_pub_fault_count();
+	workload();
+	c1 = rump_pub_fault_count();
+	unmountimg();
+	h_ext2_fsck(IMG);
+	ATF_REQUIRE(c1 > c0);
+	for (unsigned long long n = c0 + 1; n <= c1; n++) {
+		h_shutdown_check();
+		RL(system("cp pristine " IMG) == 0 ? 0 : -1);
+		snprintf(env, sizeof(env), "RUMP_FAIL_NTH=%llu", n);
+		h_boot(env);
+		mountimg(NULL);
+		workload();
+		unmountimg();
+		h_ext2_fsck(IMG);
+	}
+	unsetenv("RUMP_FAIL_NTH");
+	printf("%llu allocations failed in turn\n", c1 - c0);
+}
+
+H_TC(alloc_failure_sweep, "every kernel allocation of creates, writes, truncation, links, renames, symlinks and removes fails in turn: success or ENOMEM, no leak, e2fsck happy")
+{
+	h_ext2_mkfs(IMG, 2 << 20, NULL);
+	sweep_allocations(general_workload);
+}
+
+/* Whether the image's superblock records errors (s_state bit 2). */
+static int
+image_has_errors(void)
+{
+	uint16_t state;
+	int fd = RL(open(IMG, O_RDONLY));
+
+	ATF_REQUIRE_EQ(pread(fd, &state, 2, 1024 + 58), 2);
+	RL(close(fd));
+	return (state & 2) != 0;
+}
+
+H_TC(disk_error_sweep, "the disk fails every transfer from the Nth on, for every N of a workload: callers see EIO, nothing crashes or leaks, and the image is either clean for e2fsck or marked as having errors")
+{
+	uint64_t r0, w0, r1, w1;
+	int clean = 0, marked = 0;
+
+	h_ext2_mkfs(IMG, 2 << 20, NULL);
+	RL(system("cp " IMG " pristine") == 0 ? 0 : -1);
+	workload_err = EIO;
+	mountimg(NULL);
+	RZ(rump_pub_etfs_iocount(KEY, &r0, &w0));
+	general_workload();
+	RL(rump_sys_unmount(MNT, 0));
+	RZ(rump_pub_etfs_iocount(KEY, &r1, &w1));
+	RZ(rump_pub_etfs_remove(KEY));
+	h_ext2_fsck(IMG);
+	ATF_REQUIRE(r1 + w1 > r0 + w0);
+	for (uint64_t n = 0; n < r1 + w1 - r0 - w0; n++) {
+		RL(system("cp pristine " IMG) == 0 ? 0 : -1);
+		mountimg(NULL);
+		RZ(rump_pub_etfs_inject(KEY, -1, (int)n, EIO));
+		general_workload();
+		/* the disk recovers; what was lost stays lost */
+		RZ(rump_pub_etfs_inject(KEY, -1, -1, 0));
+		unmountimg();
+		if (h_ext2_fsck_status(IMG) == 0)
+			clean++;
+		else if (image_has_errors())
+			marked++;
+		else
+			atf_tc_fail("transfer %ju failing: e2fsck finds "
+			    "problems and the superblock does not say so",
+			    (uintmax_t)n);
+	}
+	printf("%d runs clean, %d marked with errors\n", clean, marked);
+	workload_err = ENOMEM;
+}
+
+H_TC(dirhash_nomem_sweep, "every kernel allocation of lookups, creates and unlinks in an indexed directory fails in turn: ENOMEM or the right answer, no leak, e2fsck happy")
+{
+	char name[64];
+
+	h_ext2_mkfs(IMG, 2 << 20, "-N 1024");
+	mountimg(NULL);
+	RL(rump_sys_mkdir(MNT "/d", 0755));
+	for (int i = 0; i < 900; i++) {
+		snprintf(name, sizeof(name), MNT "/d/name-%04d", i);
+		mkfile(name, "", 0);
+	}
+	unmountimg();
+	sweep_allocations(dirhash_workload);
+}
+
 H_TC(rename_dir_dotdot, "renaming a directory elsewhere updates its \"..\" and both parents' link counts on disk")
 {
 	char out[4096];
@@ -603,6 +869,12 @@ H_TC(device_nodes, "character and block device nodes keep their numbers on disk 
 	h_ext2_debugfs(IMG, "stat /b", out, sizeof(out));
 	ATF_CHECK_MSG(strstr(out, "Device major/minor number: 300:70000") !=
 	    NULL, "%s", out);
+	/* removing them frees no blocks (their numbers are no pointers) */
+	mountimg(NULL);
+	RL(rump_sys_unlink(MNT "/c"));
+	RL(rump_sys_unlink(MNT "/b"));
+	unmountimg();
+	h_ext2_fsck(IMG);
 }
 
 /* Corrupt images. */
@@ -707,6 +979,37 @@ H_TC(corrupt_indirect_pointer, "a wild indirect block pointer: reads EIO, trunca
 	ATF_CHECK_EQ(RL(rump_sys_pread(fd, buf, sizeof(buf), 0)), BSIZE);
 	H_REQUIRE_ERRNO(EIO, rump_sys_ftruncate(fd, 0));
 	RL(rump_sys_close(fd));
+	unmountimg();
+}
+
+H_TC(corrupt_bitmap_frees_indirect, "a bitmap claiming a file's double indirect block is free: allocation hands that block out again (while it is being read), and nothing crashes, hangs or leaks")
+{
+	char buf[BSIZE], out[4096], req[64];
+	unsigned long ind;
+	int fd;
+
+	memset(buf, 'i', sizeof(buf));
+	h_ext2_mkfs(IMG, 1 << 20, NULL);
+	mountimg(NULL);
+	RL(fd = rump_sys_open(MNT "/f", O_RDWR | O_CREAT, 0644));
+	/* the first block mapped through the double indirect block */
+	ATF_REQUIRE_EQ(RL(rump_sys_pwrite(fd, buf, sizeof(buf), 268 * BSIZE)),
+	    BSIZE);
+	RL(rump_sys_close(fd));
+	unmountimg();
+	h_ext2_debugfs(IMG, "stat /f", out, sizeof(out));
+	ATF_REQUIRE_MSG(strstr(out, "(DIND):") != NULL, "%s", out);
+	ind = strtoul(strstr(out, "(DIND):") + 7, NULL, 10);
+	snprintf(req, sizeof(req), "freeb %lu", ind);
+	h_ext2_debugfs_w(IMG, req);
+	mountimg(NULL);
+	RL(fd = rump_sys_open(MNT "/f", O_RDWR, 0));
+	/* needs a second indirect block under the double indirect one */
+	(void)rump_sys_pwrite(fd, buf, sizeof(buf), 524 * BSIZE);
+	(void)rump_sys_pread(fd, buf, sizeof(buf), 524 * BSIZE);
+	(void)rump_sys_pread(fd, buf, sizeof(buf), 268 * BSIZE);
+	RL(rump_sys_close(fd));
+	(void)rump_sys_unlink(MNT "/f");
 	unmountimg();
 }
 
@@ -849,6 +1152,7 @@ fuzz_walk(const char *path, int depth)
 	ssize_t n;
 	int fd;
 
+	memset(data, 'w', sizeof(data));
 	if (depth > 8 || (fd = rump_sys_open(path, O_RDONLY | O_DIRECTORY,
 	    0)) == -1)
 		return;
@@ -1012,6 +1316,9 @@ ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, write_read_by_host);
 	ATF_TP_ADD_TC(tp, other_block_sizes);
+	ATF_TP_ADD_TC(tp, revision0_image);
+	ATF_TP_ADD_TC(tp, ext3_image_as_ext2);
+	ATF_TP_ADD_TC(tp, left_mounted_at_shutdown);
 	ATF_TP_ADD_TC(tp, read_host_image);
 	ATF_TP_ADD_TC(tp, readonly_mount);
 	ATF_TP_ADD_TC(tp, truncate_frees_indirect);
@@ -1019,6 +1326,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, enospc_blocks_consistent);
 	ATF_TP_ADD_TC(tp, dir_entries_reused);
 	ATF_TP_ADD_TC(tp, big_dir_random_ops);
+	ATF_TP_ADD_TC(tp, alloc_failure_sweep);
+	ATF_TP_ADD_TC(tp, dirhash_nomem_sweep);
+	ATF_TP_ADD_TC(tp, disk_error_sweep);
 	ATF_TP_ADD_TC(tp, rename_dir_dotdot);
 	ATF_TP_ADD_TC(tp, device_nodes);
 	ATF_TP_ADD_TC(tp, corrupt_bad_magic);
@@ -1026,6 +1336,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, unsupported_features);
 	ATF_TP_ADD_TC(tp, corrupt_block_pointer);
 	ATF_TP_ADD_TC(tp, corrupt_indirect_pointer);
+	ATF_TP_ADD_TC(tp, corrupt_bitmap_frees_indirect);
 	ATF_TP_ADD_TC(tp, corrupt_dir_reclen);
 	ATF_TP_ADD_TC(tp, corrupt_dir_inode_number);
 	ATF_TP_ADD_TC(tp, corrupt_dir_loop);

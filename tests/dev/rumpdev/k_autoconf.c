@@ -398,8 +398,11 @@ rump_pub_ktest_autoconf_detach_refused(void)
 	error = config_detach(ps, 0);
 	KTEST_CHECK(error == EBUSY, "parent detach: %d", error);
 	KTEST_CHECK(device_find_by_xname("tpseudo0") == ps, "parent gone");
+	/* And one of config_detach_all, which says so. */
+	error = config_detach_all(&trefuse_ca, DETACH_QUIET);
+	KTEST_CHECK(error == EBUSY, "detach_all: %d", error);
 	KTEST_CHECK(strcmp(cflog, "A:tpseudo0 A:trefuse0 A:tleaf0 D:tleaf0 "
-	    "R:trefuse0 R:trefuse0") == 0, "log: %s", cflog);
+	    "R:trefuse0 R:trefuse0 R:trefuse0") == 0, "log: %s", cflog);
 	error = config_detach(ps, DETACH_FORCE);
 	KTEST_CHECK(error == 0, "forced: %d", error);
 	KTEST_CHECK(device_lookup_acquire(&trefuse_ca, 0) == NULL, "found");
@@ -455,6 +458,10 @@ static struct cfattach tnomatch_ca = {
 };
 static struct cfattach tempty_ca = { .ca_name = "", .ca_attach =
 	attach_logged };
+static struct cfattach tnoname_ca = { .ca_attach = attach_logged };
+/* "tdigit1" unit 0 would be "tdigit10", unit 10 of a "tdigit". */
+static struct cfattach tdigit_ca = { .ca_name = "tdigit1", .ca_attach =
+	attach_logged };
 
 int
 rump_pub_ktest_autoconf_badinput(void)
@@ -477,6 +484,14 @@ rump_pub_ktest_autoconf_badinput(void)
 	KTEST_CHECK(error == EINVAL, "attr without match: %d", error);
 	error = config_cfattach_register(&tempty_ca);
 	KTEST_CHECK(error == EINVAL, "empty name: %d", error);
+	error = config_cfattach_register(&tdigit_ca);
+	KTEST_CHECK(error == EINVAL, "name ending in a digit: %d", error);
+	error = config_cfattach_register(&tnoname_ca);
+	KTEST_CHECK(error == EINVAL, "no name: %d", error);
+	KTEST_CHECK(config_attach_pseudo(NULL) == NULL, "pseudo NULL");
+	KTEST_CHECK(!device_is_a(NULL, "tpseudo") &&
+	    !device_is_a(config_rootdev(), NULL) &&
+	    device_is_a(config_rootdev(), "mainbus"), "device_is_a");
 	error = config_cfattach_unregister(&tdup_ca);
 	KTEST_CHECK(error == ENOENT, "unregister unknown: %d", error);
 	error = config_cfattach_unregister(NULL);
@@ -548,6 +563,9 @@ static struct cfattach tref_ca = {
 	.ca_attach = tref_attach, .ca_detach = tref_detach,
 };
 
+static int tref_count_children;
+static int tref_nchildren = -1;
+
 /* What a d_read would do; the result goes to *errp. */
 static void
 tref_read(void *arg)
@@ -571,12 +589,16 @@ tref_read(void *arg)
 	/* the softc stays valid until we let go */
 	kpause("tref", false, 2, NULL);
 	sc->sc_readerr = EIO;
+	/* An entry point looking at its subtree while the detach drains. */
+	if (tref_count_children)
+		tref_nchildren = device_nchildren(dv);
 	*errp = sc->sc_readerr;
+	log_event("R", dv);
 	device_release(dv);
 }
 
 int
-rump_pub_ktest_autoconf_refs(void)
+rump_pub_ktest_autoconf_refs(int count_children)
 {
 	struct ktest_worker w;
 	struct tref_softc *sc;
@@ -586,6 +608,7 @@ rump_pub_ktest_autoconf_refs(void)
 
 	KTEST_ENTER();
 	cflog[0] = '\0';
+	tref_count_children = count_children;
 	KTEST_CHECK(config_cfattach_register(&tref_ca) == 0, "register");
 	dv = config_attach_pseudo(&tref_ca);
 	KTEST_CHECK(dv != NULL, "attach");
@@ -610,7 +633,10 @@ rump_pub_ktest_autoconf_refs(void)
 	KTEST_CHECK(error == 0, "spawn: %d", error);
 	ktest_join_all(&w, 1);
 	KTEST_CHECK(readerr == ENXIO, "second reader got %d", readerr);
-	KTEST_CHECK(strcmp(cflog, "A:tref0 D:tref0") == 0, "log: %s", cflog);
+	KTEST_CHECK(strcmp(cflog, "A:tref0 R:tref0 D:tref0") == 0,
+	    "the detach must wait for the reference: %s", cflog);
+	KTEST_CHECK(!tref_count_children || tref_nchildren == 0,
+	    "device_nchildren from the reader: %d", tref_nchildren);
 out:
 	if (started) {
 		(void)config_detach(dv, DETACH_FORCE);
@@ -758,6 +784,221 @@ rump_pub_ktest_autoconf_refuse_force(void)
 	error = config_detach(dv, DETACH_FORCE);
 	printf("ktest: forced detach returned %d\n", error);
 	error = EIO;
+out:
+	return KTEST_LEAVE(error);
+}
+
+/*
+ * tlook: what a device's own attach and detach see of it.  A lookup
+ * must not hand out a device whose attach has not returned, nor one
+ * that is detaching.
+ */
+static int look_attach_found, look_detach_found;
+static struct cfattach tlook_ca;
+
+static int
+look_self(device_t self)
+{
+	device_t dv = device_lookup_acquire(&tlook_ca, device_unit(self));
+
+	if (dv == NULL)
+		return 0;
+	device_release(dv);
+	return 1;
+}
+
+static void
+tlook_attach(device_t parent, device_t self, void *aux)
+{
+	look_attach_found = look_self(self);
+}
+
+static int
+tlook_detach(device_t self, int flags)
+{
+	look_detach_found = look_self(self);
+	return 0;
+}
+
+static struct cfattach tlook_ca = {
+	.ca_name = "tlook", .ca_attach = tlook_attach,
+	.ca_detach = tlook_detach,
+};
+
+int
+rump_pub_ktest_autoconf_lookup_window(void)
+{
+	device_t dv, ref;
+	int error = 0;
+
+	KTEST_ENTER();
+	look_attach_found = look_detach_found = -1;
+	KTEST_CHECK(config_cfattach_register(&tlook_ca) == 0, "register");
+	dv = config_attach_pseudo(&tlook_ca);
+	KTEST_CHECK(dv != NULL, "attach");
+	KTEST_CHECK(look_attach_found == 0, "found during its attach");
+	ref = device_lookup_acquire(&tlook_ca, 0);
+	KTEST_CHECK(ref == dv, "not found once attached");
+	device_release(ref);
+	KTEST_CHECK(config_detach(dv, 0) == 0, "detach");
+	KTEST_CHECK(look_detach_found == 0, "found during its detach");
+out:
+	return KTEST_LEAVE(error);
+}
+
+/*
+ * trec { treck }: the child's detach calls back into autoconf about
+ * itself and its parent, the parent's detach about its own driver.
+ * Each call must refuse or skip what is already detaching instead of
+ * detaching it a second time.
+ */
+struct reentry {
+	int	re_self;	/* config_detach(self) */
+	int	re_parent;	/* config_detach(parent) */
+	int	re_all;		/* config_detach_all(own driver) */
+	int	re_parentall;	/* from the parent: detach_all(its own) */
+	int	re_found;	/* config_found(self) gave a device */
+	int	re_depth, re_reentered;
+};
+static struct reentry reent;
+
+static struct cfattach treck_ca;
+
+static void
+trec_attach(device_t parent, device_t self, void *aux)
+{
+	log_event("A", self);
+	(void)config_found(self, NULL, "trec");
+}
+
+static int
+trec_detach(device_t self, int flags)
+{
+	if (ATOMIC_INC(&reent.re_depth) > 1) {
+		ATOMIC_INC(&reent.re_reentered);
+		return EBUSY;
+	}
+	reent.re_parentall = config_detach_all(device_cfattach(self), flags);
+	log_event("D", self);
+	ATOMIC_DEC(&reent.re_depth);
+	return 0;
+}
+
+static struct cfattach trec_ca = {
+	.ca_name = "trec", .ca_attach = trec_attach,
+	.ca_detach = trec_detach,
+};
+
+static int
+treck_detach(device_t self, int flags)
+{
+	if (ATOMIC_INC(&reent.re_depth) > 1) {
+		ATOMIC_INC(&reent.re_reentered);
+		return EBUSY;
+	}
+	reent.re_self = config_detach(self, flags);
+	reent.re_parent = config_detach(device_parent(self), flags);
+	reent.re_all = config_detach_all(&treck_ca, flags);
+	reent.re_found = config_found(self, NULL, "trec") != NULL;
+	log_event("D", self);
+	ATOMIC_DEC(&reent.re_depth);
+	return 0;
+}
+
+static struct cfattach treck_ca = {
+	.ca_name = "treck", .ca_match = match_one,
+	.ca_attach = attach_logged, .ca_detach = treck_detach,
+	.ca_parent_attr = "trec",
+};
+
+int
+rump_pub_ktest_autoconf_detach_reentry(int flags)
+{
+	device_t dv;
+	int error = 0;
+
+	KTEST_ENTER();
+	cflog[0] = '\0';
+	memset(&reent, 0, sizeof(reent));
+	reent.re_self = reent.re_parent = reent.re_all = -1;
+	KTEST_CHECK(config_cfattach_register(&trec_ca) == 0 &&
+	    config_cfattach_register(&treck_ca) == 0, "register");
+	dv = config_attach_pseudo(&trec_ca);
+	KTEST_CHECK(dv != NULL && device_nchildren(dv) == 1, "attach");
+	error = config_detach(dv, flags);
+	KTEST_CHECK(error == 0, "detach: %d", error);
+	KTEST_CHECK(reent.re_reentered == 0, "a detach ran twice (%d)",
+	    reent.re_reentered);
+	KTEST_CHECK(reent.re_self == EBUSY, "detach of itself: %d",
+	    reent.re_self);
+	KTEST_CHECK(reent.re_parent == EBUSY, "detach of its parent: %d",
+	    reent.re_parent);
+	KTEST_CHECK(reent.re_all == 0, "detach_all of its driver: %d",
+	    reent.re_all);
+	KTEST_CHECK(reent.re_parentall == 0, "detach_all from the parent: %d",
+	    reent.re_parentall);
+	KTEST_CHECK(!reent.re_found, "a detaching device got a child");
+	KTEST_CHECK(strcmp(cflog, "A:trec0 A:treck0 D:treck0 D:trec0") == 0,
+	    "log: %s", cflog);
+	KTEST_CHECK(device_count() == 1, "left: %d", device_count());
+out:
+	return KTEST_LEAVE(error);
+}
+
+/*
+ * tearly { tearlyc }: config_detach of a device whose attach has not
+ * returned yet, by itself and by its child's attach.  EBUSY: the
+ * attach still works on it (and config_found hands it back after).
+ */
+static int early_self = -1, early_parent = -1;
+
+static void
+tearly_attach(device_t parent, device_t self, void *aux)
+{
+	log_event("A", self);
+	early_self = config_detach(self, DETACH_FORCE);
+	(void)config_found(self, NULL, "tearly");
+}
+
+static void
+tearlyc_attach(device_t parent, device_t self, void *aux)
+{
+	log_event("A", self);
+	early_parent = config_detach(parent, DETACH_FORCE);
+}
+
+static struct cfattach tearly_ca = {
+	.ca_name = "tearly", .ca_devsize = sizeof(struct tsoftc),
+	.ca_attach = tearly_attach, .ca_detach = detach_logged,
+};
+static struct cfattach tearlyc_ca = {
+	.ca_name = "tearlyc", .ca_match = match_one,
+	.ca_attach = tearlyc_attach, .ca_detach = detach_logged,
+	.ca_parent_attr = "tearly",
+};
+
+int
+rump_pub_ktest_autoconf_detach_during_attach(void)
+{
+	device_t dv;
+	int error = 0;
+
+	KTEST_ENTER();
+	cflog[0] = '\0';
+	KTEST_CHECK(config_cfattach_register(&tearly_ca) == 0 &&
+	    config_cfattach_register(&tearlyc_ca) == 0, "register");
+	dv = config_attach_pseudo(&tearly_ca);
+	KTEST_CHECK(dv != NULL, "attach");
+	KTEST_CHECK(early_self == EBUSY, "detach of itself in its attach: "
+	    "%d", early_self);
+	KTEST_CHECK(early_parent == EBUSY, "detach of the parent in the "
+	    "child's attach: %d", early_parent);
+	KTEST_CHECK(device_find_by_xname("tearly0") == dv &&
+	    device_nchildren(dv) == 1, "the tree is not whole");
+	error = config_detach(dv, 0);
+	KTEST_CHECK(error == 0, "detach after the attach: %d", error);
+	KTEST_CHECK(strcmp(cflog, "A:tearly0 A:tearlyc0 D:tearlyc0 "
+	    "D:tearly0") == 0, "log: %s", cflog);
 out:
 	return KTEST_LEAVE(error);
 }

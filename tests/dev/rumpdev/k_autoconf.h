@@ -21,8 +21,12 @@ int	rump_pub_ktest_autoconf_detach_refused(void);
 int	rump_pub_ktest_autoconf_pseudo(void);
 /* Bad registrations, lookups and detaches give their errno. */
 int	rump_pub_ktest_autoconf_badinput(void);
-/* A forced detach wakes a reader holding a reference, which gets EIO. */
-int	rump_pub_ktest_autoconf_refs(void);
+/*
+ * A forced detach wakes a reader holding a reference, which gets EIO;
+ * the detach waits for its release.  count_children: the reader also
+ * calls device_nchildren() on its device before releasing it.
+ */
+int	rump_pub_ktest_autoconf_refs(int count_children);
 /*
  * nthreads (at most 8) kernel threads each find 3 devices whose attach
  * sleeps: attaches never overlap, units 0..3n-1 all exist.
@@ -34,6 +38,16 @@ int	rump_pub_ktest_autoconf_leave_attached(void);
 int	rump_pub_ktest_autoconf_leaky(void);
 /* Attach a device that refuses even a forced detach, and force it. */
 int	rump_pub_ktest_autoconf_refuse_force(void);
+/* Lookups fail while the device's attach or detach runs. */
+int	rump_pub_ktest_autoconf_lookup_window(void);
+/*
+ * A child's detach calls config_detach on itself and its parent (EBUSY),
+ * config_detach_all on its driver (0) and config_found on itself (no
+ * device); the parent's detach config_detach_all on its own driver (0).
+ */
+int	rump_pub_ktest_autoconf_detach_reentry(int flags);
+/* config_detach of a device (or its parent) during its attach: EBUSY. */
+int	rump_pub_ktest_autoconf_detach_during_attach(void);
 /* The attach/detach log ("A:x D:y ..."); readable after shutdown. */
 void	rump_pub_ktest_autoconf_log(char *buf, size_t len);
 

@@ -68,14 +68,23 @@ static int
 tcdev_open(dev_t dev, int flag, int devtype)
 {
 	struct tcdev_softc *sc;
+	int error = 0;
 
 	if ((sc = tcdev_get(dev)) == NULL)
 		return ENXIO;
+	/*
+	 * A detach may have run its open-count check between our lookup
+	 * and here (it then waits for our reference): do not count an
+	 * open it has already decided against.
+	 */
 	mutex_enter(&sc->sc_mtx);
-	sc->sc_nopen++;
+	if (sc->sc_dying)
+		error = ENXIO;
+	else
+		sc->sc_nopen++;
 	mutex_exit(&sc->sc_mtx);
 	tcdev_put(sc);
-	return 0;
+	return error;
 }
 
 static int
@@ -143,6 +152,8 @@ tcdev_write(dev_t dev, struct uio *uio, int flag)
 		n = uio->uio_resid;
 	if (sc->sc_dying)
 		error = EIO;
+	else if (uio->uio_resid == 0)
+		error = 0;	/* nothing to write is not "full" */
 	else if (n == 0)
 		error = EAGAIN;
 	else if ((error = uiomove(sc->sc_buf + sc->sc_len, n, uio)) == 0) {

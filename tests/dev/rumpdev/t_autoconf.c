@@ -66,13 +66,48 @@ H_TC(forced_detach_of_open_device,
     "device reference (it gets EIO), waits for it, and the next lookup "
     "fails (ENXIO)")
 {
-	RZ(rump_pub_ktest_autoconf_refs());
+	RZ(rump_pub_ktest_autoconf_refs(0));
 }
 
 H_TC_ENV(forced_detach_of_open_device_ncpu2, "RUMP_NCPU=2",
     "forced_detach_of_open_device on 2 CPUs")
 {
-	RZ(rump_pub_ktest_autoconf_refs());
+	RZ(rump_pub_ktest_autoconf_refs(0));
+}
+
+H_TC(nchildren_while_detach_drains,
+    "a thread holding a device reference may count the device's children "
+    "while a forced detach waits for that reference (no deadlock)")
+{
+	RZ(rump_pub_ktest_autoconf_refs(1));
+}
+
+H_TC(lookup_fails_during_attach_and_detach,
+    "device_lookup_acquire does not hand out a device whose attach has "
+    "not returned or whose detach has begun")
+{
+	RZ(rump_pub_ktest_autoconf_lookup_window());
+}
+
+H_TC(detach_reentry_refused,
+    "a detach calling config_detach on its device or its parent is "
+    "EBUSY, config_detach_all skips what is detaching, config_found "
+    "under a detaching device attaches nothing")
+{
+	RZ(rump_pub_ktest_autoconf_detach_reentry(0));
+}
+
+H_TC(detach_reentry_refused_forced,
+    "detach_reentry_refused with DETACH_FORCE: still no second detach")
+{
+	RZ(rump_pub_ktest_autoconf_detach_reentry(1));
+}
+
+H_TC(detach_during_attach_refused,
+    "config_detach of a device whose attach has not returned, from that "
+    "attach or from its child's, is EBUSY and the tree stays whole")
+{
+	RZ(rump_pub_ktest_autoconf_detach_during_attach());
 }
 
 H_TC(concurrent_config_found,
@@ -170,6 +205,11 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, bad_input);
 	ATF_TP_ADD_TC(tp, forced_detach_of_open_device);
 	ATF_TP_ADD_TC(tp, forced_detach_of_open_device_ncpu2);
+	ATF_TP_ADD_TC(tp, nchildren_while_detach_drains);
+	ATF_TP_ADD_TC(tp, lookup_fails_during_attach_and_detach);
+	ATF_TP_ADD_TC(tp, detach_reentry_refused);
+	ATF_TP_ADD_TC(tp, detach_reentry_refused_forced);
+	ATF_TP_ADD_TC(tp, detach_during_attach_refused);
 	ATF_TP_ADD_TC(tp, concurrent_config_found);
 	ATF_TP_ADD_TC(tp, concurrent_config_found_ncpu4);
 	ATF_TP_ADD_TC(tp, shutdown_detaches_all);

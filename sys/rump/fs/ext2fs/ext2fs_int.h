@@ -229,6 +229,7 @@ struct ext2_mount {
 	uint32_t		 um_itblocks;	/* inode table blocks a group */
 	uint32_t		 um_firstino;
 	int			 um_filetype;	/* records carry d_type */
+	struct ext2_node	*um_root;	/* the root's, for the mount */
 	LIST_HEAD(, ext2_node)	 um_hash[EXT2_NHASH];
 	/* indexes of directories that have no node now (dirhash.c) */
 	TAILQ_HEAD(, ext2_dirhash) um_dhcache;
@@ -253,6 +254,8 @@ int	ext2_flush(struct ext2_mount *);
 extern const struct vnodeops ext2fs_vnodeops;
 struct vnode;
 int	ext2_vget(struct ext2_mount *, uint32_t ino, struct vnode **);
+int	ext2_icheck(struct ext2_mount *, uint32_t ino,
+	    const struct ext2_dinode *);
 
 /* ext2fs_subr.c: blocks, inodes, allocation.  um_lock held. */
 int	ext2_bread(struct ext2_mount *, uint32_t blk, struct buf **);

@@ -16,10 +16,25 @@
 
 #include "ext2fs_int.h"
 
+/*
+ * Something is wrong with the disk or what is on it: an operation may
+ * have stopped half way, so the superblock records the error state (for
+ * fsck; written at the next sync) as Linux's ext2_error does.
+ */
+static void
+ext2_markerror(struct ext2_mount *um)
+{
+	if (um->um_ronly || (um->um_sb.s_state & EXT2_ERROR_FS))
+		return;
+	um->um_sb.s_state |= EXT2_ERROR_FS;
+	um->um_sbdirty = 1;
+}
+
 int
 ext2_corrupt(struct ext2_mount *um, uint32_t ino, const char *what)
 {
 	printf("ext2fs: corrupt file system: inode %u: %s\n", ino, what);
+	ext2_markerror(um);
 	return EIO;
 }
 
@@ -34,12 +49,17 @@ ext2_blkok(struct ext2_mount *um, uint32_t blk)
 int
 ext2_bread(struct ext2_mount *um, uint32_t blk, struct buf **bpp)
 {
+	int error;
+
 	if (!ext2_blkok(um, blk) && blk != 0) {
 		*bpp = NULL;
 		return ext2_corrupt(um, 0, "block number outside the device");
 	}
-	return bread(um->um_devvp, (daddr_t)blk << (um->um_bshift - DEV_BSHIFT),
-	    (int)um->um_bsize, bpp);
+	error = bread(um->um_devvp, (daddr_t)blk << (um->um_bshift -
+	    DEV_BSHIFT), (int)um->um_bsize, bpp);
+	if (error != 0)
+		ext2_markerror(um);
+	return error;
 }
 
 /* File system block blk, busy, contents undefined unless B_DONE. */
@@ -514,27 +534,29 @@ ext2_bmap(struct ext2_mount *um, uint32_t ino, struct ext2_dinode *din,
 			*newp = 1;
 	}
 	for (int l = 1; l <= level && bn != 0; l++) {
-		uint32_t *ptrs, next;
+		uint32_t next;
 
 		if (!ext2_blkok(um, bn))
 			return ext2_corrupt(um, ino, "indirect block number "
 			    "outside the device");
 		if ((error = ext2_bread(um, bn, &bp)) != 0)
 			return error;
-		ptrs = bp->b_data;
-		next = ptrs[idx[l]];
+		next = ((uint32_t *)bp->b_data)[idx[l]];
+		brelse(bp);
 		if (next == 0 && alloc) {
+			/*
+			 * Allocate holding no buffer: on a corrupt disk the
+			 * new block may be this very indirect block.
+			 */
 			error = ext2_newblock(um, din, bn, l < level, &next);
-			if (error != 0) {
-				brelse(bp);
+			if (error == 0)
+				error = ext2_bread(um, bn, &bp);
+			if (error != 0)
 				return error;
-			}
-			ptrs[idx[l]] = next;
+			((uint32_t *)bp->b_data)[idx[l]] = next;
 			bdwrite(bp);
 			if (l == level && newp != NULL)
 				*newp = 1;
-		} else {
-			brelse(bp);
 		}
 		bn = next;
 	}
@@ -616,8 +638,8 @@ ext2_zerotail(struct ext2_mount *um, uint32_t ino, struct ext2_dinode *din,
 }
 
 /*
- * Set the size of inode ino to size, freeing every block past it (a
- * fast symlink has none).  The caller writes the inode back.  0, EFBIG,
+ * Set the size of inode ino to size, freeing every block past it (fast
+ * symlinks and device nodes have none).  The caller writes the inode back.  0, EFBIG,
  * EIO (the blocks freed so far stay freed; the inode stays consistent
  * with the bitmaps).
  */
@@ -630,9 +652,15 @@ ext2_truncate(struct ext2_mount *um, uint32_t ino, struct ext2_dinode *din,
 
 	if (size > ext2_maxfilesize(um))
 		return EFBIG;
-	if (S_ISLNK(din->i_mode) && din->i_blocks == 0) {
-		/* fast symlink: the target lives in i_block */
-		memset(din->i_block, 0, sizeof(din->i_block));
+	if ((S_ISLNK(din->i_mode) && din->i_blocks == 0) ||
+	    (!S_ISREG(din->i_mode) && !S_ISDIR(din->i_mode) &&
+	    !S_ISLNK(din->i_mode))) {
+		/*
+		 * A fast symlink keeps its target in i_block, a device
+		 * node its number: no block pointers to free.
+		 */
+		if (S_ISLNK(din->i_mode))
+			memset(din->i_block, 0, sizeof(din->i_block));
 		ext2_setisize(um, din, size);
 		return 0;
 	}

@@ -237,6 +237,11 @@ static void
 ext2_freemount(struct ext2_mount *um)
 {
 	ext2_dh_purge(um);
+	if (um->um_root != NULL) {
+		KASSERT(um->um_root->n_vnode == NULL);
+		ext2_dh_free(um->um_root);
+		kmem_free(um->um_root, sizeof(*um->um_root));
+	}
 	if (um->um_gd != NULL)
 		kmem_free(um->um_gd, um->um_ngroups * sizeof(struct ext2_gd));
 	rw_destroy(&um->um_lock);
@@ -257,7 +262,6 @@ ext2_devblocks(struct vnode *devvp)
 static int
 ext2_mountfs(struct ext2_mount *um)
 {
-	struct ext2_dinode root;
 	struct timespec now;
 	struct buf *bp;
 	int error;
@@ -271,9 +275,15 @@ ext2_mountfs(struct ext2_mount *um)
 		return error;
 	if ((error = ext2_readgd(um)) != 0)
 		return error;
-	if ((error = ext2_iread(um, EXT2_ROOTINO, &root)) != 0)
+	if ((um->um_root = kmem_zalloc(sizeof(*um->um_root),
+	    KM_NOSLEEP)) == NULL)
+		return ENOMEM;
+	um->um_root->n_ino = EXT2_ROOTINO;
+	if ((error = ext2_iread(um, EXT2_ROOTINO, &um->um_root->n_din)) != 0)
 		return error;
-	if (!S_ISDIR(root.i_mode) || root.i_links_count == 0)
+	if (!S_ISDIR(um->um_root->n_din.i_mode) ||
+	    um->um_root->n_din.i_links_count == 0 ||
+	    ext2_icheck(um, EXT2_ROOTINO, &um->um_root->n_din) != 0)
 		return ext2_badsb("the root inode is not a directory");
 	if (!(um->um_sb.s_state & EXT2_VALID_FS) ||
 	    (um->um_sb.s_state & EXT2_ERROR_FS))

@@ -101,13 +101,52 @@ ext2_setrdev(struct ext2_dinode *din, dev_t dev)
 	}
 }
 
-/* The referenced vnode of inode ino: 0, ENOMEM, EIO.  um_lock held. */
+/* Whether din can be the inode of a name: 0, EIO. */
+int
+ext2_icheck(struct ext2_mount *um, uint32_t ino, const struct ext2_dinode *din)
+{
+	if (din->i_links_count == 0 || ext2_vtype(din->i_mode) == VNON)
+		return ext2_corrupt(um, ino, "entry names a free inode");
+	if (din->i_flags & (EXT2_EXTENTS_FL | EXT2_INLINE_DATA_FL))
+		return ext2_corrupt(um, ino, "inode uses extents or inline "
+		    "data");
+	return 0;
+}
+
+/* A new vnode for node n (not in the hash): 0, ENOMEM. */
+static int
+ext2_vattach(struct ext2_mount *um, struct ext2_node *n, struct vnode **vpp)
+{
+	enum vtype type = ext2_vtype(n->n_din.i_mode);
+	struct vnode *vp;
+
+	KASSERT(n->n_vnode == NULL);
+	vp = vnalloc(um->um_mp, type, &ext2fs_vnodeops, n, KM_NOSLEEP);
+	if (vp == NULL)
+		return ENOMEM;
+	if (n->n_ino == EXT2_ROOTINO)
+		vp->v_vflag |= VV_ROOT;
+	if (type == VCHR || type == VBLK)
+		vp->v_rdev = ext2_getrdev(&n->n_din);
+	n->n_vnode = vp;
+	if (type == VDIR && n->n_dirhash == NULL)
+		ext2_dh_fetch(um, n);
+	LIST_INSERT_HEAD(&um->um_hash[n->n_ino % EXT2_NHASH], n, n_hash);
+	*vpp = vp;
+	return 0;
+}
+
+/*
+ * The referenced vnode of inode ino: 0, ENOMEM, EIO.  um_lock held.
+ * The root's node stays in memory for the whole mount (read and checked
+ * at mount), so the root, and with it unmount, never depends on
+ * rereading a disk that may have gone bad since.
+ */
 int
 ext2_vget(struct ext2_mount *um, uint32_t ino, struct vnode **vpp)
 {
 	struct ext2_node *n;
 	struct vnode *vp;
-	enum vtype type;
 	int error;
 
 	LIST_FOREACH(n, &um->um_hash[ino % EXT2_NHASH], n_hash) {
@@ -118,37 +157,19 @@ ext2_vget(struct ext2_mount *um, uint32_t ino, struct vnode **vpp)
 			return 0;
 		}
 	}
-	if (ino < EXT2_ROOTINO || (ino != EXT2_ROOTINO && ino < um->um_firstino))
+	if (ino == EXT2_ROOTINO)
+		return ext2_vattach(um, um->um_root, vpp);
+	if (ino < um->um_firstino)
 		return ext2_corrupt(um, ino, "entry names a reserved inode");
 	if ((n = kmem_zalloc(sizeof(*n), KM_NOSLEEP)) == NULL)
 		return ENOMEM;
 	if ((error = ext2_iread(um, ino, &n->n_din)) != 0)
 		goto bad;
-	type = ext2_vtype(n->n_din.i_mode);
-	if (n->n_din.i_links_count == 0 || type == VNON) {
-		error = ext2_corrupt(um, ino, "entry names a free inode");
+	if ((error = ext2_icheck(um, ino, &n->n_din)) != 0)
 		goto bad;
-	}
-	if (n->n_din.i_flags & (EXT2_EXTENTS_FL | EXT2_INLINE_DATA_FL)) {
-		error = ext2_corrupt(um, ino, "inode uses extents or inline "
-		    "data");
-		goto bad;
-	}
-	vp = vnalloc(um->um_mp, type, &ext2fs_vnodeops, n, KM_NOSLEEP);
-	if (vp == NULL) {
-		error = ENOMEM;
-		goto bad;
-	}
-	if (ino == EXT2_ROOTINO)
-		vp->v_vflag |= VV_ROOT;
-	if (type == VCHR || type == VBLK)
-		vp->v_rdev = ext2_getrdev(&n->n_din);
 	n->n_ino = ino;
-	n->n_vnode = vp;
-	if (type == VDIR)
-		ext2_dh_fetch(um, n);
-	LIST_INSERT_HEAD(&um->um_hash[ino % EXT2_NHASH], n, n_hash);
-	*vpp = vp;
+	if ((error = ext2_vattach(um, n, vpp)) != 0)
+		goto bad;
 	return 0;
 bad:
 	kmem_free(n, sizeof(*n));
@@ -156,29 +177,45 @@ bad:
 }
 
 /*
- * Forget node n (its vnode is gone or revoked); if no name is left, free
- * its blocks and the inode.  um_lock held as the writer.
+ * Free inode ino (din) with its blocks: it is written back unlinked
+ * (no links, a deletion time) before its bitmap bit goes.  Failures are
+ * reported on the console (fsck finds what is left).
  */
-void
-ext2_node_reclaim(struct ext2_mount *um, struct ext2_node *n)
+static void
+ext2_idiscard(struct ext2_mount *um, uint32_t ino, struct ext2_dinode *din)
 {
 	struct timespec now;
 	int error;
 
+	error = ext2_truncate(um, ino, din, 0);
+	getnanotime(&now);
+	din->i_links_count = 0;
+	din->i_dtime = (uint32_t)now.tv_sec;
+	if (error == 0)
+		error = ext2_iupdate(um, ino, din);
+	if (error == 0)
+		error = ext2_ifree(um, ino, S_ISDIR(din->i_mode));
+	if (error != 0)
+		printf("ext2fs: inode %u: freeing failed (%d); run fsck\n",
+		    ino, error);
+}
+
+/*
+ * Forget node n (its vnode is gone or revoked); if no name is left, free
+ * its blocks and the inode.  um_lock held as the writer.  The root's
+ * node stays for the whole mount, index and all (unmount frees it).
+ */
+void
+ext2_node_reclaim(struct ext2_mount *um, struct ext2_node *n)
+{
 	LIST_REMOVE(n, n_hash);
 	if (n->n_din.i_links_count == 0 && !um->um_ronly) {
 		/* the last name went before the last reference */
-		error = ext2_truncate(um, n->n_ino, &n->n_din, 0);
-		getnanotime(&now);
-		n->n_din.i_dtime = (uint32_t)now.tv_sec;
-		if (error == 0)
-			error = ext2_iupdate(um, n->n_ino, &n->n_din);
-		if (error == 0)
-			error = ext2_ifree(um, n->n_ino, S_ISDIR(n->n_din.i_mode));
-		if (error != 0)
-			printf("ext2fs: inode %u: freeing failed (%d); run "
-			    "fsck\n", n->n_ino, error);
+		ext2_idiscard(um, n->n_ino, &n->n_din);
 	}
+	n->n_vnode = NULL;
+	if (n == um->um_root)
+		return;
 	if (n->n_din.i_links_count == 0)
 		ext2_dh_free(n);
 	else
@@ -297,9 +334,7 @@ ext2_makeinode(struct ext2_mount *um, struct ext2_node *dn,
 	if (error == 0)
 		error = ext2_iupdate(um, ino, &din);
 	if (error != 0) {
-		/* undo: blocks first, then the inode */
-		(void)ext2_truncate(um, ino, &din, 0);
-		(void)ext2_ifree(um, ino, isdir);
+		ext2_idiscard(um, ino, &din);
 		return error;
 	}
 	*inop = ino;
@@ -343,8 +378,7 @@ ext2_create(struct vnode *dvp, struct vnode **vpp,
 		struct ext2_dinode din;
 
 		if (ext2_iread(um, ino, &din) == 0)
-			(void)ext2_truncate(um, ino, &din, 0);
-		(void)ext2_ifree(um, ino, va->va_type == VDIR);
+			ext2_idiscard(um, ino, &din);
 		goto out;
 	}
 	n = VTOEN(vp);
@@ -356,8 +390,12 @@ ext2_create(struct vnode *dvp, struct vnode **vpp,
 		goto out;
 	}
 	if (va->va_type == VDIR) {
+		/*
+		 * The name is in: the create happened.  A failure to write
+		 * the parent back is a disk error, already recorded.
+		 */
 		dn->n_din.i_links_count++;
-		error = ext2_iupdate(um, dn->n_ino, &dn->n_din);
+		(void)ext2_iupdate(um, dn->n_ino, &dn->n_din);
 	}
 	*vpp = vp;
 	vp = NULL;

@@ -38,9 +38,13 @@
  * Locking.  Autoconfiguration (register, found, attach, detach) is
  * serialised by one configuration lock, recursive for the thread
  * holding it, so ca_attach may call config_found and ca_detach
- * config_detach.  Driver entry points are called with it held, on a
- * virtual CPU, and may sleep.  Lookups (device_find_by_xname,
- * device_lookup_acquire, device_count) do not take it.  Two rules keep
+ * config_detach.  Such a call about a device whose attach has not
+ * returned, or whose detach is running, is refused: config_detach of it
+ * is EBUSY (config_detach_all skips a detaching one) and config_found
+ * under a detaching parent attaches nothing.  Driver entry points are
+ * called with it held, on a virtual CPU, and may sleep.  Lookups
+ * (device_find_by_xname, device_lookup_acquire, device_nchildren,
+ * device_count) do not take it.  Two rules keep
  * detach from deadlocking: an interrupt handler, and a thread holding a
  * device reference, must not call the config_* functions (a detach
  * holding the configuration lock may be waiting for them).
@@ -71,8 +75,9 @@ struct cfattach {
 #define DEVICE_XNAMELEN	16
 
 /*
- * Register a driver.  0; EINVAL (NULL, no ca_name, a name too long for
- * an xname, no ca_attach, no ca_match with a ca_parent_attr); EEXIST
+ * Register a driver.  0; EINVAL (NULL, no ca_name, a name empty, too
+ * long for an xname or ending in a digit, no ca_attach, no ca_match
+ * with a ca_parent_attr); EEXIST
  * (a driver of that name is registered).  ENOMEM never: KM_SLEEP.
  */
 int	config_cfattach_register(struct cfattach *);
@@ -81,7 +86,8 @@ int	config_cfattach_unregister(struct cfattach *);
 
 /*
  * Attach the best driver at iattr under parent (NULL means mainbus0).
- * The new device, or NULL when no registered driver matches.
+ * The new device, or NULL when no registered driver matches (or parent
+ * is detaching).
  */
 device_t config_found(device_t parent, void *aux, const char *iattr);
 /* Attach ca (which need not match) under mainbus0; ca_attach gets aux NULL. */
@@ -89,7 +95,8 @@ device_t config_attach_pseudo(struct cfattach *ca);
 /*
  * Detach dev and its subtree.  0; or the first error of a driver that
  * refused (without DETACH_FORCE): devices already detached stay so.
- * EINVAL for mainbus0 (only shutdown detaches the root).
+ * EINVAL for mainbus0 (only shutdown detaches the root); EBUSY for a
+ * device whose attach has not returned or whose detach is running.
  */
 int	config_detach(device_t dev, int flags);
 /* Detach the children of dev only; as config_detach. */
@@ -143,8 +150,9 @@ void	 device_drain(device_t self);
  * which the driver hands to its host half.  The handler then runs on
  * the interrupt's own kernel thread, which holds a virtual CPU: in
  * kernel context, never on the triggering thread.  Triggers made before
- * the handler starts coalesce into one run (at least one run follows
- * every trigger); a trigger made while it runs gives one more run.  The
+ * the handler starts coalesce into one run (every trigger is followed
+ * by a run, unless intr_disestablish begins before that run does); a
+ * trigger made while it runs gives one more run.  The
  * handler may sleep briefly (take mutexes); it returns 1 if it handled
  * the interrupt, 0 if not (counted as stray).
  *

@@ -8,9 +8,18 @@
  * tree and is held across driver entry points (which may recurse into
  * config_found/config_detach), so it is an ownership flag (cfg_owner,
  * cfg_depth) guarded by cfg_mtx rather than a plain mutex.  cfg_mtx
- * alone guards the device list and the reference counts, so lookups
- * from open devices (device_lookup_acquire) never wait for a driver
- * that is detaching under the configuration lock.
+ * guards the device list, the child lists and the reference counts:
+ * the tree changes under both locks and is read under either, so
+ * lookups from open devices (device_lookup_acquire, device_nchildren)
+ * never wait for a driver that is detaching under the configuration
+ * lock, which may itself be waiting for their references.
+ *
+ * Reentry.  A driver entry point holds the configuration lock, so its
+ * calls back into autoconf run at once instead of waiting.  A device
+ * whose attach has not returned (no DVF_ACTIVE) or whose detach has
+ * begun (DVF_DETACHING) is therefore refused as a target of detach
+ * (EBUSY) and as a parent (config_found: NULL), or it would be freed
+ * under the code still working on it.
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/condvar.h>
@@ -36,7 +45,7 @@ struct device {
 	struct cfreg		*dv_reg;	/* NULL for mainbus0 */
 	struct device		*dv_parent;
 	void			*dv_private;
-	/* children, most recently attached first */
+	/* children, most recently attached first; cfg_mtx (see above) */
 	TAILQ_HEAD(, device)	 dv_children;
 	TAILQ_ENTRY(device)	 dv_sibling;
 	TAILQ_ENTRY(device)	 dv_all;	/* alldevs, cfg_mtx */
@@ -99,6 +108,19 @@ cfreg_find(const struct cfattach *ca, const char *name)
 	return NULL;
 }
 
+/*
+ * A driver name leaves room in an xname for units up to 9999 and does
+ * not end in a digit: "sd1" unit 0 would be "sd10", unit 10 of "sd".
+ */
+static bool
+cfname_ok(const char *name)
+{
+	size_t len = strnlen(name, DEVICE_XNAMELEN);
+
+	return len > 0 && len <= DEVICE_XNAMELEN - 5 &&
+	    !(name[len - 1] >= '0' && name[len - 1] <= '9');
+}
+
 int
 config_cfattach_register(struct cfattach *ca)
 {
@@ -106,9 +128,8 @@ config_cfattach_register(struct cfattach *ca)
 	int error = 0;
 
 	if (ca == NULL || ca->ca_name == NULL || ca->ca_attach == NULL ||
-	    strnlen(ca->ca_name, DEVICE_XNAMELEN) > DEVICE_XNAMELEN - 5 ||
-	    ca->ca_name[0] == '\0' ||
-	    (ca->ca_parent_attr != NULL && ca->ca_match == NULL))
+	    (ca->ca_parent_attr != NULL && ca->ca_match == NULL) ||
+	    !cfname_ok(ca->ca_name))
 		return EINVAL;
 	cr = kmem_zalloc(sizeof(*cr), KM_SLEEP);
 	config_enter();
@@ -180,8 +201,8 @@ config_attach_reg(device_t parent, struct cfreg *cr, void *aux)
 	    dv->dv_unit);
 	TAILQ_INIT(&dv->dv_children);
 	cr->cr_ndevs++;
-	TAILQ_INSERT_HEAD(&parent->dv_children, dv, dv_sibling);
 	mutex_enter(&cfg_mtx);
+	TAILQ_INSERT_HEAD(&parent->dv_children, dv, dv_sibling);
 	TAILQ_INSERT_TAIL(&alldevs, dv, dv_all);
 	ndevs++;
 	mutex_exit(&cfg_mtx);
@@ -205,6 +226,9 @@ config_found(device_t parent, void *aux, const char *iattr)
 	config_enter();
 	if (parent == NULL)
 		parent = rootdev;
+	/* Its detach is running, and would free it with a child left. */
+	if ((parent->dv_flags & DVF_DETACHING) != 0)
+		goto out;
 	TAILQ_FOREACH(cr, &cfregs, cr_list) {
 		struct cfattach *ca = cr->cr_ca;
 
@@ -219,6 +243,7 @@ config_found(device_t parent, void *aux, const char *iattr)
 	}
 	if (best != NULL)
 		dv = config_attach_reg(parent, best, aux);
+out:
 	config_exit();
 	return dv;
 }
@@ -243,10 +268,10 @@ config_attach_pseudo(struct cfattach *ca)
 static void
 device_free(struct device *dv)
 {
+	mutex_enter(&cfg_mtx);
 	KASSERT(TAILQ_EMPTY(&dv->dv_children));
 	if (dv->dv_parent != NULL)
 		TAILQ_REMOVE(&dv->dv_parent->dv_children, dv, dv_sibling);
-	mutex_enter(&cfg_mtx);
 	KASSERT(dv->dv_refcnt == 0);
 	TAILQ_REMOVE(&alldevs, dv, dv_all);
 	ndevs--;
@@ -283,6 +308,9 @@ detach_subtree(struct device *dv, int flags)
 	struct cfattach *ca = dv->dv_ca;
 	int error;
 
+	/* Reentry from its own attach, or its child's (see above). */
+	if ((dv->dv_flags & DVF_ACTIVE) == 0)
+		return EBUSY;
 	error = detach_children(dv, flags);
 	if (error != 0)
 		return error;
@@ -424,10 +452,10 @@ device_nchildren(device_t dv)
 	struct device *child;
 	int n = 0;
 
-	config_enter();
+	mutex_enter(&cfg_mtx);
 	TAILQ_FOREACH(child, &dv->dv_children, dv_sibling)
 		n++;
-	config_exit();
+	mutex_exit(&cfg_mtx);
 	return n;
 }
 

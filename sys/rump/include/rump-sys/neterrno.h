@@ -1,0 +1,86 @@
+/*
+ * neterrno.h: the errno values of networking, for kernel code.
+ */
+#ifndef _RUMP_SYS_NETERRNO_H_
+#define _RUMP_SYS_NETERRNO_H_
+
+#include <rump-sys/errno.h>
+#include <rump/rumpdefs.h>
+#ifndef ENOTSOCK
+#define ENOTSOCK	RUMP_ENOTSOCK
+#endif
+#ifndef EDESTADDRREQ
+#define EDESTADDRREQ	RUMP_EDESTADDRREQ
+#endif
+#ifndef EMSGSIZE
+#define EMSGSIZE	RUMP_EMSGSIZE
+#endif
+#ifndef EPROTOTYPE
+#define EPROTOTYPE	RUMP_EPROTOTYPE
+#endif
+#ifndef ENOPROTOOPT
+#define ENOPROTOOPT	RUMP_ENOPROTOOPT
+#endif
+#ifndef EPROTONOSUPPORT
+#define EPROTONOSUPPORT	RUMP_EPROTONOSUPPORT
+#endif
+#ifndef ESOCKTNOSUPPORT
+#define ESOCKTNOSUPPORT	RUMP_ESOCKTNOSUPPORT
+#endif
+#ifndef EPFNOSUPPORT
+#define EPFNOSUPPORT	RUMP_EPFNOSUPPORT
+#endif
+#ifndef EAFNOSUPPORT
+#define EAFNOSUPPORT	RUMP_EAFNOSUPPORT
+#endif
+#ifndef EADDRINUSE
+#define EADDRINUSE	RUMP_EADDRINUSE
+#endif
+#ifndef EADDRNOTAVAIL
+#define EADDRNOTAVAIL	RUMP_EADDRNOTAVAIL
+#endif
+#ifndef ENETDOWN
+#define ENETDOWN	RUMP_ENETDOWN
+#endif
+#ifndef ENETUNREACH
+#define ENETUNREACH	RUMP_ENETUNREACH
+#endif
+#ifndef ENETRESET
+#define ENETRESET	RUMP_ENETRESET
+#endif
+#ifndef ECONNABORTED
+#define ECONNABORTED	RUMP_ECONNABORTED
+#endif
+#ifndef ECONNRESET
+#define ECONNRESET	RUMP_ECONNRESET
+#endif
+#ifndef ENOBUFS
+#define ENOBUFS	RUMP_ENOBUFS
+#endif
+#ifndef EISCONN
+#define EISCONN	RUMP_EISCONN
+#endif
+#ifndef ENOTCONN
+#define ENOTCONN	RUMP_ENOTCONN
+#endif
+#ifndef ESHUTDOWN
+#define ESHUTDOWN	RUMP_ESHUTDOWN
+#endif
+#ifndef ETOOMANYREFS
+#define ETOOMANYREFS	RUMP_ETOOMANYREFS
+#endif
+#ifndef ECONNREFUSED
+#define ECONNREFUSED	RUMP_ECONNREFUSED
+#endif
+#ifndef EHOSTDOWN
+#define EHOSTDOWN	RUMP_EHOSTDOWN
+#endif
+#ifndef EHOSTUNREACH
+#define EHOSTUNREACH	RUMP_EHOSTUNREACH
+#endif
+#ifndef EDOM
+#define EDOM	RUMP_EDOM
+#endif
+
+
+#endif /* _RUMP_SYS_NETERRNO_H_ */

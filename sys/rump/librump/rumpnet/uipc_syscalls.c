@@ -1,0 +1,535 @@
+/*
+ * uipc_syscalls.c: the socket system calls.  They check and copy the
+ * user's arguments and call the so*() layer (uipc_socket.c, uipc_soio.c).
+ * Address arguments are at most a struct sockaddr_storage; shorter
+ * than the family needs is EINVAL (checked below the syscall layer).
+ */
+#include <rump-sys/systm.h>
+#include <rump-sys/abi.h>
+#include <rump-sys/domain.h>
+#include <rump-sys/file.h>
+#include <rump-sys/kmem.h>
+#include <rump-sys/lwp.h>
+#include <rump-sys/mbuf.h>
+#include <rump-sys/protosw.h>
+#include <rump-sys/socketvar.h>
+#include <rump-sys/uio.h>
+#include <rump-sys/syscallargs.h>
+
+#include "rumpnet_int.h"
+
+#define SOCKOPT_MAX	1024	/* largest option value we copy */
+#define SSIZE_MAX_NET	((size_t)0x7fffffffffffffffL)
+
+int
+fd_getsock(int fd, struct socket **sop, struct file **fpp)
+{
+	struct file *fp;
+
+	if ((fp = fd_getfile(fd)) == NULL)
+		return EBADF;
+	if (fp->f_ops != &socketops) {
+		fd_putfile(fp);
+		return ENOTSOCK;
+	}
+	*sop = fp->f_data;
+	*fpp = fp;
+	return 0;
+}
+
+int
+sockargs(struct sockaddr_storage *ss, const void *uaddr, socklen_t len)
+{
+	if (len > sizeof(*ss) || len < sizeof(sa_family_t))
+		return EINVAL;
+	memset(ss, 0, sizeof(*ss));
+	return copyin(uaddr, ss, len);
+}
+
+/* Copy an address out, truncated to the user's room; *alen = its size. */
+static int
+copyout_sockaddr(const struct sockaddr *sa, socklen_t salen, void *uaddr,
+    unsigned int *ualen)
+{
+	unsigned int len;
+	int error;
+
+	if (uaddr == NULL || ualen == NULL)
+		return 0;
+	if ((error = copyin(ualen, &len, sizeof(len))) != 0)
+		return error;
+	if ((int)len < 0)
+		return EINVAL;
+	if ((error = copyout(sa, uaddr, MIN(len, salen))) != 0)
+		return error;
+	return copyout(&salen, ualen, sizeof(salen));
+}
+
+static int
+fflags_of(int type)
+{
+	return FREAD | FWRITE | ((type & SOCK_NONBLOCK) ? FNONBLOCK : 0);
+}
+
+int
+sys_socket(struct lwp *l, const struct sys_socket_args *uap, register_t *rv)
+{
+	struct socket *so;
+	struct file *fp;
+	int fd, error, type = uap->type;
+
+	if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return EINVAL;
+	error = socreate(uap->domain, type & SOCK_TYPE_MASK, uap->protocol,
+	    &so);
+	if (error != 0)
+		return error;
+	if ((error = fd_allocfile(&fp, &fd)) != 0) {
+		(void)soclose(so);
+		return error;
+	}
+	fp->f_ops = &socketops;
+	fp->f_data = so;
+	fp->f_flag = fflags_of(type);
+	fd_affix(fp, fd);
+	if (type & SOCK_CLOEXEC)
+		fd_setcloexec(fd, 1);
+	*rv = fd;
+	return 0;
+}
+
+int
+sys_bind(struct lwp *l, const struct sys_bind_args *uap, register_t *rv)
+{
+	struct sockaddr_storage ss;
+	struct socket *so;
+	struct file *fp;
+	int error;
+
+	if ((error = fd_getsock(uap->s, &so, &fp)) != 0)
+		return error;
+	if ((error = sockargs(&ss, uap->name, uap->namelen)) == 0)
+		error = sobind(so, (struct sockaddr *)&ss, uap->namelen);
+	fd_putfile(fp);
+	return error;
+}
+
+int
+sys_listen(struct lwp *l, const struct sys_listen_args *uap, register_t *rv)
+{
+	struct socket *so;
+	struct file *fp;
+	int error;
+
+	if ((error = fd_getsock(uap->s, &so, &fp)) != 0)
+		return error;
+	error = solisten(so, uap->backlog);
+	fd_putfile(fp);
+	return error;
+}
+
+int
+sys_connect(struct lwp *l, const struct sys_connect_args *uap, register_t *rv)
+{
+	struct sockaddr_storage ss;
+	struct socket *so;
+	struct file *fp;
+	int error;
+
+	if ((error = fd_getsock(uap->s, &so, &fp)) != 0)
+		return error;
+	if ((error = sockargs(&ss, uap->name, uap->namelen)) == 0)
+		error = soconnect(so, (struct sockaddr *)&ss, uap->namelen,
+		    (fp->f_flag & FNONBLOCK) != 0);
+	fd_putfile(fp);
+	return error;
+}
+
+int
+sys_accept(struct lwp *l, const struct sys_accept_args *uap, register_t *rv)
+{
+	struct sockaddr_storage ss;
+	struct socket *head, *so;
+	struct file *hfp, *fp;
+	unsigned int len;
+	int fd, error;
+
+	if ((error = fd_getsock(uap->s, &head, &hfp)) != 0)
+		return error;
+	if (uap->anamelen != NULL && uap->name != NULL &&
+	    (error = copyin(uap->anamelen, &len, sizeof(len))) != 0)
+		goto out;
+	if (uap->anamelen != NULL && uap->name != NULL && (int)len < 0) {
+		error = EINVAL;
+		goto out;
+	}
+	if ((error = fd_allocfile(&fp, &fd)) != 0)
+		goto out;
+	error = soaccept(head, &so, (struct sockaddr *)&ss,
+	    (hfp->f_flag & FNONBLOCK) != 0);
+	if (error != 0) {
+		fd_abort(fp, fd);
+		goto out;
+	}
+	error = copyout_sockaddr((struct sockaddr *)&ss,
+	    so->so_proto->pr_domain->dom_sa_len, uap->name, uap->anamelen);
+	if (error != 0) {
+		fd_abort(fp, fd);
+		(void)soclose(so);
+		goto out;
+	}
+	fp->f_ops = &socketops;
+	fp->f_data = so;
+	fp->f_flag = FREAD | FWRITE;
+	fd_affix(fp, fd);
+	*rv = fd;
+out:
+	fd_putfile(hfp);
+	return error;
+}
+
+static int
+getname(int fd, void *uaddr, unsigned int *ualen, bool peer)
+{
+	struct sockaddr_storage ss;
+	struct socket *so;
+	struct file *fp;
+	int error;
+
+	if ((error = fd_getsock(fd, &so, &fp)) != 0)
+		return error;
+	if (uaddr == NULL || ualen == NULL) {
+		error = EFAULT;
+		goto out;
+	}
+	memset(&ss, 0, sizeof(ss));
+	solock(so);
+	if (peer && !(so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)))
+		error = ENOTCONN;
+	else if (so->so_pcb == NULL)
+		error = EINVAL;
+	else if (peer)
+		error = so->so_proto->pr_usrreqs->pr_peeraddr(so,
+		    (struct sockaddr *)&ss);
+	else
+		error = so->so_proto->pr_usrreqs->pr_sockaddr(so,
+		    (struct sockaddr *)&ss);
+	sounlock(so);
+	if (error == 0)
+		error = copyout_sockaddr((struct sockaddr *)&ss,
+		    so->so_proto->pr_domain->dom_sa_len, uaddr, ualen);
+out:
+	fd_putfile(fp);
+	return error;
+}
+
+int
+sys_getsockname(struct lwp *l, const struct sys_getsockname_args *uap,
+    register_t *rv)
+{
+	return getname(uap->fdes, uap->asa, uap->alen, false);
+}
+
+int
+sys_getpeername(struct lwp *l, const struct sys_getpeername_args *uap,
+    register_t *rv)
+{
+	return getname(uap->fdes, uap->asa, uap->alen, true);
+}
+
+int
+sys_setsockopt(struct lwp *l, const struct sys_setsockopt_args *uap,
+    register_t *rv)
+{
+	struct socket *so;
+	struct file *fp;
+	char buf[SOCKOPT_MAX];
+	int error;
+
+	if ((error = fd_getsock(uap->s, &so, &fp)) != 0)
+		return error;
+	if (uap->valsize > sizeof(buf)) {
+		error = EINVAL;
+		goto out;
+	}
+	if (uap->valsize > 0 && uap->val == NULL) {
+		error = EFAULT;
+		goto out;
+	}
+	if ((error = copyin(uap->val, buf, uap->valsize)) != 0)
+		goto out;
+	error = sosetopt(so, uap->level, uap->name, buf, uap->valsize);
+out:
+	fd_putfile(fp);
+	return error;
+}
+
+int
+sys_getsockopt(struct lwp *l, const struct sys_getsockopt_args *uap,
+    register_t *rv)
+{
+	struct socket *so;
+	struct file *fp;
+	char buf[SOCKOPT_MAX];
+	unsigned int ulen;
+	size_t len;
+	int error;
+
+	if ((error = fd_getsock(uap->s, &so, &fp)) != 0)
+		return error;
+	if (uap->avalsize == NULL) {
+		error = EFAULT;
+		goto out;
+	}
+	if ((error = copyin(uap->avalsize, &ulen, sizeof(ulen))) != 0)
+		goto out;
+	if ((int)ulen < 0) {
+		error = EINVAL;
+		goto out;
+	}
+	len = MIN(ulen, sizeof(buf));
+	memset(buf, 0, sizeof(buf));
+	if ((error = sogetopt(so, uap->level, uap->name, buf, &len)) != 0)
+		goto out;
+	if ((error = copyout(buf, uap->val, len)) != 0)
+		goto out;
+	ulen = (unsigned int)len;
+	error = copyout(&ulen, uap->avalsize, sizeof(ulen));
+out:
+	fd_putfile(fp);
+	return error;
+}
+
+int
+sys_shutdown(struct lwp *l, const struct sys_shutdown_args *uap,
+    register_t *rv)
+{
+	struct socket *so;
+	struct file *fp;
+	int error;
+
+	if ((error = fd_getsock(uap->s, &so, &fp)) != 0)
+		return error;
+	error = soshutdown(so, uap->how);
+	fd_putfile(fp);
+	return error;
+}
+
+/*
+ * The common send path: msg (kernel copy) with a kernel iovec array.
+ */
+static int
+do_sendmsg(int s, struct msghdr *msg, struct iovec *iov, int flags,
+    register_t *rv)
+{
+	struct sockaddr_storage ss;
+	struct socket *so;
+	struct file *fp;
+	struct mbuf *control = NULL;
+	struct uio uio;
+	size_t total = 0;
+	int error, i;
+
+	for (i = 0; i < (int)msg->msg_iovlen; i++) {
+		if (iov[i].iov_len > SSIZE_MAX_NET - total)
+			return EINVAL;
+		total += iov[i].iov_len;
+	}
+	if ((error = fd_getsock(s, &so, &fp)) != 0)
+		return error;
+	if (msg->msg_name != NULL && msg->msg_namelen > 0 &&
+	    (error = sockargs(&ss, msg->msg_name, msg->msg_namelen)) != 0)
+		goto out;
+	if (msg->msg_name != NULL && msg->msg_namelen > 0 &&
+	    msg->msg_namelen < so->so_proto->pr_domain->dom_sa_len) {
+		error = EINVAL;
+		goto out;
+	}
+	if (msg->msg_control != NULL && msg->msg_controllen > 0) {
+		if (msg->msg_controllen > (size_t)MLEN) {
+			error = EINVAL;
+			goto out;
+		}
+		if ((control = m_get(M_WAITOK, MT_CONTROL)) == NULL) {
+			error = ENOBUFS;
+			goto out;
+		}
+		control->m_len = (int)msg->msg_controllen;
+		if ((error = copyin(msg->msg_control, control->m_data,
+		    msg->msg_controllen)) != 0) {
+			m_freem(control);
+			goto out;
+		}
+	}
+	uio.uio_iov = iov;
+	uio.uio_iovcnt = (int)msg->msg_iovlen;
+	uio.uio_offset = 0;
+	uio.uio_resid = total;
+	uio.uio_rw = UIO_WRITE;
+	uio.uio_segflg = UIO_USERSPACE;
+	error = sosend(so, msg->msg_name != NULL && msg->msg_namelen > 0 ?
+	    (struct sockaddr *)&ss : NULL, &uio, NULL, control, flags,
+	    (fp->f_flag & FNONBLOCK) != 0);
+	if (error == 0)
+		*rv = (register_t)(total - uio.uio_resid);
+out:
+	fd_putfile(fp);
+	return error;
+}
+
+int
+sys_sendto(struct lwp *l, const struct sys_sendto_args *uap, register_t *rv)
+{
+	struct msghdr msg;
+	struct iovec iov;
+
+	iov.iov_base = __UNCONST(uap->buf);
+	iov.iov_len = uap->len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_name = __UNCONST(uap->to);
+	msg.msg_namelen = uap->to != NULL ? uap->tolen : 0;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	return do_sendmsg(uap->s, &msg, &iov, uap->flags, rv);
+}
+
+/* Copy in a msghdr and its iovec array (*iovp: free with iovfree). */
+static int
+msg_copyin(const struct msghdr *umsg, struct msghdr *msg,
+    struct iovec **iovp)
+{
+	struct iovec *iov;
+	int error;
+
+	if ((error = copyin(umsg, msg, sizeof(*msg))) != 0)
+		return error;
+	if (msg->msg_iovlen > UIO_MAXIOV)
+		return EMSGSIZE;
+	*iovp = NULL;
+	if (msg->msg_iovlen == 0)
+		return 0;
+	iov = kmem_alloc(msg->msg_iovlen * sizeof(*iov), KM_SLEEP);
+	if ((error = copyin(msg->msg_iov, iov, msg->msg_iovlen *
+	    sizeof(*iov))) != 0) {
+		kmem_free(iov, msg->msg_iovlen * sizeof(*iov));
+		return error;
+	}
+	*iovp = iov;
+	return 0;
+}
+
+static void
+iovfree(struct iovec *iov, size_t n)
+{
+	if (iov != NULL)
+		kmem_free(iov, n * sizeof(*iov));
+}
+
+int
+sys_sendmsg(struct lwp *l, const struct sys_sendmsg_args *uap,
+    register_t *rv)
+{
+	struct msghdr msg;
+	struct iovec *iov;
+	int error;
+
+	if ((error = msg_copyin(uap->msg, &msg, &iov)) != 0)
+		return error;
+	error = do_sendmsg(uap->s, &msg, iov, uap->flags, rv);
+	iovfree(iov, msg.msg_iovlen);
+	return error;
+}
+
+/*
+ * The common receive path.  *namelenp in: room at name; out: the
+ * sender's address length (0 if none).  *flagsp out: MSG_TRUNC.
+ */
+static int
+do_recvmsg(int s, struct iovec *iov, size_t iovlen, int flags, void *name,
+    socklen_t *namelenp, int *flagsp, register_t *rv)
+{
+	struct socket *so;
+	struct file *fp;
+	struct mbuf *from = NULL;
+	struct uio uio;
+	size_t total = 0, i;
+	socklen_t alen;
+	int error, rflags = flags;
+
+	for (i = 0; i < iovlen; i++) {
+		if (iov[i].iov_len > SSIZE_MAX_NET - total)
+			return EINVAL;
+		total += iov[i].iov_len;
+	}
+	if ((error = fd_getsock(s, &so, &fp)) != 0)
+		return error;
+	uio.uio_iov = iov;
+	uio.uio_iovcnt = (int)iovlen;
+	uio.uio_offset = 0;
+	uio.uio_resid = total;
+	uio.uio_rw = UIO_READ;
+	uio.uio_segflg = UIO_USERSPACE;
+	error = soreceive(so, name != NULL ? &from : NULL, &uio, NULL, &rflags,
+	    (fp->f_flag & FNONBLOCK) != 0);
+	if (error != 0)
+		goto out;
+	*rv = (register_t)(total - uio.uio_resid);
+	*flagsp = rflags;
+	if (name != NULL && namelenp != NULL) {
+		alen = 0;
+		if (from != NULL) {
+			alen = (socklen_t)from->m_len;
+			error = copyout(from->m_data, name,
+			    MIN(*namelenp, alen));
+		}
+		*namelenp = alen;
+	}
+out:
+	m_freem(from);
+	fd_putfile(fp);
+	return error;
+}
+
+int
+sys_recvfrom(struct lwp *l, const struct sys_recvfrom_args *uap,
+    register_t *rv)
+{
+	struct iovec iov;
+	socklen_t len = 0;
+	int error, oflags;
+
+	iov.iov_base = uap->buf;
+	iov.iov_len = uap->len;
+	if (uap->from != NULL && uap->fromlenaddr != NULL &&
+	    (error = copyin(uap->fromlenaddr, &len, sizeof(len))) != 0)
+		return error;
+	if ((int)len < 0)
+		return EINVAL;
+	error = do_recvmsg(uap->s, &iov, 1, uap->flags,
+	    uap->fromlenaddr != NULL ? uap->from : NULL, &len, &oflags, rv);
+	if (error == 0 && uap->from != NULL && uap->fromlenaddr != NULL)
+		error = copyout(&len, uap->fromlenaddr, sizeof(len));
+	return error;
+}
+
+int
+sys_recvmsg(struct lwp *l, const struct sys_recvmsg_args *uap,
+    register_t *rv)
+{
+	struct msghdr msg;
+	struct iovec *iov;
+	int error, oflags = 0;
+
+	if ((error = msg_copyin(uap->msg, &msg, &iov)) != 0)
+		return error;
+	error = do_recvmsg(uap->s, iov, msg.msg_iovlen, uap->flags,
+	    msg.msg_name, &msg.msg_namelen, &oflags, rv);
+	iovfree(iov, msg.msg_iovlen);
+	if (error != 0)
+		return error;
+	msg.msg_controllen = 0;		/* no ancillary data is delivered */
+	msg.msg_flags = oflags;
+	if (msg.msg_name == NULL)
+		msg.msg_namelen = 0;
+	return copyout(&msg, uap->msg, sizeof(msg));
+}

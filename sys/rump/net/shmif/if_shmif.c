@@ -1,0 +1,429 @@
+/*
+ * if_shmif.c: the kernel half of shmif, an Ethernet interface whose
+ * wire is a shared-memory bus file (the host half, shmif_user.c, maps
+ * it).  Any number of kernels, in any number of processes, attached to
+ * one bus see each other's frames, as on a hub.
+ *
+ * Units are made by the interface cloner ("ifconfig shmif0 create",
+ * RUMP_SIOCIFCREATE) and connected to a bus with RUMP_SIOCSLINKSTR
+ * (the bus path; "" disconnects), or both at once by
+ * rump_pub_shmif_create().  Connected, the link is up and a receive
+ * thread waits on the bus with its virtual CPU released, handing each
+ * frame to if_input; if_start copies queued frames onto the bus.
+ *
+ * The layering is what a later tap-backed interface would reuse: only
+ * shmif_user.c knows where frames go, the kernel half speaks
+ * rumpcomp_shmif_{send,recv,wait,interrupt}.  A virtif over a Linux tap
+ * device would keep this file's shape (cloner, link string naming the
+ * tap, receive thread, if_start) and swap the host half for one that
+ * reads and writes /dev/net/tun.
+ */
+#include <rump-sys/types.h>
+#include <rump-sys/component.h>
+#include <rump-sys/errno.h>
+#include <rump-sys/if.h>
+#include <rump-sys/if_ether.h>
+#include <rump-sys/kmem.h>
+#include <rump-sys/kthread.h>
+#include <rump-sys/mbuf.h>
+#include <rump-sys/mutex.h>
+#include <rump-sys/queue.h>
+#include <rump-sys/sched.h>
+#include <rump-sys/systm.h>
+
+#include <rump/rump_shmif.h>
+#include <rump/rumpnet.h>
+#include <rump/rumpuser.h>
+
+#include "shmif_user.h"
+
+#define SHMIF_NAME		"shmif"
+#define SHMIF_PATHMAX		1024
+#define SHMIF_MAXUNIT		1000
+/* Largest frame we put on the bus: the bus's limit (shmif_bus.h). */
+#define SHMIF_FRAMEMAX		9018
+/* Frames taken in a row before the receive thread lets others run. */
+#define SHMIF_BURST		64
+
+struct shmif_sc {
+	struct ifnet	 sc_if;
+	uint8_t		 sc_enaddr[ETHER_ADDR_LEN];
+	kmutex_t	 sc_mtx;	/* the fields below, sc_txbuf */
+	struct rumpcomp_shmif *sc_bus;	/* NULL: not connected */
+	/* The receive thread's, set before it starts, cleared after join. */
+	struct rumpcomp_shmif *sc_rxbus;
+	char		*sc_path;	/* kmem, sc_pathlen bytes */
+	size_t		 sc_pathlen;
+	struct lwp	*sc_rcvl;	/* receive thread */
+	uint8_t		*sc_txbuf;	/* SHMIF_FRAMEMAX */
+	uint8_t		*sc_rxbuf;	/* SHMIF_FRAMEMAX, receive thread's */
+	int		 sc_unit;
+	LIST_ENTRY(shmif_sc) sc_list;	/* shmif_units, shmif_mtx */
+};
+
+static kmutex_t shmif_mtx;
+static LIST_HEAD(, shmif_sc) shmif_units;
+
+static int	shmif_clone_create(struct if_clone *, int);
+static int	shmif_clone_destroy(struct ifnet *);
+
+static struct if_clone shmif_cloner = {
+	.ifc_name = SHMIF_NAME,
+	.ifc_create = shmif_clone_create,
+	.ifc_destroy = shmif_clone_destroy,
+};
+
+/*
+ * The receive thread: wait off-CPU for frames, pass them up, until the
+ * bus attachment is interrupted at disconnect.
+ */
+static void
+shmif_rcv(void *arg)
+{
+	struct shmif_sc *sc = arg;
+	struct ifnet *ifp = &sc->sc_if;
+	struct rumpcomp_shmif *bus;
+	struct mbuf *m;
+	size_t len = 0;
+	int error, burst = 0;
+
+	/*
+	 * Not sc_bus, which shmif_unlink clears before it interrupts and
+	 * joins us, maybe before we first ran: sc_rxbus stays until then.
+	 */
+	bus = sc->sc_rxbus;
+
+	for (;;) {
+		/*
+		 * Take frames while there are some, keeping the CPU (the bus
+		 * lock is held only to copy one); sleep on the bus with the
+		 * CPU given back when there are none.
+		 */
+		error = rumpcomp_shmif_recv(bus, sc->sc_rxbuf, SHMIF_FRAMEMAX,
+		    &len);
+		if (error == EAGAIN) {
+			rump_unschedule();
+			error = rumpcomp_shmif_wait(bus, -1);
+			rump_schedule();
+			burst = 0;
+			if (error == EINTR)
+				break;
+			continue;
+		}
+		/*
+		 * A flood would keep the CPU from everyone else in this
+		 * kernel (nothing preempts us), the softint that consumes
+		 * what we queue included: now and then sleep a moment,
+		 * which gives the CPU away.
+		 */
+		if (++burst == SHMIF_BURST) {
+			burst = 0;
+			(void)rumpuser_clock_sleep(RUMPUSER_SLEEP_REL, 0, 1000);
+		}
+		if (error == EINTR)
+			break;
+		if (error != 0 || len < ETHER_HDR_LEN) {
+			if_statinc(ifp, if_ierrors);
+			continue;
+		}
+		if ((ifp->if_flags & (IFF_UP | IFF_RUNNING)) !=
+		    (IFF_UP | IFF_RUNNING))
+			continue;
+		if ((m = m_devget(sc->sc_rxbuf, (int)len, ifp,
+		    M_DONTWAIT)) == NULL) {
+			if_statinc(ifp, if_iqdrops);
+			continue;
+		}
+		if_statinc(ifp, if_ipackets);
+		if_statadd(ifp, if_ibytes, len);
+		ifp->if_input(ifp, m);
+	}
+	kthread_exit(0);
+}
+
+/* Put every queued frame on the bus (or drop it when not connected). */
+static void
+shmif_start(struct ifnet *ifp)
+{
+	struct shmif_sc *sc = ifp->if_softc;
+	struct mbuf *m;
+	int len;
+
+	while ((m = if_dequeue(ifp)) != NULL) {
+		len = m_length(m);
+		mutex_enter(&sc->sc_mtx);
+		if (sc->sc_bus == NULL || len > SHMIF_FRAMEMAX ||
+		    (ifp->if_flags & IFF_RUNNING) == 0) {
+			mutex_exit(&sc->sc_mtx);
+			if_statinc(ifp, if_oerrors);
+			m_freem(m);
+			continue;
+		}
+		m_copydata(m, 0, len, sc->sc_txbuf);
+		if (rumpcomp_shmif_send(sc->sc_bus, sc->sc_txbuf,
+		    (size_t)len) != 0)
+			if_statinc(ifp, if_oerrors);
+		mutex_exit(&sc->sc_mtx);
+		m_freem(m);
+	}
+}
+
+/* Disconnect from the bus: stop the receive thread; link down. */
+static void
+shmif_unlink(struct shmif_sc *sc)
+{
+	struct rumpcomp_shmif *bus;
+	struct lwp *l;
+
+	mutex_enter(&sc->sc_mtx);
+	bus = sc->sc_bus;
+	l = sc->sc_rcvl;
+	sc->sc_bus = NULL;
+	sc->sc_rcvl = NULL;
+	mutex_exit(&sc->sc_mtx);
+	if (bus == NULL)
+		return;
+	rumpcomp_shmif_interrupt(bus);
+	kthread_join(l);
+	sc->sc_rxbus = NULL;
+	rumpcomp_shmif_detach(bus);
+	kmem_free(sc->sc_path, sc->sc_pathlen);
+	sc->sc_path = NULL;
+	sc->sc_pathlen = 0;
+	if_link_state_change(&sc->sc_if, LINK_STATE_DOWN);
+}
+
+/*
+ * Connect to the bus at path (kernel memory), replacing any previous
+ * bus; "" only disconnects.  0 or an errno from the host (ENOENT,
+ * EACCES, EFTYPE: not a bus file), EAGAIN (no thread).
+ */
+static int
+shmif_link(struct shmif_sc *sc, const char *path)
+{
+	struct rumpcomp_shmif *bus;
+	size_t len = strlen(path) + 1;
+	int error;
+
+	shmif_unlink(sc);
+	if (len == 1)
+		return 0;
+	if ((error = rumpcomp_shmif_attach(path, 0, &bus)) != 0)
+		return error;
+	mutex_enter(&sc->sc_mtx);
+	sc->sc_bus = bus;
+	sc->sc_rxbus = bus;
+	sc->sc_path = kmem_alloc(len, KM_SLEEP);
+	sc->sc_pathlen = len;
+	memcpy(sc->sc_path, path, len);
+	mutex_exit(&sc->sc_mtx);
+	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE | KTHREAD_MUSTJOIN,
+	    NULL, shmif_rcv, sc, &sc->sc_rcvl, "%s rcv", sc->sc_if.if_xname);
+	if (error != 0) {
+		mutex_enter(&sc->sc_mtx);
+		sc->sc_bus = NULL;
+		sc->sc_rxbus = NULL;
+		mutex_exit(&sc->sc_mtx);
+		rumpcomp_shmif_detach(bus);
+		kmem_free(sc->sc_path, len);
+		sc->sc_path = NULL;
+		sc->sc_pathlen = 0;
+		return error;
+	}
+	if_link_state_change(&sc->sc_if, LINK_STATE_UP);
+	return 0;
+}
+
+/* RUMP_SIOCSLINKSTR: the path comes from user memory. */
+static int
+shmif_setlinkstr(struct shmif_sc *sc, const struct rump_ifdrv *ifd)
+{
+	char *path;
+	size_t max;
+	int error;
+
+	if (ifd->ifd_cmd != 0)
+		return EINVAL;
+	if (ifd->ifd_len == 0 || ifd->ifd_len > SHMIF_PATHMAX)
+		return ifd->ifd_len == 0 ? EINVAL : ENAMETOOLONG;
+	max = ifd->ifd_len;
+	path = kmem_alloc(max, KM_SLEEP);
+	error = copyinstr(ifd->ifd_data, path, max, NULL);
+	if (error == 0)
+		error = shmif_link(sc, path);
+	kmem_free(path, max);
+	return error;
+}
+
+/*
+ * RUMP_SIOCGLINKSTR: ifd_len 0 asks for the length (NUL included);
+ * E2BIG when the buffer is too small, ENOENT when not connected.
+ */
+static int
+shmif_getlinkstr(struct shmif_sc *sc, struct rump_ifdrv *ifd)
+{
+	int error = 0;
+
+	if (ifd->ifd_cmd != 0)
+		return EINVAL;
+	mutex_enter(&sc->sc_mtx);
+	if (sc->sc_path == NULL)
+		error = ENOENT;
+	else if (ifd->ifd_len == 0)
+		ifd->ifd_len = sc->sc_pathlen;
+	else if (ifd->ifd_len < sc->sc_pathlen)
+		error = E2BIG;
+	else
+		error = copyout(sc->sc_path, ifd->ifd_data, sc->sc_pathlen);
+	mutex_exit(&sc->sc_mtx);
+	return error;
+}
+
+static int
+shmif_ioctl(struct ifnet *ifp, u_long cmd, void *data)
+{
+	struct shmif_sc *sc = ifp->if_softc;
+
+	switch (cmd) {
+	case SIOCSIFFLAGS:
+		if (ifp->if_flags & IFF_UP)
+			ifp->if_flags |= IFF_RUNNING;
+		else
+			ifp->if_flags &= ~IFF_RUNNING;
+		return 0;
+	case SIOCSIFMTU:
+		return 0;	/* if_mtu_max bounds it */
+	case RUMP_SIOCSLINKSTR:
+		return shmif_setlinkstr(sc, data);
+	case RUMP_SIOCGLINKSTR:
+		return shmif_getlinkstr(sc, data);
+	default:
+		return ENOTTY;
+	}
+}
+
+/* A random, locally administered, unicast MAC. */
+static void
+shmif_randaddr(uint8_t *ea)
+{
+	size_t got = 0;
+
+	if (rumpuser_getrandom(ea, ETHER_ADDR_LEN, RUMPUSER_RANDOM_NOWAIT,
+	    &got) != 0 || got != ETHER_ADDR_LEN)
+		panic("%s: no random bytes from the host", __func__);
+	ea[0] = (uint8_t)((ea[0] & ~0x01) | 0x02);
+}
+
+static void
+shmif_free(struct shmif_sc *sc)
+{
+
+	kmem_free(sc->sc_txbuf, SHMIF_FRAMEMAX);
+	kmem_free(sc->sc_rxbuf, SHMIF_FRAMEMAX);
+	mutex_destroy(&sc->sc_mtx);
+	kmem_free(sc, sizeof(*sc));
+}
+
+static int
+shmif_clone_create(struct if_clone *ifc, int unit)
+{
+	struct shmif_sc *sc;
+	struct ifnet *ifp;
+	int error;
+
+	sc = kmem_zalloc(sizeof(*sc), KM_SLEEP);
+	sc->sc_txbuf = kmem_alloc(SHMIF_FRAMEMAX, KM_SLEEP);
+	sc->sc_rxbuf = kmem_alloc(SHMIF_FRAMEMAX, KM_SLEEP);
+	mutex_init(&sc->sc_mtx, MUTEX_DEFAULT, IPL_NONE);
+	shmif_randaddr(sc->sc_enaddr);
+	ifp = &sc->sc_if;
+	snprintf(ifp->if_xname, sizeof(ifp->if_xname), "%s%d", SHMIF_NAME,
+	    unit);
+	ifp->if_softc = sc;
+	ifp->if_mtu = ETHERMTU;
+	ifp->if_mtu_max = SHMIF_FRAMEMAX - ETHER_HDR_LEN;
+	ifp->if_start = shmif_start;
+	ifp->if_ioctl = shmif_ioctl;
+	ifp->if_link_state = LINK_STATE_DOWN;
+	sc->sc_unit = unit;
+	if ((error = if_attach(ifp)) != 0) {
+		shmif_free(sc);
+		return error;
+	}
+	ether_ifattach(ifp, sc->sc_enaddr);
+	mutex_enter(&shmif_mtx);
+	LIST_INSERT_HEAD(&shmif_units, sc, sc_list);
+	mutex_exit(&shmif_mtx);
+	return 0;
+}
+
+static int
+shmif_clone_destroy(struct ifnet *ifp)
+{
+	struct shmif_sc *sc = ifp->if_softc;
+
+	mutex_enter(&shmif_mtx);
+	LIST_REMOVE(sc, sc_list);
+	mutex_exit(&shmif_mtx);
+	shmif_unlink(sc);
+	ether_ifdetach(ifp);
+	if_detach(ifp);
+	shmif_free(sc);
+	return 0;
+}
+
+int
+rump_pub_shmif_create(const char *path, int *unitp)
+{
+	char name[IFNAMSIZ], *kpath;
+	struct shmif_sc *sc;
+	int error, unit;
+
+	if (path == NULL || unitp == NULL)
+		return rumpuser_errno_tohost(EFAULT);
+	rump_schedule();
+	kpath = kmem_alloc(SHMIF_PATHMAX, KM_SLEEP);
+	if ((error = copyinstr(path, kpath, SHMIF_PATHMAX, NULL)) != 0)
+		goto out;
+	for (unit = 0; unit < SHMIF_MAXUNIT; unit++) {
+		snprintf(name, sizeof(name), "%s%d", SHMIF_NAME, unit);
+		if ((error = if_clone_create(name)) != EEXIST)
+			break;
+	}
+	if (error != 0)
+		goto out;
+	mutex_enter(&shmif_mtx);
+	LIST_FOREACH(sc, &shmif_units, sc_list)
+		if (sc->sc_unit == unit)
+			break;
+	mutex_exit(&shmif_mtx);
+	KASSERT(sc != NULL);
+	if ((error = shmif_link(sc, kpath)) != 0) {
+		(void)if_clone_destroy(name);
+		goto out;
+	}
+	*unitp = unit;
+out:
+	kmem_free(kpath, SHMIF_PATHMAX);
+	rump_unschedule();
+	return rumpuser_errno_tohost(error);
+}
+
+RUMP_COMPONENT(RUMP_COMPONENT_NET_IF, shmif, "rumpnet")
+{
+	int error;
+
+	mutex_init(&shmif_mtx, MUTEX_DEFAULT, IPL_NONE);
+	LIST_INIT(&shmif_units);
+	if ((error = if_clone_attach(&shmif_cloner)) != 0)
+		mutex_destroy(&shmif_mtx);
+	return error;
+}
+
+RUMP_COMPONENT_FINI(shmif)
+{
+
+	if_clone_detach(&shmif_cloner);
+	KASSERT(LIST_EMPTY(&shmif_units));
+	mutex_destroy(&shmif_mtx);
+}
