@@ -285,6 +285,14 @@ rump_pub_kdevb_major(void)
 	return kdevb_major;
 }
 
+void
+rump_pub_kdev_revoke(void)
+{
+	KTEST_ENTER();
+	devsw_revoke(makedev(kdev_major, 0), S_IFCHR_DEVTYPE);
+	(void)KTEST_LEAVE(0);
+}
+
 int
 rump_pub_kdev_voidcalls(void)
 {

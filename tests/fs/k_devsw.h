@@ -40,6 +40,8 @@ int	rump_pub_kdev_detach(void);
 int	rump_pub_kdev_attach_again(void);
 /* kdevb's major number (registered at boot). */
 int	rump_pub_kdevb_major(void);
+/* Revoke every file open on /dev/kdev0 (devsw_revoke). */
+void	rump_pub_kdev_revoke(void);
 /* KDEV_VOID calls seen. */
 int	rump_pub_kdev_voidcalls(void);
 

@@ -517,6 +517,41 @@ H_TC(clone_left_open, "cloned files left open at shutdown are closed "
 	ATF_CHECK_EQ(kcln_live(), 2);
 }
 
+H_TC(revoked_files, "files open on a revoked device answer ENXIO and "
+    "hang up without reaching the driver; their close skips d_close; "
+    "later opens work")
+{
+	struct pollfd pfd;
+	char buf[8];
+	int fd1, fd2, maj, n = -1;
+
+	RZ(rump_pub_kdev_attach(&maj));
+	/* nothing open: a revoke changes nothing */
+	rump_pub_kdev_revoke();
+	RL(fd1 = rump_sys_open("/dev/kdev0", O_RDWR, 0));
+	RL(rump_sys_write(fd1, "ab", 2));
+	rump_pub_kdev_revoke();
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_read(fd1, buf, sizeof(buf)));
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_write(fd1, "c", 1));
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_pread(fd1, buf, 1, 0));
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_ioctl(fd1, KDEV_GETOPENS, &n));
+	pfd = (struct pollfd){ .fd = fd1, .events = POLLIN };
+	ATF_REQUIRE_EQ(RL(rump_sys_poll(&pfd, 1, 0)), 1);
+	ATF_CHECK_EQ(pfd.revents, POLLERR | POLLHUP);
+	/* a new open is the device's again, its data untouched */
+	RL(fd2 = rump_sys_open("/dev/kdev0", O_RDWR, 0));
+	ATF_REQUIRE_EQ(RL(rump_sys_read(fd2, buf, sizeof(buf))), 2);
+	ATF_CHECK(memcmp(buf, "ab", 2) == 0);
+	ATF_CHECK_EQ(opens(fd2), 2);
+	/* the revoked file's close does not reach d_close */
+	RZ(rump_sys_close(fd1));
+	ATF_CHECK_EQ(opens(fd2), 2);
+	/* unregistering waits only for files that still count */
+	ATF_CHECK_EQ(rump_pub_kdev_detach(), EBUSY);
+	RZ(rump_sys_close(fd2));
+	RZ(rump_pub_kdev_detach());
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, dev_at_boot);
@@ -528,6 +563,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, ioctl_errors);
 	ATF_TP_ADD_TC(tp, chardev_poll);
 	ATF_TP_ADD_TC(tp, dev_listing);
+	ATF_TP_ADD_TC(tp, revoked_files);
 	ATF_TP_ADD_TC(tp, clone_independent);
 	ATF_TP_ADD_TC(tp, clone_poll);
 	ATF_TP_ADD_TC(tp, clone_close_order);

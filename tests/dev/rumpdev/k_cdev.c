@@ -4,7 +4,8 @@
  * registers its cfattach and its cdevsw once, attaches a pseudo-device
  * that creates /dev/tcdev<unit>, finds the softc of a minor with
  * device_lookup_acquire in every entry point, and on a forced detach
- * wakes its sleepers (EIO) and drains before it frees anything.
+ * wakes its sleepers (EIO), drains, and revokes the unit's open files
+ * (devsw_revoke) before it frees anything.
  *
  * The device is a byte pipe: write appends to a small buffer, read
  * takes from it and sleeps while it is empty (EAGAIN if non-blocking).
@@ -31,6 +32,7 @@ struct tcdev_softc {
 	kmutex_t	 sc_mtx;
 	kcondvar_t	 sc_cv;
 	struct selinfo	 sc_rsel;	/* pollers waiting for data */
+	struct selinfo	 sc_wsel;	/* pollers waiting for room */
 	unsigned	 sc_nopen;
 	unsigned	 sc_sleepers;
 	int		 sc_dying;
@@ -130,6 +132,8 @@ tcdev_read(dev_t dev, struct uio *uio, int flag)
 		if (error == 0) {
 			memmove(sc->sc_buf, sc->sc_buf + n, sc->sc_len - n);
 			sc->sc_len -= n;
+			if (n > 0)
+				selnotify(&sc->sc_wsel, POLLOUT | POLLWRNORM);
 		}
 	}
 	mutex_exit(&sc->sc_mtx);
@@ -197,12 +201,15 @@ tcdev_poll(dev_t dev, int events)
 	if (sc->sc_dying)
 		revents |= POLLHUP;
 	else {
+		/* Each direction waits on its own selinfo, woken by the other. */
 		if (sc->sc_len > 0)
 			revents |= events & (POLLIN | POLLRDNORM);
+		else if (events & (POLLIN | POLLRDNORM))
+			selrecord(&sc->sc_rsel);
 		if (sc->sc_len < TCDEV_BUFLEN)
 			revents |= events & (POLLOUT | POLLWRNORM);
-		if (revents == 0)
-			selrecord(&sc->sc_rsel);
+		else if (events & (POLLOUT | POLLWRNORM))
+			selrecord(&sc->sc_wsel);
 	}
 	mutex_exit(&sc->sc_mtx);
 	tcdev_put(sc);
@@ -225,6 +232,7 @@ tcdev_attach(device_t parent, device_t self, void *aux)
 	mutex_init(&sc->sc_mtx, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&sc->sc_cv, "tcdev");
 	selinit(&sc->sc_rsel);
+	selinit(&sc->sc_wsel);
 	sc->sc_buf = kmem_alloc(TCDEV_BUFLEN, KM_SLEEP);
 	snprintf(sc->sc_path, sizeof(sc->sc_path), "/dev/%s",
 	    device_xname(self));
@@ -248,9 +256,16 @@ tcdev_detach(device_t self, int flags)
 	sc->sc_dying = 1;
 	cv_broadcast(&sc->sc_cv);
 	selnotify(&sc->sc_rsel, POLLHUP);
+	selnotify(&sc->sc_wsel, POLLHUP);
 	mutex_exit(&sc->sc_mtx);
 	device_drain(self);
+	/*
+	 * Files still open on this unit answer ENXIO from now on and never
+	 * reach a later unit that takes the same minor.
+	 */
+	devsw_revoke(makedev(tcdev_major, device_unit(self)), S_IFCHR_DEVTYPE);
 	seldestroy(&sc->sc_rsel);
+	seldestroy(&sc->sc_wsel);
 	(void)devnode_remove(sc->sc_path);
 	kmem_free(sc->sc_buf, TCDEV_BUFLEN);
 	cv_destroy(&sc->sc_cv);

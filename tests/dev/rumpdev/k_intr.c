@@ -349,3 +349,54 @@ rump_pub_ktest_intr_establish_nothread(void)
 out:
 	return KTEST_LEAVE(error);
 }
+
+/*
+ * Two interrupts at once: each trigger reaches its own handler, and
+ * disestablishing the older one (not the newest, which the host half
+ * finds first) leaves the other working.
+ */
+static struct churn two_ch[2];
+static void *two_ih[2];
+
+int
+rump_pub_ktest_intr_two_setup(void **c0, void **c1)
+{
+	int error = 0, i;
+
+	KTEST_ENTER();
+	memset(two_ch, 0, sizeof(two_ch));
+	for (i = 0; i < 2; i++) {
+		two_ih[i] = intr_establish(NULL, churn_intr, &two_ch[i]);
+		if (two_ih[i] == NULL) {
+			/* out of memory (failsweep): a clean error */
+			if (i == 1)
+				intr_disestablish(two_ih[0]);
+			error = ENOMEM;
+			goto out;
+		}
+	}
+	*c0 = intr_hostcookie(two_ih[0]);
+	*c1 = intr_hostcookie(two_ih[1]);
+	KTEST_CHECK(*c0 != *c1, "one host cookie for two interrupts");
+out:
+	return KTEST_LEAVE(error);
+}
+
+int
+rump_pub_ktest_intr_two_drop(int i)
+{
+	KTEST_ENTER();
+	KASSERT(two_ih[i] != NULL);
+	intr_disestablish(two_ih[i]);
+	two_ih[i] = NULL;
+	return KTEST_LEAVE(0);
+}
+
+int
+rump_pub_ktest_intr_two_runs(int i, unsigned *runsp, unsigned *otherp)
+{
+	KTEST_ENTER();
+	*runsp = ATOMIC_LOAD(&two_ch[i].ch_runs);
+	*otherp = ATOMIC_LOAD(&two_ch[1 - i].ch_runs);
+	return KTEST_LEAVE(0);
+}

@@ -41,6 +41,12 @@ int	rump_pub_ktest_intr_teardown_waits(void);
  * Checks that no handler ran after its disestablish returned.
  */
 int	rump_pub_ktest_intr_churn(void *volatile *slot, unsigned rounds);
+/* Establish two interrupts (churn-style handlers); their host cookies. */
+int	rump_pub_ktest_intr_two_setup(void **c0, void **c1);
+/* Disestablish interrupt i (0 or 1) of two_setup. */
+int	rump_pub_ktest_intr_two_drop(int i);
+/* Handler runs of interrupt i, and of the other one. */
+int	rump_pub_ktest_intr_two_runs(int i, unsigned *runsp, unsigned *otherp);
 /* intr_establish fails (NULL) when the host gives no thread. */
 int	rump_pub_ktest_intr_establish_nothread(void);
 /* Establish an interrupt and forget it (shutdown must panic). */

@@ -96,13 +96,7 @@ H_TC(stale_file_after_unit_reused,
 	char c;
 	int old, fd, nopen = -1;
 
-	/*
-	 * Needs a revoke of the old unit's open special vnodes when it
-	 * detaches (NetBSD's vdevgone): specfs has none, so the old file
-	 * reaches whichever device has its (major, minor) now.
-	 */
-	atf_tc_expect_fail("specfs cannot revoke the files of a detached "
-	    "unit (no vdevgone): a stale file reaches the new unit");
+	/* The driver's detach revokes the old unit's files (devsw_revoke). */
 	RL(old = rump_sys_open("/dev/tcdev0", O_RDWR, 0));
 	RZ(rump_pub_ktest_cdev_detach(0, 1));
 	RZ(rump_pub_ktest_cdev_attach());
@@ -179,6 +173,7 @@ struct poller {
 	int		p_ret;
 	short		p_revents;
 	double		p_secs;
+	short		p_events;	/* 0: POLLIN */
 };
 
 static double
@@ -194,7 +189,7 @@ static void *
 poll_thread(void *arg)
 {
 	struct poller *p = arg;
-	struct pollfd pfd = { p->p_fd, POLLIN, 0 };
+	struct pollfd pfd = { p->p_fd, p->p_events ? p->p_events : POLLIN, 0 };
 	double t0 = now();
 
 	p->p_ret = rump_sys_poll(&pfd, 1, 20 * 1000);
@@ -207,7 +202,7 @@ H_TC(poll_wakes_on_write,
     "poll on the empty device sleeps until another file writes to it, "
     "then reports POLLIN")
 {
-	struct poller p = { -1, -2, 0, 0 };
+	struct poller p = { -1, -2, 0, 0, 0 };
 	pthread_t pt;
 	int wfd;
 
@@ -224,12 +219,39 @@ H_TC(poll_wakes_on_write,
 	RL(rump_sys_close(p.p_fd));
 }
 
+H_TC(poll_out_wakes_on_read,
+    "poll for POLLOUT on the full device sleeps until a read makes room, "
+    "then reports POLLOUT")
+{
+	struct poller p = { -1, -2, 0, 0, POLLOUT };
+	char buf[512];
+	pthread_t pt;
+	ssize_t n;
+	int rfd;
+
+	RL(p.p_fd = rump_sys_open("/dev/tcdev0", O_WRONLY | O_NONBLOCK, 0));
+	RL(rfd = rump_sys_open("/dev/tcdev0", O_RDONLY, 0));
+	memset(buf, 'f', sizeof(buf));
+	RL(n = rump_sys_write(p.p_fd, buf, sizeof(buf)));
+	ATF_REQUIRE_MSG(n > 0 && n < (ssize_t)sizeof(buf), "wrote %zd", n);
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_write(p.p_fd, buf, 1));
+	RZ(pthread_create(&pt, NULL, poll_thread, &p));
+	usleep(100 * 1000);
+	ATF_REQUIRE_EQ(rump_sys_read(rfd, buf, 1), 1);
+	RZ(pthread_join(pt, NULL));
+	ATF_REQUIRE_EQ_MSG(p.p_ret, 1, "poll returned %d", p.p_ret);
+	ATF_REQUIRE(p.p_revents & POLLOUT);
+	ATF_REQUIRE_MSG(p.p_secs < 10, "took %.1fs", p.p_secs);
+	RL(rump_sys_close(rfd));
+	RL(rump_sys_close(p.p_fd));
+}
+
 H_TC(poll_hangs_up_on_forced_detach,
     "a poller asleep on the device wakes with POLLHUP when the device "
     "is force-detached, well before its timeout; polling again says "
     "POLLHUP at once")
 {
-	struct poller p = { -1, -2, 0, 0 };
+	struct poller p = { -1, -2, 0, 0, 0 };
 	struct pollfd pfd;
 	pthread_t pt;
 
@@ -323,6 +345,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, forced_detach_wakes_blocked_reader);
 	ATF_TP_ADD_TC(tp, shutdown_with_open_device);
 	ATF_TP_ADD_TC(tp, poll_wakes_on_write);
+	ATF_TP_ADD_TC(tp, poll_out_wakes_on_read);
 	ATF_TP_ADD_TC(tp, poll_hangs_up_on_forced_detach);
 	ATF_TP_ADD_TC(tp, select_wakes_on_write);
 	ATF_TP_ADD_TC(tp, select_wakes_on_forced_detach);

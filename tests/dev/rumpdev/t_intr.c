@@ -256,6 +256,45 @@ H_TC_ENV(disestablish_races_triggers_ncpu2, "RUMP_NCPU=2",
 	churn(2);
 }
 
+/* Wait (bounded) until interrupt i of two_setup has run n times. */
+static void
+two_wait(int i, unsigned n, unsigned *otherp)
+{
+	unsigned runs = 0;
+
+	for (int t = 0; t < 1000; t++) {
+		RZ(rump_pub_ktest_intr_two_runs(i, &runs, otherp));
+		if (runs >= n)
+			break;
+		usleep(10 * 1000);
+	}
+	ATF_REQUIRE_EQ_MSG(runs, n, "interrupt %d ran %u times, not %u", i,
+	    runs, n);
+}
+
+H_TC(two_interrupts_independent,
+    "with two interrupts established each trigger runs only its own "
+    "handler, and disestablishing the older one leaves the newer working")
+{
+	void *c0, *c1;
+	unsigned other;
+
+	RZ(rump_pub_ktest_intr_two_setup(&c0, &c1));
+	RZ(rumpcomp_intr_trigger(c0));
+	two_wait(0, 1, &other);
+	ATF_REQUIRE_EQ(other, 0);
+	RZ(rumpcomp_intr_trigger(c1));
+	two_wait(1, 1, &other);
+	ATF_REQUIRE_EQ(other, 1);
+	RZ(rump_pub_ktest_intr_two_drop(0));
+	ATF_REQUIRE_EQ(rumpcomp_intr_trigger(c0), ENOENT);
+	RZ(rumpcomp_intr_trigger(c1));
+	two_wait(1, 2, &other);
+	ATF_REQUIRE_EQ(other, 1);
+	RZ(rump_pub_ktest_intr_two_drop(1));
+	ATF_REQUIRE_EQ(rumpcomp_intr_trigger(c1), ENOENT);
+}
+
 H_TC_ENV(establish_fails_without_thread, "RUMP_HYPERFAIL=thread_create:3+",
     "when the host cannot create the interrupt's thread, intr_establish "
     "returns NULL and leaves nothing behind")
@@ -317,6 +356,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, disestablish_waits_for_handler);
 	ATF_TP_ADD_TC(tp, disestablish_races_triggers);
 	ATF_TP_ADD_TC(tp, disestablish_races_triggers_ncpu2);
+	ATF_TP_ADD_TC(tp, two_interrupts_independent);
 	ATF_TP_ADD_TC(tp, establish_fails_without_thread);
 	ATF_TP_ADD_TC(tp, trigger_bad_cookie);
 	ATF_TP_ADD_TC(tp, forgotten_disestablish_panics);

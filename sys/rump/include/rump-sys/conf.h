@@ -113,6 +113,33 @@ const struct bdevsw *bdevsw_lookup(dev_t);
 /* Count an open of dev (devtype S_IF*_DEVTYPE): 0 or ENXIO. */
 int	devsw_ref(dev_t, int devtype);
 void	devsw_unref(dev_t, int devtype);
+/*
+ * Revocation.  When a unit goes away for good (a forced detach) its
+ * driver, after waking its sleepers and without holding its own locks,
+ * calls devsw_revoke(dev, devtype): every file then open on dev through
+ * a device node answers ENXIO (poll: POLLERR | POLLHUP) without
+ * reaching the driver again, and its last close skips d_close.  So a
+ * new unit that reuses the number never sees the old unit's files, and
+ * its open count stays its own (NetBSD's vdevgone).  devsw_revoke waits
+ * for the calls in progress on dev to leave the driver; files opened
+ * afterwards belong to whatever has dev then.  Cloned files (d_clone)
+ * are the driver's own to orphan.
+ */
+void	devsw_revoke(dev_t, int devtype);
+
+/*
+ * The file side of revocation, for specfs: an open file holds the
+ * devopen of its device and the generation it opened at; each call
+ * into the driver is bracketed by devopen_enter (ENXIO once revoked)
+ * and devopen_exit.
+ */
+struct devopen;
+struct devopen *devopen_hold(dev_t, int devtype, uint64_t *genp);
+void	devopen_rele(struct devopen *);
+int	devopen_enter(struct devopen *, uint64_t gen);
+void	devopen_exit(struct devopen *);
+bool	devopen_revoked(struct devopen *, uint64_t gen);
+
 /* Major number of a name, or NODEVMAJOR. */
 devmajor_t cdevsw_lookup_major(const char *name);
 devmajor_t bdevsw_lookup_major(const char *name);

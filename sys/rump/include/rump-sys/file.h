@@ -61,6 +61,12 @@ struct file {
 	 */
 	bool			 f_cloned;
 	dev_t			 f_cdev;
+	/*
+	 * A device opened through its node: the switch's record of it
+	 * and the generation opened (conf.h, devsw_revoke).
+	 */
+	struct devopen		*f_devopen;
+	uint64_t		 f_devgen;
 };
 
 struct filedesc {

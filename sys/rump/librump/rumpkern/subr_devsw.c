@@ -7,6 +7,7 @@
 #include <rump-sys/systm.h>
 #include <rump-sys/component.h>
 #include <rump-sys/conf.h>
+#include <rump-sys/condvar.h>
 #include <rump-sys/errno.h>
 #include <rump-sys/kmem.h>
 #include <rump-sys/mutex.h>
@@ -35,6 +36,26 @@ struct devnode_req {
 	TAILQ_ENTRY(devnode_req) dr_list;
 };
 static TAILQ_HEAD(, devnode_req) devnode_pending;
+
+/*
+ * Devices open through nodes, one record per (dev, devtype) while any
+ * file has it open.  do_gen changes when the device is revoked; a file
+ * remembers the generation it opened at.  do_calls counts the calls in
+ * the driver, so a revoke can wait for them (the lock-free pairing:
+ * enter increments do_calls then reads do_gen, revoke writes do_gen
+ * then reads do_calls; one of the two sees the other).
+ */
+struct devopen {
+	dev_t			 do_dev;
+	int			 do_devtype;
+	uint64_t		 do_gen;
+	unsigned int		 do_refs;	/* devsw_lock */
+	unsigned int		 do_calls;
+	unsigned int		 do_revoking;
+	LIST_ENTRY(devopen)	 do_list;
+};
+static LIST_HEAD(, devopen) devopen_list;
+static kcondvar_t	devopen_cv;	/* a revoke waiting for calls */
 static const struct devnode_vfsops *devnode_vfs;
 
 static struct devsw_entry *
@@ -204,6 +225,102 @@ devsw_unref(dev_t dev, int devtype)
 	mutex_exit(&devsw_lock);
 }
 
+struct devopen *
+devopen_hold(dev_t dev, int devtype, uint64_t *genp)
+{
+	struct devopen *d, *nd = NULL;
+
+	for (;;) {
+		mutex_enter(&devsw_lock);
+		LIST_FOREACH(d, &devopen_list, do_list)
+			if (d->do_dev == dev && d->do_devtype == devtype)
+				break;
+		if (d == NULL && nd != NULL) {
+			d = nd;
+			nd = NULL;
+			LIST_INSERT_HEAD(&devopen_list, d, do_list);
+		}
+		if (d != NULL) {
+			d->do_refs++;
+			*genp = __atomic_load_n(&d->do_gen, __ATOMIC_SEQ_CST);
+			mutex_exit(&devsw_lock);
+			if (nd != NULL)
+				kmem_free(nd, sizeof(*nd));
+			return d;
+		}
+		mutex_exit(&devsw_lock);
+		/* allocate outside the lock, then look again */
+		nd = kmem_zalloc(sizeof(*nd), KM_SLEEP);
+		nd->do_dev = dev;
+		nd->do_devtype = devtype;
+	}
+}
+
+void
+devopen_rele(struct devopen *d)
+{
+	mutex_enter(&devsw_lock);
+	KASSERT(d->do_refs > 0);
+	if (--d->do_refs > 0) {
+		mutex_exit(&devsw_lock);
+		return;
+	}
+	LIST_REMOVE(d, do_list);
+	mutex_exit(&devsw_lock);
+	KASSERT(d->do_calls == 0);
+	kmem_free(d, sizeof(*d));
+}
+
+int
+devopen_enter(struct devopen *d, uint64_t gen)
+{
+	__atomic_add_fetch(&d->do_calls, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&d->do_gen, __ATOMIC_SEQ_CST) == gen)
+		return 0;
+	devopen_exit(d);
+	return ENXIO;
+}
+
+void
+devopen_exit(struct devopen *d)
+{
+	if (__atomic_sub_fetch(&d->do_calls, 1, __ATOMIC_SEQ_CST) == 0 &&
+	    __atomic_load_n(&d->do_revoking, __ATOMIC_SEQ_CST) != 0) {
+		mutex_enter(&devsw_lock);
+		cv_broadcast(&devopen_cv);
+		mutex_exit(&devsw_lock);
+	}
+}
+
+bool
+devopen_revoked(struct devopen *d, uint64_t gen)
+{
+	return __atomic_load_n(&d->do_gen, __ATOMIC_SEQ_CST) != gen;
+}
+
+void
+devsw_revoke(dev_t dev, int devtype)
+{
+	struct devopen *d;
+
+	mutex_enter(&devsw_lock);
+	LIST_FOREACH(d, &devopen_list, do_list)
+		if (d->do_dev == dev && d->do_devtype == devtype)
+			break;
+	if (d == NULL) {		/* nothing open: nothing to revoke */
+		mutex_exit(&devsw_lock);
+		return;
+	}
+	d->do_refs++;			/* keep it while we wait */
+	__atomic_add_fetch(&d->do_revoking, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&d->do_gen, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&d->do_calls, __ATOMIC_SEQ_CST) != 0)
+		cv_wait(&devopen_cv, &devsw_lock);
+	__atomic_sub_fetch(&d->do_revoking, 1, __ATOMIC_SEQ_CST);
+	mutex_exit(&devsw_lock);
+	devopen_rele(d);
+}
+
 static devmajor_t
 lookup_major(struct devsw_entry *tab, const char *name)
 {
@@ -327,8 +444,10 @@ RUMP_COMPONENT(RUMP_COMPONENT_KERN, devsw)
 	memset(devsw_b, 0, sizeof(devsw_b));
 	memset(devsw_c, 0, sizeof(devsw_c));
 	TAILQ_INIT(&devnode_pending);
+	LIST_INIT(&devopen_list);
 	devnode_vfs = NULL;
 	mutex_init(&devsw_lock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&devopen_cv, "devrevok");
 	return 0;
 }
 
@@ -340,5 +459,7 @@ RUMP_COMPONENT_FINI(devsw)
 		TAILQ_REMOVE(&devnode_pending, dr, dr_list);
 		devnode_req_free(dr);
 	}
+	KASSERT(LIST_EMPTY(&devopen_list));
+	cv_destroy(&devopen_cv);
 	mutex_destroy(&devsw_lock);
 }

@@ -49,6 +49,28 @@ spec_open(struct vnode *vp, int fflag)
 	return error;
 }
 
+/*
+ * Open vp's device for the file fp, which remembers the device's
+ * revocation generation: taken before d_open, so a revoke racing the
+ * open leaves the file revoked rather than attached to a new unit.
+ */
+static int
+spec_open_tracked(struct vnode *vp, struct file *fp)
+{
+	struct devopen *d;
+	uint64_t gen;
+	int error;
+
+	d = devopen_hold(vp->v_rdev, devtype_of(vp), &gen);
+	if ((error = spec_open(vp, fp->f_flag)) != 0) {
+		devopen_rele(d);
+		return error;
+	}
+	fp->f_devopen = d;
+	fp->f_devgen = gen;
+	return 0;
+}
+
 int
 spec_open_file(struct vnode *vp, struct file *fp)
 {
@@ -60,13 +82,13 @@ spec_open_file(struct vnode *vp, struct file *fp)
 
 	KASSERT(fp->f_ops == NULL);
 	if (vp->v_type != VCHR)
-		return spec_open(vp, fp->f_flag);
+		return spec_open_tracked(vp, fp);
 	if ((error = devsw_ref(dev, S_IFCHR_DEVTYPE)) != 0)
 		return error;
 	cd = cdevsw_lookup(dev);
 	if (cd->d_clone == NULL) {
 		devsw_unref(dev, S_IFCHR_DEVTYPE);
-		return spec_open(vp, fp->f_flag);
+		return spec_open_tracked(vp, fp);
 	}
 	if ((error = cd->d_clone(dev, fp->f_flag, &fops, &data)) != 0) {
 		devsw_unref(dev, S_IFCHR_DEVTYPE);
@@ -96,6 +118,44 @@ spec_close(struct vnode *vp, int fflag)
 	} else
 		(void)cdevsw_lookup(dev)->d_close(dev, fflag, devtype);
 	devsw_unref(dev, devtype);
+}
+
+/*
+ * Calls on a device file opened through its node are bracketed so a
+ * revoke (devsw_revoke) can turn them away and wait for those inside.
+ */
+int
+spec_fenter(struct file *fp)
+{
+	if (fp->f_devopen == NULL)
+		return 0;
+	return devopen_enter(fp->f_devopen, fp->f_devgen);
+}
+
+void
+spec_fexit(struct file *fp)
+{
+	if (fp->f_devopen != NULL)
+		devopen_exit(fp->f_devopen);
+}
+
+/* The last close of a device file: d_close unless it was revoked. */
+void
+spec_close_file(struct file *fp)
+{
+	struct vnode *vp = fp->f_data;
+	struct devopen *d = fp->f_devopen;
+
+	KASSERT(d != NULL);
+	if (devopen_enter(d, fp->f_devgen) == 0) {
+		spec_close(vp, fp->f_flag);
+		devopen_exit(d);
+	} else {
+		/* the driver forgot this open; only the switch counts it */
+		devsw_unref(vp->v_rdev, devtype_of(vp));
+	}
+	fp->f_devopen = NULL;
+	devopen_rele(d);
 }
 
 int

@@ -65,6 +65,11 @@ void	vn_fdclose(struct file *, struct filedesc *);
  * the driver's errno (or ENXIO), nothing opened.
  */
 int	spec_open_file(struct vnode *vp, struct file *fp);
+/* Around each call on such a file: 0 or ENXIO (revoked); then exit. */
+int	spec_fenter(struct file *fp);
+void	spec_fexit(struct file *fp);
+/* Its last close. */
+void	spec_close_file(struct file *fp);
 
 /* vfs_syscalls.c */
 extern const struct fileops vn_fileops;

@@ -42,6 +42,23 @@ isowner(struct vnode *vp, const struct kauth_cred *cred, struct vattr *va)
 	return 0;
 }
 
+/* A device file's I/O: the driver's, unless the device was revoked. */
+static int
+vn_spec_rw(struct file *fp, struct uio *uio)
+{
+	struct vnode *vp = fp->f_data;
+	int error;
+
+	if ((error = spec_fenter(fp)) != 0)
+		return error;
+	if (uio->uio_rw == UIO_READ)
+		error = spec_read(vp, uio, fp->f_flag);
+	else
+		error = spec_write(vp, uio, fp->f_flag);
+	spec_fexit(fp);
+	return error;
+}
+
 static int
 vn_fo_read(struct file *fp, struct uio *uio, int flags)
 {
@@ -54,7 +71,7 @@ vn_fo_read(struct file *fp, struct uio *uio, int flags)
 	uio->uio_offset = fp->f_offset;
 	mutex_exit(&fp->f_lock);
 	if (vn_isdev(vp))
-		error = spec_read(vp, uio, fp->f_flag);
+		error = vn_spec_rw(fp, uio);
 	else
 		error = VOP_READ(vp, uio, 0);
 	mutex_enter(&fp->f_lock);
@@ -74,7 +91,7 @@ vn_fo_write(struct file *fp, struct uio *uio, int flags)
 	uio->uio_offset = fp->f_offset;
 	mutex_exit(&fp->f_lock);
 	if (vn_isdev(vp))
-		error = spec_write(vp, uio, fp->f_flag);
+		error = vn_spec_rw(fp, uio);
 	else
 		error = VOP_WRITE(vp, uio,
 		    (fp->f_flag & FAPPEND) ? IO_APPEND : 0);
@@ -93,7 +110,7 @@ vn_fo_close(struct file *fp)
 	struct vnode *vp = fp->f_data;
 
 	if (vn_isdev(vp))
-		spec_close(vp, fp->f_flag);
+		spec_close_file(fp);
 	vrele(vp);
 	return 0;
 }
@@ -106,8 +123,13 @@ vn_fo_ioctl(struct file *fp, u_long cmd, void *data)
 	off_t off;
 	int error;
 
-	if (vn_isdev(vp))
-		return spec_ioctl(vp, cmd, data, fp->f_flag);
+	if (vn_isdev(vp)) {
+		if ((error = spec_fenter(fp)) != 0)
+			return error;
+		error = spec_ioctl(vp, cmd, data, fp->f_flag);
+		spec_fexit(fp);
+		return error;
+	}
 	if (vp->v_type != VREG)
 		return ENOTTY;
 	switch (cmd) {
@@ -132,8 +154,16 @@ vn_fo_poll(struct file *fp, int events)
 {
 	struct vnode *vp = fp->f_data;
 
-	if (vn_isdev(vp))
-		return spec_poll(vp, events);
+	int revents;
+
+	if (vn_isdev(vp)) {
+		/* a revoked device has hung up */
+		if (spec_fenter(fp) != 0)
+			return POLLERR | POLLHUP;
+		revents = spec_poll(vp, events);
+		spec_fexit(fp);
+		return revents;
+	}
 	/* Files and directories never block. */
 	return events & (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM);
 }
@@ -330,8 +360,7 @@ dopio(int fd, void *buf, size_t nbyte, off_t offset, enum uio_rw rw,
 	else if (vp->v_type == VDIR)
 		error = EISDIR;
 	else if (vn_isdev(vp))
-		error = rw == UIO_READ ? spec_read(vp, &uio, fp->f_flag) :
-		    spec_write(vp, &uio, fp->f_flag);
+		error = vn_spec_rw(fp, &uio);
 	else if (rw == UIO_READ)
 		error = VOP_READ(vp, &uio, 0);
 	else
