@@ -134,10 +134,10 @@ rump_pub_ktest_vcache_dead_ops(int fd)
 	DEAD_CHECK(VOP_READLINK(vp, &uio), EIO);
 	DEAD_CHECK(VOP_READDIR(vp, &uio, &eof), EIO);
 	DEAD_CHECK(VOP_FSYNC(vp), EIO);
-	/* attributes */
-	DEAD_CHECK(VOP_GETATTR(vp, &va), EBADF);
+	/* attributes: the file is gone */
+	DEAD_CHECK(VOP_GETATTR(vp, &va), ENOENT);
 	vattr_null(&va);
-	DEAD_CHECK(VOP_SETATTR(vp, &va), EBADF);
+	DEAD_CHECK(VOP_SETATTR(vp, &va), ENOENT);
 	if (xvp != NULL) {
 		printf("ktest: a dead vnode handed out a vnode\n");
 		error = EIO;

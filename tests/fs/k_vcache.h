@@ -29,7 +29,7 @@ int	rump_pub_ktest_vcache_gate_reentry(void);
 /*
  * fd is an open directory of a force-unmounted file system: every
  * vnode operation on it answers as dead_vnodeops says (ENOENT for
- * names, EIO for I/O, EBADF for attributes).  0, or EIO with the
+ * names and attributes, EIO for I/O).  0, or EIO with the
  * mismatches on the console.
  */
 int	rump_pub_ktest_vcache_dead_ops(int fd);

@@ -103,7 +103,8 @@ force_open_file(const struct fs_backend *fs, const char *mp)
 	H_REQUIRE_ERRNO(EBADF, rump_sys_fchmod(fd, 0600));
 	H_REQUIRE_ERRNO(EIO, rump_sys_fsync(fd));
 	H_REQUIRE_ERRNO(EIO, rump_sys_getdents(dfd, buf, sizeof(buf)));
-	H_REQUIRE_ERRNO(EBADF, rump_sys_fchdir(dfd));
+	/* the directory is gone: ENOENT, as for a removed one */
+	H_REQUIRE_ERRNO(ENOENT, rump_sys_fchdir(dfd));
 	RL(rump_sys_close(fd));
 	RL(rump_sys_close(dfd));
 	/* and the place mounts again, with what was written before */
@@ -268,6 +269,92 @@ force_during_io(const struct fs_backend *fs, const char *mp)
 	remount(fs, mp);
 }
 
+/* Mounting, unmounting (forced or not) and using /race from threads. */
+struct race {
+	volatile int	 stop;
+	int		 bad;		/* an unexpected errno */
+	const char	*badop;		/* from this call */
+	unsigned	 unmounts;
+};
+
+static void *
+race_mounter(void *arg)
+{
+	struct race *r = arg;
+	unsigned n = 0;
+
+	while (!r->stop) {
+		int flags = (n++ % 3 == 0) ? MNT_FORCE : 0;
+
+		if (rump_sys_unmount("/race", flags) == 0)
+			__atomic_add_fetch(&r->unmounts, 1, __ATOMIC_RELAXED);
+		else if (errno != EINVAL && errno != EBUSY)
+			r->bad = errno, r->badop = "unmount";
+		/*
+		 * Mounts stack (two threads mounting on the same top at
+		 * once: one gets EBUSY).
+		 */
+		if (n % 2 == 0 && rump_sys_mount("tmpfs", "/race", 0, NULL,
+		    0) == -1 && errno != EBUSY)
+			r->bad = errno, r->badop = "mount";
+	}
+	return NULL;
+}
+
+static void *
+race_user(void *arg)
+{
+	struct race *r = arg;
+	char buf[64];
+	struct stat sb;
+
+	while (!r->stop) {
+		int fd = rump_sys_open("/race/f", O_RDWR | O_CREAT, 0644);
+
+		if (fd == -1) {
+			if (errno != ENOENT)
+				r->bad = errno, r->badop = "open";
+			continue;
+		}
+		if (rump_sys_write(fd, "abc", 3) == -1 && errno != EIO)
+			r->bad = errno, r->badop = "write";
+		if (rump_sys_pread(fd, buf, sizeof(buf), 0) == -1 &&
+		    errno != EIO)
+			r->bad = errno, r->badop = "pread";
+		if (rump_sys_fstat(fd, &sb) == -1 && errno != EBADF)
+			r->bad = errno, r->badop = "fstat";
+		RL(rump_sys_close(fd));
+		if (rump_sys_unlink("/race/f") == -1 && errno != ENOENT)
+			r->bad = errno, r->badop = "unlink";
+	}
+	return NULL;
+}
+
+H_TC_ENV(unmount_race, "RUMP_NCPU=2", "two threads mounting and "
+    "unmounting /race (forced or not) while two use files in it, for "
+    "0.3 s: only EINVAL, EBUSY, ENOENT, EIO, EBADF; no crash or leak")
+{
+	struct race r = { .stop = 0 };
+	void *(*fn[4])(void *) = { race_mounter, race_mounter, race_user,
+	    race_user };
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
+	pthread_t t[4];
+
+	RL(rump_sys_mkdir("/race", 0755));
+	RL(rump_sys_mount("tmpfs", "/race", 0, NULL, 0));
+	for (int i = 0; i < 4; i++)
+		ATF_REQUIRE(pthread_create(&t[i], NULL, fn[i], &r) == 0);
+	nanosleep(&ts, NULL);
+	r.stop = 1;
+	for (int i = 0; i < 4; i++)
+		ATF_REQUIRE(pthread_join(t[i], NULL) == 0);
+	ATF_REQUIRE_EQ_MSG(r.bad, 0, "%s: %s", r.badop, strerror(r.bad));
+	ATF_REQUIRE(r.unmounts > 0);
+	while (rump_sys_unmount("/race", MNT_FORCE) == 0)
+		continue;
+	H_REQUIRE_ERRNO(EINVAL, rump_sys_unmount("/race", 0));
+}
+
 FSTEST(busy_without_force, "unmount without MNT_FORCE is EBUSY while a "
     "file is open, and succeeds with only cached vnodes left")
 FSTEST(force_open_file, "a forced unmount revokes open files: EIO, "
@@ -295,5 +382,6 @@ ATF_TP_ADD_TCS(tp)
 	FSAPPLY(tp, force_nested);
 	FSAPPLY(tp, force_left_open_at_shutdown);
 	FSAPPLY(tp, force_during_io);
+	ATF_TP_ADD_TC(tp, unmount_race);
 	return atf_no_error();
 }

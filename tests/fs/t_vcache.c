@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -285,8 +286,30 @@ H_TC(dead_vnode_ops, "every operation on a vnode revoked by a forced "
 	RL(rump_sys_close(fd));
 }
 
+ATF_TC(bad_limit_fails_boot);
+ATF_TC_HEAD(bad_limit_fails_boot, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a RUMP_VNODES that is not a number "
+	    "of vnodes makes the boot fail with EINVAL; a good one boots");
+}
+ATF_TC_BODY(bad_limit_fails_boot, tc)
+{
+	const char *bad[] = { "abc", "-1", "4294967296", "12x" };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ATF_REQUIRE(setenv("RUMP_VNODES", bad[i], 1) == 0);
+		ATF_REQUIRE_EQ_MSG(rump_init(), EINVAL, "RUMP_VNODES=%s",
+		    bad[i]);
+	}
+	ATF_REQUIRE(setenv("RUMP_VNODES", "4294967295", 1) == 0);
+	RZ(rump_init());
+	ATF_REQUIRE_EQ(stats().limit, 4294967295u);
+	RL(rump_sys_reboot(0, NULL));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, bad_limit_fails_boot);
 	ATF_TP_ADD_TC(tp, dead_vnode_ops);
 	ATF_TP_ADD_TC(tp, gate_reentry);
 	ATF_TP_ADD_TC(tp, gate_reentry_mp);

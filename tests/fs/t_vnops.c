@@ -1148,6 +1148,66 @@ truncate_across_tables(const struct fs_backend *fs, const char *mp)
 	RL(rump_sys_unlink("big"));
 }
 
+/* Threads opening one name with O_CREAT (no O_EXCL), another unlinking. */
+struct creat_race {
+	volatile int	 stop;
+	int		 bad;
+	unsigned	 opens;
+};
+
+static void *
+creat_opener(void *arg)
+{
+	struct creat_race *c = arg;
+
+	while (!c->stop) {
+		int fd = rump_sys_open("cr", O_RDWR | O_CREAT, 0644);
+
+		if (fd == -1) {
+			c->bad = errno;
+			break;
+		}
+		rump_sys_close(fd);
+		__atomic_add_fetch(&c->opens, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void *
+creat_unlinker(void *arg)
+{
+	struct creat_race *c = arg;
+
+	while (!c->stop) {
+		if (rump_sys_unlink("cr") == -1 && errno != ENOENT) {
+			c->bad = errno;
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void
+open_creat_race(const struct fs_backend *fs, const char *mp)
+{
+	struct creat_race c = { .stop = 0 };
+	void *(*fn[4])(void *) = { creat_opener, creat_opener, creat_opener,
+	    creat_unlinker };
+	struct timespec ts = { 0, 300 * 1000 * 1000 };
+	pthread_t t[4];
+
+	for (int i = 0; i < 4; i++)
+		ATF_REQUIRE(pthread_create(&t[i], NULL, fn[i], &c) == 0);
+	nanosleep(&ts, NULL);
+	c.stop = 1;
+	for (int i = 0; i < 4; i++)
+		ATF_REQUIRE(pthread_join(t[i], NULL) == 0);
+	ATF_REQUIRE_EQ_MSG(c.bad, 0, "open(O_CREAT) or unlink: %s",
+	    strerror(c.bad));
+	ATF_REQUIRE(c.opens > 0);
+	(void)rump_sys_unlink("cr");
+}
+
 FSTEST(lookup_simple, "simple lookups: absolute, relative, ENOENT, ENOTDIR")
 FSTEST(lookup_complex, "lookups through ., .., //, trailing / and mount points")
 FSTEST(open_excl_existing, "O_CREAT|O_EXCL on existing names; O_DIRECTORY")
@@ -1171,6 +1231,7 @@ FSTEST(mount_busy, "mount over a directory; unmount EBUSY while in use")
 FSTEST_SIZE(statvfs_counts, SMALLFS, "statvfs reflects the size limit and usage")
 FSTEST(attrs_times, "chmod, chown, fchmod, fchown, umask and times")
 FSTEST(truncate_across_tables, "pages before and after the start of a file's page table: holes and truncation across it")
+FSTEST_ENV(open_creat_race, "RUMP_NCPU=2", "three threads open one name with O_CREAT while one unlinks it: never EEXIST")
 FSTEST_ENV(read_write_concurrent, "RUMP_NCPU=2", "two readers, two writers of one file and mkdir/rmdir on the mount at once: reads never see a write half done")
 FSTEST_ENV(rename_rmdir_race, "RUMP_NCPU=2", "threads racing rename, mkdir, rmdir, create, link and unlink: no crash, leak or deadlock; the tree stays consistent")
 
@@ -1200,6 +1261,7 @@ ATF_TP_ADD_TCS(tp)
 	FSAPPLY(tp, attrs_times);
 	FSAPPLY(tp, rename_rmdir_race);
 	FSAPPLY(tp, read_write_concurrent);
+	FSAPPLY(tp, open_creat_race);
 	FSAPPLY(tp, truncate_across_tables);
 	return atf_no_error();
 }

@@ -20,7 +20,8 @@
  * as a reader.  A forced unmount takes it as the writer, so it waits for
  * the operations in progress, then revokes every vnode of the mount:
  * cached ones are freed, referenced ones get dead_vnodeops (EIO for
- * I/O, ENOENT for names, EBADF for attributes) and lose their node, and
+ * I/O, ENOENT for names and attributes; fd calls say EBADF) and lose
+ * their node, and
  * the file system frees all of its nodes.  A revoked vnode lives on
  * until its holders let go; so does its struct mount.  Device vnodes
  * keep v_type and v_rdev, and spec_* I/O (which bypasses the gate: a
@@ -279,6 +280,7 @@ void	vcache_getstats(struct vcache_stats *);
 #define VEXEC		0x01
 int	vaccess(enum vtype, mode_t, uid_t, gid_t, int acc_mode,
 	    const struct kauth_cred *);
+/* vaccess on vp's attributes: 0, EACCES, ENOENT if vp is revoked. */
 int	vn_access(struct vnode *, int acc_mode, const struct kauth_cred *);
 
 /* vfs_lookup.c: namei */

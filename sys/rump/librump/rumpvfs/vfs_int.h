@@ -36,7 +36,8 @@ void	vfs_destroymount(struct mount *);
 int	vfs_unmountfs(struct mount *, int force);
 
 /* vfs_vnode.c */
-void	vcache_init(void);
+/* 0, or EINVAL for a bad RUMP_VNODES (said on the console). */
+int	vcache_init(void);
 void	vcache_fini(void);
 /* Reclaim the cached (unreferenced) vnodes of mp. */
 void	vflush(struct mount *);

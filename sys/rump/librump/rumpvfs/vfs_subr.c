@@ -70,6 +70,7 @@ vn_access(struct vnode *vp, int acc_mode, const struct kauth_cred *cred)
 	struct vattr va;
 	int error;
 
+	/* Revoked (forced unmount): ENOENT from dead_getattr. */
 	if ((error = VOP_GETATTR(vp, &va)) != 0)
 		return error;
 	return vaccess(va.va_type, va.va_mode, va.va_uid, va.va_gid, acc_mode,
@@ -221,8 +222,11 @@ vfs_crossmount(struct vnode **vpp)
 
 RUMP_COMPONENT(RUMP_COMPONENT_KERN_VFS, rumpvfs)
 {
+	int error;
+
+	if ((error = vcache_init()) != 0)
+		return error;
 	mutex_init(&vfs_mountlock, MUTEX_DEFAULT, IPL_NONE);
-	vcache_init();
 	vfs_lockf_init();
 	TAILQ_INIT(&vfs_mountlist);
 	LIST_INIT(&vfs_list);

@@ -179,6 +179,16 @@ const struct fileops vn_fileops = {
 	.fo_fdclose = vn_fdclose,
 };
 
+/*
+ * A revoked vnode's attributes are gone (ENOENT, which path calls
+ * pass on); through a descriptor that is EBADF, as NetBSD's deadfs.
+ */
+static int
+fd_deaderr(struct vnode *vp, int error)
+{
+	return error == ENOENT && vn_isdead(vp) ? EBADF : error;
+}
+
 /* The vnode of fd with the file referenced; EBADF, or ESPIPE if not one. */
 static int
 getvnode(int fd, struct file **fpp)
@@ -195,6 +205,13 @@ getvnode(int fd, struct file **fpp)
 	return 0;
 }
 
+/*
+ * open(O_CREAT) without O_EXCL whose name appeared between the lookup
+ * and the create looks again (it must not fail with EEXIST), this
+ * many times before giving up with EEXIST under a create/unlink storm.
+ */
+#define OPEN_CREATE_RETRIES	64
+
 int
 sys_open(struct lwp *l, const struct sys_open_args *uap, register_t *rv)
 {
@@ -203,7 +220,7 @@ sys_open(struct lwp *l, const struct sys_open_args *uap, register_t *rv)
 	struct vnode *vp;
 	struct vattr va;
 	struct file *fp;
-	int flags = uap->flags, fflag, fd, error, created = 0;
+	int flags = uap->flags, fflag, fd, error, created = 0, races = 0;
 
 	switch (flags & O_ACCMODE) {
 	case O_RDONLY:
@@ -221,6 +238,7 @@ sys_open(struct lwp *l, const struct sys_open_args *uap, register_t *rv)
 	if ((error = fd_allocfile(&fp, &fd)) != 0)
 		return error;
 	if (flags & O_CREAT) {
+retry:
 		error = namei(&nd, uap->path, WANTPARENT |
 		    ((flags & (O_EXCL | O_NOFOLLOW)) ? 0 : FOLLOW));
 		if (error != 0)
@@ -240,6 +258,12 @@ sys_open(struct lwp *l, const struct sys_open_args *uap, register_t *rv)
 			/* BSD: a new file takes its directory's group */
 			error = VOP_CREATE(nd.ni_dvp,
 			    &nd.ni_vp, &nd.ni_cnd, &va, NULL);
+			if (error == EEXIST && !(flags & O_EXCL) &&
+			    ++races < OPEN_CREATE_RETRIES) {
+				/* created by another thread since the lookup */
+				namei_done(&nd);
+				goto retry;
+			}
 			if (error != 0)
 				goto badnd;
 			created = 1;
@@ -481,7 +505,7 @@ sys_fstat(struct lwp *l, const struct sys_fstat_args *uap, register_t *rv)
 		return EBADF;
 	memset(&sb, 0, sizeof(sb));
 	if (fp->f_ops == &vn_fileops)
-		error = vn_stat(fp->f_data, &sb);
+		error = fd_deaderr(fp->f_data, vn_stat(fp->f_data, &sb));
 	else if (fp->f_ops->fo_stat != NULL)
 		error = fp->f_ops->fo_stat(fp, &sb);	/* a cloned device */
 	else
@@ -1027,7 +1051,7 @@ sys_fchmod(struct lwp *l, const struct sys_fchmod_args *uap, register_t *rv)
 
 	if ((error = getvnode(uap->fd, &fp)) != 0)
 		return error == ESPIPE ? EINVAL : error;
-	error = dochmod(fp->f_data, uap->mode);
+	error = fd_deaderr(fp->f_data, dochmod(fp->f_data, uap->mode));
 	fd_putfile(fp);
 	return error;
 }
@@ -1087,7 +1111,8 @@ sys_fchown(struct lwp *l, const struct sys_fchown_args *uap, register_t *rv)
 
 	if ((error = getvnode(uap->fd, &fp)) != 0)
 		return error == ESPIPE ? EINVAL : error;
-	error = dochown(fp->f_data, uap->uid, uap->gid);
+	error = fd_deaderr(fp->f_data, dochown(fp->f_data, uap->uid,
+	    uap->gid));
 	fd_putfile(fp);
 	return error;
 }
@@ -1137,7 +1162,8 @@ sys_ftruncate(struct lwp *l, const struct sys_ftruncate_args *uap,
 	if ((fp->f_flag & FWRITE) == 0)
 		error = EINVAL;
 	else
-		error = dotruncate(fp->f_data, uap->length);
+		error = fd_deaderr(fp->f_data,
+		    dotruncate(fp->f_data, uap->length));
 	fd_putfile(fp);
 	return error;
 }
@@ -1319,6 +1345,7 @@ sys_unmount(struct lwp *l, const struct sys_unmount_args *uap,
 {
 	struct nameidata nd;
 	struct mount *mp, *omp;
+	uint64_t fsid;
 	int error;
 
 	if (!kauth_cred_geteuid_root(curcred()))
@@ -1328,6 +1355,7 @@ sys_unmount(struct lwp *l, const struct sys_unmount_args *uap,
 	if ((error = namei(&nd, uap->path, FOLLOW)) != 0)
 		return error;
 	mp = nd.ni_vp->v_mount;
+	fsid = mp->mnt_fsid;
 	if (!(nd.ni_vp->v_vflag & VV_ROOT))
 		error = EINVAL;
 	else if (mp == vfs_rootmount)
@@ -1335,9 +1363,13 @@ sys_unmount(struct lwp *l, const struct sys_unmount_args *uap,
 	namei_done(&nd);
 	if (error != 0)
 		return error;
+	/*
+	 * mp may be gone by now (another unmount): find it again by
+	 * address and its fsid, which no later mount reuses.
+	 */
 	mutex_enter(&vfs_mountlock);
 	TAILQ_FOREACH(omp, &vfs_mountlist, mnt_list) {
-		if (omp == mp)
+		if (omp == mp && omp->mnt_fsid == fsid)
 			break;
 	}
 	if (omp == NULL)

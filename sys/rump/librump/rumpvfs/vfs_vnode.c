@@ -31,20 +31,26 @@ static unsigned int		 vcache_limit;
 
 #define USECOUNT(vp)	__atomic_load_n(&(vp)->v_usecount, __ATOMIC_ACQUIRE)
 
-void
+int
 vcache_init(void)
 {
 	char buf[32];
 	unsigned long long v;
 
+	vcache_limit = VCACHE_LIMIT_DEFAULT;
+	if (rumpuser_getparam("RUMP_VNODES", buf, sizeof(buf)) == 0) {
+		if (kstrtoull(buf, &v) != 0 || v > UINT32_MAX) {
+			printf("rumpvfs: RUMP_VNODES=%s: not a number of "
+			    "vnodes (0 to %u)\n", buf, UINT32_MAX);
+			return EINVAL;
+		}
+		vcache_limit = (unsigned int)v;
+	}
 	mutex_init(&vcache_lock, MUTEX_DEFAULT, IPL_NONE);
 	TAILQ_INIT(&vcache_lru);
 	memset(&vcache_st, 0, sizeof(vcache_st));
-	vcache_limit = VCACHE_LIMIT_DEFAULT;
-	if (rumpuser_getparam("RUMP_VNODES", buf, sizeof(buf)) == 0 &&
-	    kstrtoull(buf, &v) == 0 && v <= UINT32_MAX)
-		vcache_limit = (unsigned int)v;
 	vcache_st.vs_limit = vcache_limit;
+	return 0;
 }
 
 void
@@ -328,9 +334,10 @@ vn_isdead(const struct vnode *vp)
 }
 
 /*
- * The dead vnode operations.  A revoked directory has no names
- * (ENOENT), I/O fails (EIO), attributes belong to a descriptor that
- * no longer refers to a file (EBADF, as NetBSD's deadfs).  The last
+ * The dead vnode operations.  A revoked directory has no names and a
+ * revoked file no attributes (ENOENT: the file is gone; a path call
+ * that met the vnode just before the revocation says so; the fd calls
+ * turn it into EBADF, as NetBSD's deadfs), I/O fails (EIO).  The last
  * reference frees the vnode.
  */
 static int
@@ -378,13 +385,13 @@ dead_rw(struct vnode *vp, struct uio *uio, int ioflag)
 static int
 dead_getattr(struct vnode *vp, struct vattr *va)
 {
-	return EBADF;
+	return ENOENT;
 }
 
 static int
 dead_setattr(struct vnode *vp, const struct vattr *va)
 {
-	return EBADF;
+	return ENOENT;
 }
 
 static int
