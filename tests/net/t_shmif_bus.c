@@ -325,6 +325,58 @@ faulty_run(const char *path, uint64_t seed, uint32_t *got, size_t max,
 	return n;
 }
 
+ATF_TC(faults_end_with_their_setter);
+ATF_TC_HEAD(faults_end_with_their_setter, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "faults and capture set by a process "
+	    "that has exited are off for the next attachment, so a bus file "
+	    "left by an earlier run starts clean; while it lives they hold");
+}
+ATF_TC_BODY(faults_end_with_their_setter, tc)
+{
+	struct rumpcomp_shmif *tx, *rx, *live;
+	uint8_t buf[200];
+	size_t len;
+	pid_t pid;
+	int status;
+
+	/* A setter that is still alive: its faults hold for others. */
+	live = attach(BUS, 0);
+	KZ(rumpcomp_shmif_setfault(live, SHMIF_RATE_ONE, 0, 0, 0, 1));
+	tx = attach(BUS, 0);
+	rx = attach(BUS, 0);
+	KZ(rumpcomp_shmif_send(tx, buf, mkframe(buf, 1, 200)));
+	ATF_REQUIRE(rumpcomp_shmif_recv(rx, buf, sizeof(buf), &len) != 0);
+	rumpcomp_shmif_detach(tx);
+	rumpcomp_shmif_detach(rx);
+	KZ(rumpcomp_shmif_setfault(live, 0, 0, 0, 0, 0));
+	rumpcomp_shmif_detach(live);
+
+	/* A setter that exits: a run that failed with the bus lossy. */
+	RL(pid = fork());
+	if (pid == 0) {
+		struct rumpcomp_shmif *att;
+
+		if (rumpcomp_shmif_attach(BUS, 0, &att) != 0 ||
+		    rumpcomp_shmif_setfault(att, SHMIF_RATE_ONE, 0, 0, 0, 1)
+		    != 0 || rumpcomp_shmif_setcapture(att, 1) != 0)
+			_exit(1);
+		_exit(0);
+	}
+	RL(waitpid(pid, &status, 0));
+	ATF_REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	(void)unlink(BUS ".log");
+	tx = attach(BUS, 0);
+	rx = attach(BUS, 0);
+	KZ(rumpcomp_shmif_send(tx, buf, mkframe(buf, 2, 200)));
+	KZ(rumpcomp_shmif_recv(rx, buf, sizeof(buf), &len));
+	ATF_CHECK_EQ(len, 200);
+	ATF_CHECK_MSG(access(BUS ".log", F_OK) == -1,
+	    "capture still on after its setter exited");
+	rumpcomp_shmif_detach(tx);
+	rumpcomp_shmif_detach(rx);
+}
+
 ATF_TC(faults_deterministic);
 ATF_TC_HEAD(faults_deterministic, tc)
 {
@@ -659,6 +711,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, wait_timeout_interrupt);
 	ATF_TP_ADD_TC(tp, dead_lock_holder);
 	ATF_TP_ADD_TC(tp, capture_log);
+	ATF_TP_ADD_TC(tp, faults_end_with_their_setter);
 	ATF_TP_ADD_TC(tp, pcap_oracle);
 	ATF_TP_ADD_TC(tp, pcap_tool_bad_input);
 	return atf_no_error();

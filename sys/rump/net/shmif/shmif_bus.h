@@ -80,7 +80,12 @@ struct shmif_bus {
 	uint64_t	sb_gen;		/* next frame number */
 	uint64_t	sb_locksteals;	/* locks taken from dead holders */
 	uint32_t	sb_flags;	/* SHMIF_BUS_* */
-	uint32_t	sb_pad0;
+	/*
+	 * The process that set the faults or capture: they last as long
+	 * as it does, so a bus file left behind by an earlier run (its
+	 * test failed half way, say) starts the next one clean.
+	 */
+	int32_t		sb_cfgpid;
 	struct shmif_fault sb_fault;
 	uint64_t	sb_rng;		/* fault generator state */
 	/* Counters, for tests and the tool. */

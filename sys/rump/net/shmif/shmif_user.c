@@ -555,6 +555,25 @@ bus_open(struct rumpcomp_shmif *att, const char *path, uint32_t ringsize)
 	return 0;
 }
 
+/*
+ * Faults and capture belong to the process that set them (sb_cfgpid):
+ * once it is gone they are dropped, with any frame held back for
+ * reordering.  Lock held.
+ */
+static void
+bus_forget_stale_config(struct shmif_bus *bus)
+{
+	pid_t pid = bus->sb_cfgpid;
+
+	if (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
+		return;
+	memset(&bus->sb_fault, 0, sizeof(bus->sb_fault));
+	bus->sb_rng = 0;
+	bus->sb_held_len = 0;
+	bus->sb_flags &= ~(uint32_t)SHMIF_BUS_CAPTURE;
+	bus->sb_cfgpid = 0;
+}
+
 int
 rumpcomp_shmif_attach(const char *path, uint32_t ringsize,
     struct rumpcomp_shmif **attp)
@@ -580,6 +599,7 @@ rumpcomp_shmif_attach(const char *path, uint32_t ringsize,
 		goto fail;
 	bus = att->sa_bus;
 	bus_lock(bus);
+	bus_forget_stale_config(bus);
 	att->sa_id = bus->sb_nextid++;
 	att->sa_rd = bus->sb_head;
 	att->sa_rgen = bus->sb_gen;
@@ -647,6 +667,7 @@ rumpcomp_shmif_setfault(struct rumpcomp_shmif *att, uint32_t drop,
 	bus->sb_fault.sf_corrupt = corrupt;
 	bus->sb_fault.sf_seed = seed;
 	bus->sb_rng = seed;
+	bus->sb_cfgpid = getpid();
 	kick = bus->sb_held_len != 0;
 	commit_held(att);
 	bus_unlock(bus);
@@ -665,6 +686,7 @@ rumpcomp_shmif_setcapture(struct rumpcomp_shmif *att, int on)
 		bus->sb_flags |= SHMIF_BUS_CAPTURE;
 	else
 		bus->sb_flags &= ~(uint32_t)SHMIF_BUS_CAPTURE;
+	bus->sb_cfgpid = getpid();
 	bus_unlock(bus);
 	return 0;
 }

@@ -82,7 +82,9 @@ int	rumpcomp_shmif_stats(struct rumpcomp_shmif *att,
 /*
  * Fault injection for the whole bus: rates in frames per million (at
  * most 1000000 each; EINVAL otherwise), a seed for the generator.  All
- * zero turns it off.
+ * zero turns it off.  Faults and capture last as long as the process
+ * that set them: the next attachment after it is gone finds them off,
+ * so a bus file reused from an earlier run is clean.
  */
 int	rumpcomp_shmif_setfault(struct rumpcomp_shmif *att, uint32_t drop,
 	    uint32_t dup, uint32_t reorder, uint32_t corrupt, uint64_t seed);
