@@ -2,9 +2,7 @@
  * t_tcp: TCP between kernels in separate processes over a shmif bus:
  * a 1 MiB transfer checked byte by byte (clean, and over a bus that
  * loses, duplicates and reorders 5% of frames), a refused connection,
- * listen backlog overflow and simultaneous close.  While the kernel has
- * no TCP the cases are expected failures that say so
- * (net_require_tcp); with TCP in, they pass or fail for real.
+ * listen backlog overflow and simultaneous close.
  */
 #include <fcntl.h>
 #include <poll.h>
