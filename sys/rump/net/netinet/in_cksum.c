@@ -9,28 +9,78 @@
 #include <rump-sys/netinet/ip.h>
 #include <rump-sys/netinet/ip_var.h>
 
-/* Add len bytes at p to the running sum; *oddp tracks a pending byte. */
-static uint64_t
-cksum_add(uint64_t sum, const uint8_t *p, int len, int *oddp)
+/*
+ * The one's complement sum of len bytes at p, read as 16-bit words in
+ * the host's byte order (a trailing odd byte padded with zero after
+ * it), folded to 16 bits.  RFC 1071 2(B): the sum in either byte order
+ * is the byte swap of the other, so the data is summed four bytes at a
+ * time in native order and swapped once at the end.  The loop carries
+ * nothing: a 64-bit sum of 32-bit words cannot overflow for any packet.
+ */
+static uint32_t
+cksum_native(const uint8_t *p, int len)
 {
-	if (len <= 0)
-		return sum;
-	if (*oddp) {
-		sum += p[0];		/* low half of the split word */
-		p++;
-		len--;
-		*oddp = 0;
+	uint64_t sum = 0;
+	uint32_t w;
+	uint16_t h;
+
+	for (; len >= 16; len -= 16, p += 16) {
+		uint32_t a, b, c, d;
+
+		__builtin_memcpy(&a, p, 4);
+		__builtin_memcpy(&b, p + 4, 4);
+		__builtin_memcpy(&c, p + 8, 4);
+		__builtin_memcpy(&d, p + 12, 4);
+		sum += (uint64_t)a + b + c + d;
 	}
-	while (len >= 2) {
-		sum += (uint64_t)((p[0] << 8) | p[1]);
+	for (; len >= 4; len -= 4, p += 4) {
+		__builtin_memcpy(&w, p, 4);
+		sum += w;
+	}
+	if (len >= 2) {
+		__builtin_memcpy(&h, p, 2);
+		sum += h;
 		p += 2;
 		len -= 2;
 	}
 	if (len == 1) {
-		sum += (uint64_t)p[0] << 8;
-		*oddp = 1;
+		h = 0;
+		__builtin_memcpy(&h, p, 1);	/* the byte first in memory */
+		sum += h;
 	}
-	return sum;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint32_t)sum;
+}
+
+/* Network-order value of a native-order folded sum. */
+static uint32_t
+cksum_tonet(uint32_t s)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return ((s & 0xff) << 8) | (s >> 8);
+#else
+	return s;
+#endif
+}
+
+/*
+ * Add len bytes at p to the running sum (network-order word values);
+ * *oddp says the bytes so far were odd in number, so these start in
+ * the low half of a word: their sum is byte-swapped.
+ */
+static uint64_t
+cksum_add(uint64_t sum, const uint8_t *p, int len, int *oddp)
+{
+	uint32_t s;
+
+	if (len <= 0)
+		return sum;
+	s = cksum_tonet(cksum_native(p, len));
+	if (*oddp)
+		s = ((s & 0xff) << 8) | (s >> 8);
+	*oddp ^= len & 1;
+	return sum + s;
 }
 
 static uint16_t

@@ -44,6 +44,8 @@
 #define SHMIF_FRAMEMAX		9018
 /* Frames taken in a row before the receive thread lets others run. */
 #define SHMIF_BURST		64
+/* Pieces of an mbuf chain sent as they are (more: flattened first). */
+#define SHMIF_TXIOV		16
 
 struct shmif_sc {
 	struct ifnet	 sc_if;
@@ -74,6 +76,34 @@ static struct if_clone shmif_cloner = {
 };
 
 /*
+ * A received frame into an mbuf.  The bus copies it straight into
+ * spare, a cluster mbuf (the first piece), and into sc_rxbuf past the
+ * cluster (jumbo frames only).  A frame that fits in a plain mbuf is
+ * copied into one and spare is kept for the next; otherwise spare
+ * becomes the packet and *sparep is cleared.
+ */
+static struct mbuf *
+shmif_rxmbuf(struct shmif_sc *sc, struct mbuf **sparep, size_t len)
+{
+	struct mbuf *m = *sparep;
+	int room = MCLBYTES - MBUF_ETHER_ALIGN;
+
+	if ((int)len + MBUF_ETHER_ALIGN <= MHLEN)
+		return m_devget(mtod(m, uint8_t *) + MBUF_ETHER_ALIGN,
+		    (int)len, &sc->sc_if, M_DONTWAIT);
+	*sparep = NULL;
+	m->m_data += MBUF_ETHER_ALIGN;
+	m->m_len = m->m_pkthdr.len = MIN((int)len, room);
+	m->m_pkthdr.rcvif = &sc->sc_if;
+	if ((int)len > room && m_copyback(m, room, (int)len - room,
+	    sc->sc_rxbuf, M_DONTWAIT) != 0) {
+		m_freem(m);
+		return NULL;
+	}
+	return m;
+}
+
+/*
  * The receive thread: wait off-CPU for frames, pass them up, until the
  * bus attachment is interrupted at disconnect.
  */
@@ -83,7 +113,8 @@ shmif_rcv(void *arg)
 	struct shmif_sc *sc = arg;
 	struct ifnet *ifp = &sc->sc_if;
 	struct rumpcomp_shmif *bus;
-	struct mbuf *m;
+	struct rumpcomp_shmif_iov iov[2];
+	struct mbuf *m, *spare = NULL;
 	size_t len = 0;
 	int error, burst = 0;
 
@@ -97,10 +128,21 @@ shmif_rcv(void *arg)
 		/*
 		 * Take frames while there are some, keeping the CPU (the bus
 		 * lock is held only to copy one); sleep on the bus with the
-		 * CPU given back when there are none.
+		 * CPU given back when there are none.  Without a spare
+		 * cluster (out of memory) frames go through sc_rxbuf.
 		 */
-		error = rumpcomp_shmif_recv(bus, sc->sc_rxbuf, SHMIF_FRAMEMAX,
-		    &len);
+		if (spare == NULL)
+			spare = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
+		if (spare != NULL) {
+			iov[0].si_base = mtod(spare, uint8_t *) +
+			    MBUF_ETHER_ALIGN;
+			iov[0].si_len = MCLBYTES - MBUF_ETHER_ALIGN;
+			iov[1].si_base = sc->sc_rxbuf;
+			iov[1].si_len = SHMIF_FRAMEMAX - iov[0].si_len;
+			error = rumpcomp_shmif_recvv(bus, iov, 2, &len);
+		} else
+			error = rumpcomp_shmif_recv(bus, sc->sc_rxbuf,
+			    SHMIF_FRAMEMAX, &len);
 		if (error == EAGAIN) {
 			rump_unschedule();
 			error = rumpcomp_shmif_wait(bus, -1);
@@ -129,8 +171,11 @@ shmif_rcv(void *arg)
 		if ((ifp->if_flags & (IFF_UP | IFF_RUNNING)) !=
 		    (IFF_UP | IFF_RUNNING))
 			continue;
-		if ((m = m_devget(sc->sc_rxbuf, (int)len, ifp,
-		    M_DONTWAIT)) == NULL) {
+		if (spare != NULL)
+			m = shmif_rxmbuf(sc, &spare, len);
+		else
+			m = m_devget(sc->sc_rxbuf, (int)len, ifp, M_DONTWAIT);
+		if (m == NULL) {
 			if_statinc(ifp, if_iqdrops);
 			continue;
 		}
@@ -138,16 +183,23 @@ shmif_rcv(void *arg)
 		if_statadd(ifp, if_ibytes, len);
 		ifp->if_input(ifp, m);
 	}
+	if (spare != NULL)
+		m_freem(spare);
 	kthread_exit(0);
 }
 
-/* Put every queued frame on the bus (or drop it when not connected). */
+/*
+ * Put every queued frame on the bus (or drop it when not connected):
+ * the pieces of the chain go to the bus as they are, copied once, into
+ * the ring; a chain of more pieces than that takes is flattened first.
+ */
 static void
 shmif_start(struct ifnet *ifp)
 {
 	struct shmif_sc *sc = ifp->if_softc;
-	struct mbuf *m;
-	int len;
+	struct rumpcomp_shmif_iov iov[SHMIF_TXIOV];
+	struct mbuf *m, *n;
+	int len, niov, error;
 
 	while ((m = if_dequeue(ifp)) != NULL) {
 		len = m_length(m);
@@ -159,9 +211,22 @@ shmif_start(struct ifnet *ifp)
 			m_freem(m);
 			continue;
 		}
-		m_copydata(m, 0, len, sc->sc_txbuf);
-		if (rumpcomp_shmif_send(sc->sc_bus, sc->sc_txbuf,
-		    (size_t)len) != 0)
+		niov = 0;
+		for (n = m; n != NULL && niov < SHMIF_TXIOV; n = n->m_next) {
+			if (n->m_len == 0)
+				continue;
+			iov[niov].si_base = mtod(n, void *);
+			iov[niov].si_len = (size_t)n->m_len;
+			niov++;
+		}
+		if (n == NULL && niov > 0)
+			error = rumpcomp_shmif_sendv(sc->sc_bus, iov, niov);
+		else {
+			m_copydata(m, 0, len, sc->sc_txbuf);
+			error = rumpcomp_shmif_send(sc->sc_bus, sc->sc_txbuf,
+			    (size_t)len);
+		}
+		if (error != 0)
 			if_statinc(ifp, if_oerrors);
 		mutex_exit(&sc->sc_mtx);
 		m_freem(m);
