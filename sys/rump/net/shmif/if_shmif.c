@@ -43,7 +43,7 @@
 /* Largest frame we put on the bus: the bus's limit (shmif_bus.h). */
 #define SHMIF_FRAMEMAX		9018
 /* Frames taken in a row before the receive thread lets others run. */
-#define SHMIF_BURST		64
+#define SHMIF_BURST		256
 /* Pieces of an mbuf chain sent as they are (more: flattened first). */
 #define SHMIF_TXIOV		16
 
@@ -154,13 +154,17 @@ shmif_rcv(void *arg)
 		}
 		/*
 		 * A flood would keep the CPU from everyone else in this
-		 * kernel (nothing preempts us), the softint that consumes
-		 * what we queue included: now and then sleep a moment,
-		 * which gives the CPU away.
+		 * kernel (nothing preempts us), the threads reading what we
+		 * pass up included: now and then give the CPU back and let
+		 * the host run another thread before taking it again.  (Not
+		 * a sleep: a host sleep of even 1 us costs tens of us and a
+		 * context switch, every SHMIF_BURST frames of a transfer.)
 		 */
 		if (++burst == SHMIF_BURST) {
 			burst = 0;
-			(void)rumpuser_clock_sleep(RUMPUSER_SLEEP_REL, 0, 1000);
+			rump_unschedule();
+			rumpcomp_shmif_yield();
+			rump_schedule();
 		}
 		if (error == EINTR)
 			break;

@@ -81,6 +81,8 @@ int	rumpcomp_shmif_recvv(struct rumpcomp_shmif *att,
  */
 int	rumpcomp_shmif_wait(struct rumpcomp_shmif *att, int timeout_ms);
 void	rumpcomp_shmif_interrupt(struct rumpcomp_shmif *att);
+/* Let the host run another thread (sched_yield); call off-CPU. */
+void	rumpcomp_shmif_yield(void);
 
 /* What an attachment and its bus have seen. */
 struct rumpcomp_shmif_stats {
