@@ -16,7 +16,7 @@
  * reader whose own count is below sb_tail knows it was lapped; the
  * sp_gen of the record at the tail tells it how many frames it lost.
  *
- * Everything but sb_seq, sb_nwaiters and sb_nwaitbit changes only
+ * Everything but sb_seq, sb_nwaiters and sb_waitbits changes only
  * under the lock
  * word sb_lock (see shmif_user.c for the lock protocol and how a lock
  * left by a crashed holder is taken over).
@@ -97,10 +97,11 @@ struct shmif_bus {
 	uint64_t	sb_held_since;	/* monotonic ns */
 	uint8_t		sb_held[SHMIF_FRAME_MAX];
 	/*
-	 * Readers asleep on sb_seq by wake bit: attachment id i < 31 has
-	 * bit i to itself, the others share bit 31 (shmif_user.c).
+	 * Wake bits of readers that may sleep on sb_seq and nobody woke
+	 * yet: attachment id i < 31 has bit i to itself, the others
+	 * share bit 31 (shmif_user.c).
 	 */
-	uint32_t	sb_nwaitbit[32];
+	uint32_t	sb_waitbits;
 };
 
 _Static_assert(sizeof(struct shmif_bus) <= SHMIF_HDRSIZE,
