@@ -19,15 +19,6 @@ void	route_init(void);
 void	route_fini(void);
 int	loop_attach(void);
 void	loop_detach(void);
-/*
- * A packet header (flags M_PKTHDR) or plain mbuf with external storage
- * of size bytes (more than MCLBYTES: sosend's buffers for big writes).
- */
-struct kmem_site;
-struct mbuf *m_getext_site(int how, int type, int flags, size_t size,
-	    struct kmem_site *);
-#define m_getext(how, type, fl, size) \
-	m_getext_site((how), (type), (fl), (size), KMEM_SITE())
 /* Copy a socket address in from user memory (syscalls). */
 int	sockargs(struct sockaddr_storage *, const void *uaddr, socklen_t len);
 /* The socket of descriptor fd with a file reference: 0, EBADF, ENOTSOCK. */

@@ -8,9 +8,6 @@
 #include <rump-sys/systm.h>
 #include <rump-sys/kmem.h>
 #include <rump-sys/mbuf.h>
-#include <rump-sys/socket.h>
-
-#include "rumpnet_int.h"
 
 struct mbstat mbstat;
 
@@ -114,6 +111,25 @@ m_getext_site(int how, int type, int flags, size_t size,
 		return NULL;
 	}
 	return m;
+}
+
+struct mbuf *
+m_extref_site(struct mbuf *m, int off, int len, int how,
+    struct kmem_site *site)
+{
+	struct mbuf *n;
+
+	KASSERT(m->m_flags & M_EXT);
+	KASSERT(off >= 0 && len >= 0 &&
+	    (size_t)off + (size_t)len <= m->m_ext.ext_size);
+	if ((n = m_alloc(how, MT_DATA, M_PKTHDR, site)) == NULL)
+		return NULL;
+	n->m_ext = m->m_ext;
+	n->m_flags |= M_EXT;
+	__atomic_add_fetch(m->m_ext.ext_refcnt, 1, __ATOMIC_RELAXED);
+	n->m_data = m->m_ext.ext_buf + off;
+	n->m_len = n->m_pkthdr.len = len;
+	return n;
 }
 
 struct mbuf *

@@ -76,30 +76,49 @@ static struct if_clone shmif_cloner = {
 };
 
 /*
- * A received frame into an mbuf.  The bus copies it straight into
- * spare, a cluster mbuf (the first piece), and into sc_rxbuf past the
- * cluster (jumbo frames only).  A frame that fits in a plain mbuf is
- * copied into one and spare is kept for the next; otherwise spare
- * becomes the packet and *sparep is cleared.
+ * Receive buffers.  Frames are received straight into big buffers of
+ * SHMIF_RXCHUNK bytes, one after the other (8-aligned, each starting
+ * MBUF_ETHER_ALIGN bytes in, so the IP header is aligned), and each
+ * packet is an mbuf sharing its buffer by reference (m_extref).  One
+ * allocation serves some forty full-size frames, and it is not
+ * poisoned at free as the 2 KiB clusters are (kmem poisons blocks up
+ * to 4 KiB).  A buffer is freed when its last packet is.  Small frames
+ * (ACKs, ARP) are copied into a plain mbuf and leave their place for
+ * the next.  The receive thread holds one reference of the current
+ * buffer (sc_rxchunk); without memory for one, frames go through
+ * sc_rxbuf and m_devget.
  */
+#define SHMIF_RXCHUNK		(64 * 1024)
+#define SHMIF_RXROOM		(MBUF_ETHER_ALIGN + SHMIF_FRAMEMAX)
+
+/* A buffer with room for a frame at *offp, or NULL. */
 static struct mbuf *
-shmif_rxmbuf(struct shmif_sc *sc, struct mbuf **sparep, size_t len)
+shmif_rxchunk(struct mbuf *chunk, int *offp)
 {
-	struct mbuf *m = *sparep;
-	int room = MCLBYTES - MBUF_ETHER_ALIGN;
+
+	if (chunk != NULL && SHMIF_RXCHUNK - *offp >= SHMIF_RXROOM)
+		return chunk;
+	if (chunk != NULL)
+		m_free(chunk);
+	*offp = 0;
+	return m_getext(M_DONTWAIT, MT_DATA, 0, SHMIF_RXCHUNK);
+}
+
+/* The packet for the frame of len bytes received at *offp in chunk. */
+static struct mbuf *
+shmif_rxmbuf(struct shmif_sc *sc, struct mbuf *chunk, int *offp, size_t len)
+{
+	uint8_t *data = (uint8_t *)chunk->m_ext.ext_buf + *offp +
+	    MBUF_ETHER_ALIGN;
+	struct mbuf *m;
 
 	if ((int)len + MBUF_ETHER_ALIGN <= MHLEN)
-		return m_devget(mtod(m, uint8_t *) + MBUF_ETHER_ALIGN,
-		    (int)len, &sc->sc_if, M_DONTWAIT);
-	*sparep = NULL;
-	m->m_data += MBUF_ETHER_ALIGN;
-	m->m_len = m->m_pkthdr.len = MIN((int)len, room);
-	m->m_pkthdr.rcvif = &sc->sc_if;
-	if ((int)len > room && m_copyback(m, room, (int)len - room,
-	    sc->sc_rxbuf, M_DONTWAIT) != 0) {
-		m_freem(m);
+		return m_devget(data, (int)len, &sc->sc_if, M_DONTWAIT);
+	m = m_extref(chunk, *offp + MBUF_ETHER_ALIGN, (int)len, M_DONTWAIT);
+	if (m == NULL)
 		return NULL;
-	}
+	m->m_pkthdr.rcvif = &sc->sc_if;
+	*offp += ((int)len + MBUF_ETHER_ALIGN + 7) & ~7;
 	return m;
 }
 
@@ -113,10 +132,10 @@ shmif_rcv(void *arg)
 	struct shmif_sc *sc = arg;
 	struct ifnet *ifp = &sc->sc_if;
 	struct rumpcomp_shmif *bus;
-	struct rumpcomp_shmif_iov iov[2];
-	struct mbuf *m, *spare = NULL;
+	struct rumpcomp_shmif_iov iov;
+	struct mbuf *m, *chunk = NULL;
 	size_t len = 0;
-	int error, burst = 0;
+	int error, burst = 0, off = 0;
 
 	/*
 	 * Not sc_bus, which shmif_unlink clears before it interrupts and
@@ -128,18 +147,14 @@ shmif_rcv(void *arg)
 		/*
 		 * Take frames while there are some, keeping the CPU (the bus
 		 * lock is held only to copy one); sleep on the bus with the
-		 * CPU given back when there are none.  Without a spare
-		 * cluster (out of memory) frames go through sc_rxbuf.
+		 * CPU given back when there are none.
 		 */
-		if (spare == NULL)
-			spare = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
-		if (spare != NULL) {
-			iov[0].si_base = mtod(spare, uint8_t *) +
+		chunk = shmif_rxchunk(chunk, &off);
+		if (chunk != NULL) {
+			iov.si_base = (uint8_t *)chunk->m_ext.ext_buf + off +
 			    MBUF_ETHER_ALIGN;
-			iov[0].si_len = MCLBYTES - MBUF_ETHER_ALIGN;
-			iov[1].si_base = sc->sc_rxbuf;
-			iov[1].si_len = SHMIF_FRAMEMAX - iov[0].si_len;
-			error = rumpcomp_shmif_recvv(bus, iov, 2, &len);
+			iov.si_len = SHMIF_FRAMEMAX;
+			error = rumpcomp_shmif_recvv(bus, &iov, 1, &len);
 		} else
 			error = rumpcomp_shmif_recv(bus, sc->sc_rxbuf,
 			    SHMIF_FRAMEMAX, &len);
@@ -175,8 +190,8 @@ shmif_rcv(void *arg)
 		if ((ifp->if_flags & (IFF_UP | IFF_RUNNING)) !=
 		    (IFF_UP | IFF_RUNNING))
 			continue;
-		if (spare != NULL)
-			m = shmif_rxmbuf(sc, &spare, len);
+		if (chunk != NULL)
+			m = shmif_rxmbuf(sc, chunk, &off, len);
 		else
 			m = m_devget(sc->sc_rxbuf, (int)len, ifp, M_DONTWAIT);
 		if (m == NULL) {
@@ -187,8 +202,8 @@ shmif_rcv(void *arg)
 		if_statadd(ifp, if_ibytes, len);
 		ifp->if_input(ifp, m);
 	}
-	if (spare != NULL)
-		m_freem(spare);
+	if (chunk != NULL)
+		m_free(chunk);
 	kthread_exit(0);
 }
 
