@@ -13,29 +13,47 @@
  * The one's complement sum of len bytes at p, read as 16-bit words in
  * the host's byte order (a trailing odd byte padded with zero after
  * it), folded to 16 bits.  RFC 1071 2(B): the sum in either byte order
- * is the byte swap of the other, so the data is summed four bytes at a
- * time in native order and swapped once at the end.  The loop carries
- * nothing: a 64-bit sum of 32-bit words cannot overflow for any packet.
+ * is the byte swap of the other, so the data is summed eight bytes at
+ * a time in native order and swapped once at the end.
  */
 static uint32_t
 cksum_native(const uint8_t *p, int len)
 {
-	uint64_t sum = 0;
+	unsigned __int128 wide = 0;
+	uint64_t sum, a, b, c, d;
 	uint32_t w;
 	uint16_t h;
 
-	for (; len >= 16; len -= 16, p += 16) {
-		uint32_t a, b, c, d;
-
-		__builtin_memcpy(&a, p, 4);
-		__builtin_memcpy(&b, p + 4, 4);
-		__builtin_memcpy(&c, p + 8, 4);
-		__builtin_memcpy(&d, p + 12, 4);
-		sum += (uint64_t)a + b + c + d;
+	/*
+	 * 64-bit words into a 128-bit sum (add with carry); 2^64 is 1
+	 * modulo 0xffff, so its halves add up to the same checksum.
+	 */
+	for (; len >= 32; len -= 32, p += 32) {
+		__builtin_memcpy(&a, p, 8);
+		__builtin_memcpy(&b, p + 8, 8);
+		__builtin_memcpy(&c, p + 16, 8);
+		__builtin_memcpy(&d, p + 24, 8);
+		wide += a;
+		wide += b;
+		wide += c;
+		wide += d;
 	}
-	for (; len >= 4; len -= 4, p += 4) {
+	for (; len >= 8; len -= 8, p += 8) {
+		__builtin_memcpy(&a, p, 8);
+		wide += a;
+	}
+	sum = (uint64_t)wide;
+	wide = (wide >> 64) + sum;	/* < 2^65 */
+	sum = (uint64_t)(wide >> 64) + (uint64_t)wide;
+	if (sum < (uint64_t)(wide >> 64))
+		sum++;			/* end-around carry */
+	/* Down to 32 bits, then the short tail. */
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	if (len >= 4) {
 		__builtin_memcpy(&w, p, 4);
 		sum += w;
+		p += 4;
+		len -= 4;
 	}
 	if (len >= 2) {
 		__builtin_memcpy(&h, p, 2);
