@@ -367,6 +367,21 @@ htcp_teardown(void *arg)
 }
 
 /* The same in the kernels, as functions run there (h_net_call). */
+static int sockbuf;	/* B_NET_SOCKBUF: SO_SNDBUF/SO_RCVBUF, 0: default */
+
+static int
+set_sockbuf(int s)
+{
+
+	if (sockbuf == 0)
+		return 0;
+	if (rump_sys_setsockopt(s, SOL_SOCKET, SO_SNDBUF, &sockbuf,
+	    sizeof(sockbuf)) == -1 ||
+	    rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF, &sockbuf,
+	    sizeof(sockbuf)) == -1)
+		return -1;
+	return 0;
+}
 struct ktcp_req {
 	long		kr_nbytes;	/* source: bytes to send */
 	int		kr_fd;		/* sink: the listening socket */
@@ -395,7 +410,7 @@ r_ktcp_listen(const void *in, size_t inlen, void *out, size_t *outlen)
 	sin.sin_port = htons(rq.kr_port);
 	if ((s = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
 	    rump_sys_setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one,
-	    sizeof(one)) == -1 ||
+	    sizeof(one)) == -1 || set_sockbuf(s) == -1 ||
 	    rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
 	    rump_sys_listen(s, 1) == -1)
 		return -1;
@@ -441,6 +456,8 @@ r_ktcp_source(const void *in, size_t inlen, void *out, size_t *outlen)
 	sin.sin_addr.s_addr = rq.kr_addr;
 	if ((s = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		return -1;
+	if (set_sockbuf(s) == -1)
+		goto fail;
 	if (rump_sys_connect(s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
 		goto fail;
 	while (off < rq.kr_nbytes) {
@@ -558,6 +575,8 @@ main(int argc, char **argv)
 	    .bs_run = fork2_run };
 
 	pat_init();
+	if (getenv("B_NET_SOCKBUF") != NULL)
+		sockbuf = atoi(getenv("B_NET_SOCKBUF"));
 	if (getenv("B_NET_MTU") != NULL)
 		mtu = atoi(getenv("B_NET_MTU"));
 	strcpy(busdir, BUSDIR_TEMPLATE);
