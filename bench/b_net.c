@@ -18,8 +18,12 @@
  *
  *   b_net [bus|udp|tcp|ping ...]     (default: all)
  *   B_NET_MTU=9000 b_net tcp         (jumbo frames on the bus)
+ *   b_net rtcp [n]                   (the rump side of tcp alone, n
+ *                                     64 KiB writes, default 4096: for
+ *                                     perf and counters)
  */
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
@@ -32,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <rump/rump_syscalls.h>
 
 #include "bench.h"
 #include "h_net.h"
@@ -243,13 +249,60 @@ kernels_teardown(void *arg)
 	unlink(buspath);
 }
 
+/*
+ * The TCP byte stream, the same on both sides: byte off is
+ * pat[off % PAT_PERIOD] (pseudo-random bytes; the period is prime, so
+ * a segment lost, repeated or misplaced does not line up with the
+ * 64 KiB writes or the MSS).  pat repeats its first CHUNK bytes at the
+ * end, so a write or a check of up to CHUNK bytes is one contiguous
+ * piece: the sender writes straight from it and the receiver checks
+ * every byte with one memcmp per read.  Set up before any fork.
+ */
+#define PAT_PERIOD	65521
+static uint8_t pat[PAT_PERIOD + CHUNK];
+
+static void
+pat_init(void)
+{
+	uint32_t x = 0x6b8b4567;
+
+	for (size_t i = 0; i < PAT_PERIOD; i++) {
+		x = x * 1664525u + 1013904223u;
+		pat[i] = (uint8_t)(x >> 24);
+	}
+	for (size_t i = PAT_PERIOD; i < sizeof(pat); i++)
+		pat[i] = pat[i - PAT_PERIOD];
+}
+
+static const uint8_t *
+pat_at(long off)
+{
+
+	return pat + off % PAT_PERIOD;
+}
+
+/* Read a stream to its end, checking it; bytes good, -1 on a mismatch. */
+static long
+sink_check(ssize_t (*rd)(int, void *, size_t), int fd)
+{
+	static uint8_t buf[CHUNK];
+	long good = 0;
+	ssize_t n;
+
+	while ((n = rd(fd, buf, sizeof(buf))) > 0) {
+		if (memcmp(buf, pat_at(good), (size_t)n) != 0)
+			return -1;
+		good += n;
+	}
+	return n == 0 ? good : -1;
+}
+
 /* Host loopback TCP: a sink child per round. */
 static void
 htcp_setup(void *arg)
 {
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
-	static char buf[CHUNK];
 	int s, c, one = 1;
 
 	if ((s = socket(AF_INET, SOCK_STREAM, 0)) == -1)
@@ -266,10 +319,14 @@ htcp_setup(void *arg)
 	if ((echo_pid = fork()) == -1)
 		err(1, "fork");
 	if (echo_pid == 0) {
+		long good;
+
 		if ((c = accept(s, NULL, NULL)) == -1)
 			_exit(1);
-		while (read(c, buf, sizeof(buf)) > 0)
-			continue;
+		good = sink_check(read, c);
+		/* The parent learns the count through a second socket. */
+		if (write(c, &good, sizeof(good)) != sizeof(good))
+			_exit(1);
 		_exit(0);
 	}
 	close(s);
@@ -282,23 +339,138 @@ htcp_setup(void *arg)
 static uint64_t
 htcp_run(void *arg, uint64_t n)
 {
-	static char buf[CHUNK];
 	uint64_t t0 = bench_now_ns();
+	long off = 0, total = (long)n * CHUNK, good;
 	ssize_t w;
+	int status;
 
-	for (uint64_t i = 0; i < n; i++)
-		for (size_t off = 0; off < sizeof(buf); off += (size_t)w)
-			if ((w = write(host_sock, buf + off,
-			    sizeof(buf) - off)) == -1)
-				err(1, "write");
+	while (off < total) {
+		if ((w = write(host_sock, pat_at(off), total - off < CHUNK ?
+		    (size_t)(total - off) : CHUNK)) == -1)
+			err(1, "write");
+		off += w;
+	}
+	if (shutdown(host_sock, SHUT_WR) == -1)
+		err(1, "shutdown");
+	if (read(host_sock, &good, sizeof(good)) != sizeof(good))
+		errx(1, "host tcp: no count from the sink");
+	waitpid(echo_pid, &status, 0);	/* the sink has read it all */
 	close(host_sock);
-	waitpid(echo_pid, NULL, 0);	/* the sink has read it all */
+	if (good != total || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		errx(1, "host tcp: %ld of %ld bytes good", good, total);
 	return bench_now_ns() - t0;
 }
 
 static void
 htcp_teardown(void *arg)
 {
+}
+
+/* The same in the kernels, as functions run there (h_net_call). */
+static int sockbuf;	/* B_NET_SOCKBUF: SO_SNDBUF/SO_RCVBUF, 0: default */
+
+static int
+set_sockbuf(int s)
+{
+
+	if (sockbuf == 0)
+		return 0;
+	if (rump_sys_setsockopt(s, SOL_SOCKET, SO_SNDBUF, &sockbuf,
+	    sizeof(sockbuf)) == -1 ||
+	    rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF, &sockbuf,
+	    sizeof(sockbuf)) == -1)
+		return -1;
+	return 0;
+}
+struct ktcp_req {
+	long		kr_nbytes;	/* source: bytes to send */
+	int		kr_fd;		/* sink: the listening socket */
+	uint16_t	kr_port;
+	uint32_t	kr_addr;	/* source: destination */
+};
+
+static ssize_t
+rump_read(int fd, void *buf, size_t len)
+{
+
+	return rump_sys_read(fd, buf, len);
+}
+
+static int
+r_ktcp_listen(const void *in, size_t inlen, void *out, size_t *outlen)
+{
+	struct ktcp_req rq;
+	struct sockaddr_in sin;
+	int s, one = 1;
+
+	memcpy(&rq, in, sizeof(rq));
+	*outlen = 0;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(rq.kr_port);
+	if ((s = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    rump_sys_setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) == -1 || set_sockbuf(s) == -1 ||
+	    rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    rump_sys_listen(s, 1) == -1)
+		return -1;
+	return s;
+}
+
+static int
+r_ktcp_sink(const void *in, size_t inlen, void *out, size_t *outlen)
+{
+	struct ktcp_req rq;
+	struct timeval tv = { 15, 0 };
+	long good;
+	int c;
+
+	memcpy(&rq, in, sizeof(rq));
+	c = rump_sys_accept(rq.kr_fd, NULL, NULL);
+	rump_sys_close(rq.kr_fd);
+	if (c == -1)
+		return -1;
+	(void)rump_sys_setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv));
+	good = sink_check(rump_read, c);
+	rump_sys_close(c);
+	memcpy(out, &good, sizeof(good));
+	*outlen = sizeof(good);
+	return 0;
+}
+
+static int
+r_ktcp_source(const void *in, size_t inlen, void *out, size_t *outlen)
+{
+	struct ktcp_req rq;
+	struct sockaddr_in sin;
+	long off = 0;
+	ssize_t w;
+	int s;
+
+	memcpy(&rq, in, sizeof(rq));
+	*outlen = 0;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(rq.kr_port);
+	sin.sin_addr.s_addr = rq.kr_addr;
+	if ((s = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	if (set_sockbuf(s) == -1)
+		goto fail;
+	if (rump_sys_connect(s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		goto fail;
+	while (off < rq.kr_nbytes) {
+		if ((w = rump_sys_write(s, pat_at(off),
+		    rq.kr_nbytes - off < CHUNK ? (size_t)(rq.kr_nbytes - off) :
+		    CHUNK)) == -1)
+			goto fail;
+		off += w;
+	}
+	return rump_sys_close(s);
+fail:
+	rump_sys_close(s);
+	return -1;
 }
 
 static void
@@ -311,16 +483,24 @@ ktcp_setup(void *arg)
 static uint64_t
 ktcp_run(void *arg, uint64_t n)
 {
+	struct ktcp_req rq = { .kr_port = 5001 };
 	uint64_t t0 = bench_now_ns();
-	long got;
+	long got = -1;
+	size_t len;
 
-	h_net_tcp_sink_start(1, 5001, (uint32_t)n);
-	if (h_net_tcp_source(0, "10.0.0.2", 5001, (long)n * CHUNK,
-	    (uint32_t)n) == -1)
+	if ((rq.kr_fd = h_net_call(1, r_ktcp_listen, &rq, sizeof(rq), NULL,
+	    0, NULL)) == -1)
+		err(1, "kernel tcp listen");
+	h_net_call_start(1, r_ktcp_sink, &rq, sizeof(rq), sizeof(got));
+	rq.kr_nbytes = (long)n * CHUNK;
+	rq.kr_addr = inet_addr("10.0.0.2");
+	if (h_net_call(0, r_ktcp_source, &rq, sizeof(rq), NULL, 0,
+	    NULL) == -1)
 		err(1, "kernel tcp source");
-	got = h_net_tcp_sink_finish(1);
+	if (h_net_call_finish(1, &got, sizeof(got), &len) == -1)
+		err(1, "kernel tcp sink");
 	if (got != (long)n * CHUNK)
-		errx(1, "kernel tcp: %ld of %llu bytes", got,
+		errx(1, "kernel tcp: %ld of %llu bytes good", got,
 		    (unsigned long long)n * CHUNK);
 	return bench_now_ns() - t0;
 }
@@ -394,6 +574,9 @@ main(int argc, char **argv)
 	struct bench_side fork2 = { .bs_name = "fork 2",
 	    .bs_run = fork2_run };
 
+	pat_init();
+	if (getenv("B_NET_SOCKBUF") != NULL)
+		sockbuf = atoi(getenv("B_NET_SOCKBUF"));
 	if (getenv("B_NET_MTU") != NULL)
 		mtu = atoi(getenv("B_NET_MTU"));
 	strcpy(busdir, BUSDIR_TEMPLATE);
@@ -402,6 +585,26 @@ main(int argc, char **argv)
 	/* No ATF case here: harness failures print and exit. */
 	h_net_fail_exit = 1;
 	signal(SIGPIPE, SIG_IGN);
+	if (argc >= 2 && strcmp(argv[1], "rtcp") == 0) {
+		uint64_t n = argc > 2 ? strtoull(argv[2], NULL, 0) : 4096, t;
+
+		struct rump_ifstats sa, sb;
+
+		ktcp_setup(NULL);
+		t = ktcp_run(NULL, n);
+		h_net_ifstats(0, "shmif0", &sa);
+		h_net_ifstats(1, "shmif0", &sb);
+		kernels_teardown(NULL);
+		printf("frames A->B %llu (%.1f per write), B->A %llu (%.1f "
+		    "per write)\n", sa.ifs_opackets,
+		    (double)sa.ifs_opackets / (double)n, sb.ifs_opackets,
+		    (double)sb.ifs_opackets / (double)n);
+		printf("rump tcp alone: %llu x 64 KiB in %.1f ms, %.1f us per "
+		    "write, %.1f MB/s\n", (unsigned long long)n, t / 1e6,
+		    t / 1e3 / (double)n, (double)n * CHUNK / (t / 1e3));
+		rmdir(busdir);
+		return 0;
+	}
 	if (wanted(argc, argv, "bus")) {
 		bench_compare(&bus, &hudp);
 		bench_report("bus round trip", &bus, &hudp, 1000.0, "us", 1.0);

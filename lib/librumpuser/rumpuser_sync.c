@@ -12,10 +12,27 @@
  * Mutexes are error-checking: relocking a held mutex or releasing one
  * held by another thread is a kernel bug and panics with the call that
  * failed, instead of hanging or corrupting the lock.
+ *
+ * Wakeups are deferred to the unlock.  The kernel signals its host
+ * condition variables holding the mutex the waiter sleeps with (the
+ * scheduler's lock, when it hands a virtual CPU over or wakes a
+ * sleeping lwp).  Signalled at once, the waiter often runs at once on
+ * the signaller's host CPU, finds the mutex held, sleeps on it, and
+ * the signaller runs again only to release it and wake the waiter a
+ * second time: three context switches for one wakeup, a large part of
+ * the cost of moving data between kernels (bench/README.md, b_net).
+ * So a signal or broadcast made while the thread holds one of our
+ * mutexes is noted (per thread) and sent right after the thread's
+ * next mutex release, or before it waits on a condition variable or
+ * blocks on a lock.  The waiter checks its condition under the mutex
+ * anyway, so it cannot tell the difference.  A condition variable
+ * counts the wakeups noted on it that are not sent yet, and its
+ * destruction waits for them (and sends the caller's own first).
  */
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
@@ -33,7 +50,67 @@ struct rumpuser_rw {
 
 struct rumpuser_cv {
 	pthread_cond_t	cv_pc;
+	unsigned int	cv_pending;	/* wakeups noted, not sent yet */
 };
+
+/* This thread's held mutexes, and the wakeups waiting for a release. */
+#define PENDING_MAX	8
+static __thread unsigned int mtx_nheld;
+static __thread unsigned int npending;
+static __thread struct {
+	struct rumpuser_cv *pw_cv;
+	int		 pw_all;
+} pending[PENDING_MAX];
+
+/* Send this thread's deferred wakeups. */
+static void
+wakeups_send(void)
+{
+	struct rumpuser_cv *cv;
+	unsigned int n = npending;
+
+	npending = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		cv = pending[i].pw_cv;
+		if (pending[i].pw_all)
+			RUMPUSER_NOFAIL(pthread_cond_broadcast(&cv->cv_pc));
+		else
+			RUMPUSER_NOFAIL(pthread_cond_signal(&cv->cv_pc));
+		__atomic_sub_fetch(&cv->cv_pending, 1, __ATOMIC_RELEASE);
+	}
+}
+
+/* Wake cv's waiters now, or at this thread's next mutex release. */
+static void
+wakeup(struct rumpuser_cv *cv, int all)
+{
+	unsigned int i;
+
+	if (mtx_nheld == 0) {
+		if (all)
+			RUMPUSER_NOFAIL(pthread_cond_broadcast(&cv->cv_pc));
+		else
+			RUMPUSER_NOFAIL(pthread_cond_signal(&cv->cv_pc));
+		return;
+	}
+	for (i = 0; i < npending; i++) {
+		if (pending[i].pw_cv == cv) {
+			if (pending[i].pw_all)
+				return;		/* covered */
+			if (all) {
+				pending[i].pw_all = 1;
+				return;
+			}
+			break;	/* a second signal: send the first now */
+		}
+	}
+	if (i < npending || npending == PENDING_MAX)
+		wakeups_send();
+	__atomic_add_fetch(&cv->cv_pending, 1, __ATOMIC_RELAXED);
+	pending[npending].pw_cv = cv;
+	pending[npending].pw_all = all;
+	npending++;
+}
 
 /*
  * Make a mutex; flags is 0 or RUMPUSER_MTX_SPIN.  Returns 0 with the
@@ -73,21 +150,35 @@ rumpuser_mutex_enter(struct rumpuser_mtx *mtx)
 		return;
 	}
 	error = pthread_mutex_trylock(&mtx->mtx_pm);
-	if (error == 0)
+	if (error == 0) {
+		mtx_nheld++;
 		return;
+	}
 	if (error != EBUSY)
 		rumpuser__fatal(__func__, "pthread_mutex_trylock", error);
+	if (npending != 0)
+		wakeups_send();
 	RUMPUSER_BLOCKING(error = pthread_mutex_lock(&mtx->mtx_pm));
 	if (error != 0)
 		rumpuser__fatal(__func__, "pthread_mutex_lock", error);
+	mtx_nheld++;
 }
 
 /* Lock mtx without releasing the virtual CPU, however long it takes. */
 void
 rumpuser_mutex_enter_nowrap(struct rumpuser_mtx *mtx)
 {
+	int error;
 
-	RUMPUSER_NOFAIL(pthread_mutex_lock(&mtx->mtx_pm));
+	error = pthread_mutex_trylock(&mtx->mtx_pm);
+	if (error == EBUSY) {
+		if (npending != 0)
+			wakeups_send();
+		error = pthread_mutex_lock(&mtx->mtx_pm);
+	}
+	if (error != 0)
+		rumpuser__fatal(__func__, "pthread_mutex_lock", error);
+	mtx_nheld++;
 }
 
 /* Lock mtx if it is free: 0, else RUMP_EBUSY.  Never blocks. */
@@ -101,15 +192,19 @@ rumpuser_mutex_tryenter(struct rumpuser_mtx *mtx)
 		return RUMP_EBUSY;
 	if (error != 0)
 		rumpuser__fatal(__func__, "pthread_mutex_trylock", error);
+	mtx_nheld++;
 	return 0;
 }
 
-/* Unlock mtx, which the calling thread must hold. */
+/* Unlock mtx, which the calling thread must hold; send wakeups. */
 void
 rumpuser_mutex_exit(struct rumpuser_mtx *mtx)
 {
 
 	RUMPUSER_NOFAIL(pthread_mutex_unlock(&mtx->mtx_pm));
+	mtx_nheld--;
+	if (npending != 0)
+		wakeups_send();
 }
 
 /* Destroy an unlocked mutex and free it. */
@@ -163,6 +258,8 @@ rumpuser_rw_enter(int which, struct rumpuser_rw *rw)
 		return;
 	if (error != EBUSY)
 		rumpuser__fatal(__func__, "pthread_rwlock_try*lock", error);
+	if (npending != 0)
+		wakeups_send();
 	if (which == RUMPUSER_RW_READER)
 		RUMPUSER_BLOCKING(error = pthread_rwlock_rdlock(&rw->rw_prw));
 	else
@@ -219,6 +316,7 @@ rumpuser_cv_init(struct rumpuser_cv **cvp)
 	RUMPUSER_NOFAIL(pthread_condattr_setclock(&attr, CLOCK_MONOTONIC));
 	RUMPUSER_NOFAIL(pthread_cond_init(&cv->cv_pc, &attr));
 	RUMPUSER_NOFAIL(pthread_condattr_destroy(&attr));
+	cv->cv_pending = 0;
 	*cvp = cv;
 	return 0;
 }
@@ -228,6 +326,11 @@ void
 rumpuser_cv_destroy(struct rumpuser_cv *cv)
 {
 
+	/* Ours first; others' are a few instructions from being sent. */
+	if (npending != 0)
+		wakeups_send();
+	while (__atomic_load_n(&cv->cv_pending, __ATOMIC_ACQUIRE) != 0)
+		sched_yield();
 	RUMPUSER_NOFAIL(pthread_cond_destroy(&cv->cv_pc));
 	free(cv);
 }
@@ -261,6 +364,8 @@ void
 rumpuser_cv_wait(struct rumpuser_cv *cv, struct rumpuser_mtx *mtx)
 {
 
+	if (npending != 0)
+		wakeups_send();
 	rumpuser__unschedule();
 	RUMPUSER_NOFAIL(pthread_cond_wait(&cv->cv_pc, &mtx->mtx_pm));
 	cv_reschedule(mtx);
@@ -271,6 +376,8 @@ void
 rumpuser_cv_wait_nowrap(struct rumpuser_cv *cv, struct rumpuser_mtx *mtx)
 {
 
+	if (npending != 0)
+		wakeups_send();
 	RUMPUSER_NOFAIL(pthread_cond_wait(&cv->cv_pc, &mtx->mtx_pm));
 }
 
@@ -316,6 +423,8 @@ cv_timedwait(struct rumpuser_cv *cv, struct rumpuser_mtx *mtx,
 {
 	int error;
 
+	if (npending != 0)
+		wakeups_send();
 	error = pthread_cond_timedwait(&cv->cv_pc, &mtx->mtx_pm, deadline);
 	if (error == ETIMEDOUT)
 		return RUMP_ETIMEDOUT;
@@ -337,6 +446,8 @@ rumpuser_cv_timedwait(struct rumpuser_cv *cv, struct rumpuser_mtx *mtx,
 	int error;
 
 	deadline = deadline_after(sec, nsec);
+	if (npending != 0)
+		wakeups_send();
 	rumpuser__unschedule();
 	error = cv_timedwait(cv, mtx, &deadline);
 	cv_reschedule(mtx);
@@ -354,12 +465,15 @@ rumpuser_cv_timedwait_nowrap(struct rumpuser_cv *cv,
 	return cv_timedwait(cv, mtx, &deadline);
 }
 
-/* Wake one waiter of cv, if any.  The caller usually holds its mutex. */
+/*
+ * Wake one waiter of cv, if any.  The caller usually holds its mutex:
+ * then the wakeup goes out when it releases it (above).
+ */
 void
 rumpuser_cv_signal(struct rumpuser_cv *cv)
 {
 
-	RUMPUSER_NOFAIL(pthread_cond_signal(&cv->cv_pc));
+	wakeup(cv, 0);
 }
 
 /* Wake every waiter of cv. */
@@ -367,5 +481,5 @@ void
 rumpuser_cv_broadcast(struct rumpuser_cv *cv)
 {
 
-	RUMPUSER_NOFAIL(pthread_cond_broadcast(&cv->cv_pc));
+	wakeup(cv, 1);
 }

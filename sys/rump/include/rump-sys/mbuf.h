@@ -104,6 +104,21 @@ struct mbuf	*m_getcl_site(int how, int type, int flags,
 #define MGETHDR(m, how, type)	((m) = m_gethdr((how), (type)))
 /* Give m a cluster; 0 or ENOBUFS (m unchanged). */
 int		 m_clget(struct mbuf *m, int how);
+/*
+ * m_getext: an mbuf (flags M_PKTHDR or 0) with external storage of
+ * size bytes (a multiple of 4), for buffers bigger than a cluster.
+ * m_extref: a new packet header mbuf for the len bytes at off in m's
+ * external storage, which it shares by reference (as m_copym does):
+ * a driver receiving many frames into one big buffer.
+ */
+struct mbuf	*m_getext_site(int how, int type, int flags, size_t size,
+		    struct kmem_site *);
+struct mbuf	*m_extref_site(struct mbuf *m, int off, int len, int how,
+		    struct kmem_site *);
+#define m_getext(how, type, fl, size) \
+	m_getext_site((how), (type), (fl), (size), KMEM_SITE())
+#define m_extref(m, off, len, how) \
+	m_extref_site((m), (off), (len), (how), KMEM_SITE())
 
 /* Free one mbuf and return its successor; free a whole chain (NULL ok). */
 struct mbuf	*m_free(struct mbuf *);

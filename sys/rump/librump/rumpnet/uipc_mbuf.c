@@ -46,27 +46,34 @@ m_gethdr_site(int how, int type, struct kmem_site *site)
 	return m_alloc(how, type, M_PKTHDR, site);
 }
 
+/* Give m external storage of size bytes with a reference count. */
 static int
-m_clget_site(struct mbuf *m, int how, struct kmem_site *site)
+m_extget_site(struct mbuf *m, int how, size_t size, struct kmem_site *site)
 {
 	char *buf;
 	unsigned int *ref;
 
 	KASSERT((m->m_flags & M_EXT) == 0);
-	buf = kmem_alloc_site(MCLBYTES + sizeof(*ref), (km_flag_t)how, site);
+	buf = kmem_alloc_site(size + sizeof(*ref), (km_flag_t)how, site);
 	if (buf == NULL) {
 		MBSTAT_ADD(m_drops, 1);
 		return ENOBUFS;
 	}
-	ref = (unsigned int *)(void *)(buf + MCLBYTES);
+	ref = (unsigned int *)(void *)(buf + size);
 	*ref = 1;
 	MBSTAT_ADD(m_clusters, 1);
 	m->m_ext.ext_buf = buf;
-	m->m_ext.ext_size = MCLBYTES;
+	m->m_ext.ext_size = size;
 	m->m_ext.ext_refcnt = ref;
 	m->m_data = buf;
 	m->m_flags |= M_EXT;
 	return 0;
+}
+
+static int
+m_clget_site(struct mbuf *m, int how, struct kmem_site *site)
+{
+	return m_extget_site(m, how, MCLBYTES, site);
 }
 
 int
@@ -87,6 +94,42 @@ m_getcl_site(int how, int type, int flags, struct kmem_site *site)
 		return NULL;
 	}
 	return m;
+}
+
+struct mbuf *
+m_getext_site(int how, int type, int flags, size_t size,
+    struct kmem_site *site)
+{
+	struct mbuf *m;
+
+	/* The reference count after the data stays aligned. */
+	KASSERT(size > 0 && size % sizeof(unsigned int) == 0);
+	if ((m = m_alloc(how, type, flags & M_PKTHDR, site)) == NULL)
+		return NULL;
+	if (m_extget_site(m, how, size, site) != 0) {
+		m_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+struct mbuf *
+m_extref_site(struct mbuf *m, int off, int len, int how,
+    struct kmem_site *site)
+{
+	struct mbuf *n;
+
+	KASSERT(m->m_flags & M_EXT);
+	KASSERT(off >= 0 && len >= 0 &&
+	    (size_t)off + (size_t)len <= m->m_ext.ext_size);
+	if ((n = m_alloc(how, MT_DATA, M_PKTHDR, site)) == NULL)
+		return NULL;
+	n->m_ext = m->m_ext;
+	n->m_flags |= M_EXT;
+	__atomic_add_fetch(m->m_ext.ext_refcnt, 1, __ATOMIC_RELAXED);
+	n->m_data = m->m_ext.ext_buf + off;
+	n->m_len = n->m_pkthdr.len = len;
+	return n;
 }
 
 struct mbuf *

@@ -17,16 +17,34 @@
 
 #include "rumpnet_int.h"
 
+/*
+ * Storage for a big write: buffers of up to SO_EXTMAX bytes rather than
+ * 2 KiB clusters.  A 64 KiB write is then one buffer, not 32: one
+ * allocation and free instead of 32 (each of which kmem poisons), and a
+ * chain that TCP walks (m_copym for every segment it sends from the
+ * send buffer) 32 times shorter.  Segments share the buffer by
+ * reference, as they share clusters.
+ */
+#define SO_EXTMAX	(64 * 1024)
+
 /* Copy len bytes of uio into a new packet; 0, EFAULT, ENOBUFS. */
 static int
 so_uio_to_mbuf(struct uio *uio, size_t len, struct mbuf **mp)
 {
 	struct mbuf *top = NULL, *m, **np = &top;
-	size_t chunk;
-	int error;
+	size_t chunk, ext;
+	int error, fl;
 
 	do {
-		if (top == NULL)
+		fl = top == NULL ? M_PKTHDR : 0;
+		m = NULL;
+		if (len > (size_t)MCLBYTES) {
+			ext = (MIN(len, (size_t)SO_EXTMAX) + 7) & ~(size_t)7;
+			m = m_getext(M_DONTWAIT, MT_DATA, fl, ext);
+		}
+		if (m != NULL)
+			;
+		else if (top == NULL)
 			m = len > (size_t)MHLEN ?
 			    m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR) :
 			    m_gethdr(M_DONTWAIT, MT_DATA);

@@ -43,7 +43,9 @@
 /* Largest frame we put on the bus: the bus's limit (shmif_bus.h). */
 #define SHMIF_FRAMEMAX		9018
 /* Frames taken in a row before the receive thread lets others run. */
-#define SHMIF_BURST		64
+#define SHMIF_BURST		256
+/* Pieces of an mbuf chain sent as they are (more: flattened first). */
+#define SHMIF_TXIOV		16
 
 struct shmif_sc {
 	struct ifnet	 sc_if;
@@ -74,6 +76,53 @@ static struct if_clone shmif_cloner = {
 };
 
 /*
+ * Receive buffers.  Frames are received straight into big buffers of
+ * SHMIF_RXCHUNK bytes, one after the other (8-aligned, each starting
+ * MBUF_ETHER_ALIGN bytes in, so the IP header is aligned), and each
+ * packet is an mbuf sharing its buffer by reference (m_extref).  One
+ * allocation serves some forty full-size frames, and it is not
+ * poisoned at free as the 2 KiB clusters are (kmem poisons blocks up
+ * to 4 KiB).  A buffer is freed when its last packet is.  Small frames
+ * (ACKs, ARP) are copied into a plain mbuf and leave their place for
+ * the next.  The receive thread holds one reference of the current
+ * buffer (sc_rxchunk); without memory for one, frames go through
+ * sc_rxbuf and m_devget.
+ */
+#define SHMIF_RXCHUNK		(64 * 1024)
+#define SHMIF_RXROOM		(MBUF_ETHER_ALIGN + SHMIF_FRAMEMAX)
+
+/* A buffer with room for a frame at *offp, or NULL. */
+static struct mbuf *
+shmif_rxchunk(struct mbuf *chunk, int *offp)
+{
+
+	if (chunk != NULL && SHMIF_RXCHUNK - *offp >= SHMIF_RXROOM)
+		return chunk;
+	if (chunk != NULL)
+		m_free(chunk);
+	*offp = 0;
+	return m_getext(M_DONTWAIT, MT_DATA, 0, SHMIF_RXCHUNK);
+}
+
+/* The packet for the frame of len bytes received at *offp in chunk. */
+static struct mbuf *
+shmif_rxmbuf(struct shmif_sc *sc, struct mbuf *chunk, int *offp, size_t len)
+{
+	uint8_t *data = (uint8_t *)chunk->m_ext.ext_buf + *offp +
+	    MBUF_ETHER_ALIGN;
+	struct mbuf *m;
+
+	if ((int)len + MBUF_ETHER_ALIGN <= MHLEN)
+		return m_devget(data, (int)len, &sc->sc_if, M_DONTWAIT);
+	m = m_extref(chunk, *offp + MBUF_ETHER_ALIGN, (int)len, M_DONTWAIT);
+	if (m == NULL)
+		return NULL;
+	m->m_pkthdr.rcvif = &sc->sc_if;
+	*offp += ((int)len + MBUF_ETHER_ALIGN + 7) & ~7;
+	return m;
+}
+
+/*
  * The receive thread: wait off-CPU for frames, pass them up, until the
  * bus attachment is interrupted at disconnect.
  */
@@ -83,9 +132,10 @@ shmif_rcv(void *arg)
 	struct shmif_sc *sc = arg;
 	struct ifnet *ifp = &sc->sc_if;
 	struct rumpcomp_shmif *bus;
-	struct mbuf *m;
+	struct rumpcomp_shmif_iov iov;
+	struct mbuf *m, *chunk = NULL;
 	size_t len = 0;
-	int error, burst = 0;
+	int error, burst = 0, off = 0;
 
 	/*
 	 * Not sc_bus, which shmif_unlink clears before it interrupts and
@@ -99,8 +149,15 @@ shmif_rcv(void *arg)
 		 * lock is held only to copy one); sleep on the bus with the
 		 * CPU given back when there are none.
 		 */
-		error = rumpcomp_shmif_recv(bus, sc->sc_rxbuf, SHMIF_FRAMEMAX,
-		    &len);
+		chunk = shmif_rxchunk(chunk, &off);
+		if (chunk != NULL) {
+			iov.si_base = (uint8_t *)chunk->m_ext.ext_buf + off +
+			    MBUF_ETHER_ALIGN;
+			iov.si_len = SHMIF_FRAMEMAX;
+			error = rumpcomp_shmif_recvv(bus, &iov, 1, &len);
+		} else
+			error = rumpcomp_shmif_recv(bus, sc->sc_rxbuf,
+			    SHMIF_FRAMEMAX, &len);
 		if (error == EAGAIN) {
 			rump_unschedule();
 			error = rumpcomp_shmif_wait(bus, -1);
@@ -112,13 +169,17 @@ shmif_rcv(void *arg)
 		}
 		/*
 		 * A flood would keep the CPU from everyone else in this
-		 * kernel (nothing preempts us), the softint that consumes
-		 * what we queue included: now and then sleep a moment,
-		 * which gives the CPU away.
+		 * kernel (nothing preempts us), the threads reading what we
+		 * pass up included: now and then give the CPU back and let
+		 * the host run another thread before taking it again.  (Not
+		 * a sleep: a host sleep of even 1 us costs tens of us and a
+		 * context switch, every SHMIF_BURST frames of a transfer.)
 		 */
 		if (++burst == SHMIF_BURST) {
 			burst = 0;
-			(void)rumpuser_clock_sleep(RUMPUSER_SLEEP_REL, 0, 1000);
+			rump_unschedule();
+			rumpcomp_shmif_yield();
+			rump_schedule();
 		}
 		if (error == EINTR)
 			break;
@@ -129,8 +190,11 @@ shmif_rcv(void *arg)
 		if ((ifp->if_flags & (IFF_UP | IFF_RUNNING)) !=
 		    (IFF_UP | IFF_RUNNING))
 			continue;
-		if ((m = m_devget(sc->sc_rxbuf, (int)len, ifp,
-		    M_DONTWAIT)) == NULL) {
+		if (chunk != NULL)
+			m = shmif_rxmbuf(sc, chunk, &off, len);
+		else
+			m = m_devget(sc->sc_rxbuf, (int)len, ifp, M_DONTWAIT);
+		if (m == NULL) {
 			if_statinc(ifp, if_iqdrops);
 			continue;
 		}
@@ -138,16 +202,23 @@ shmif_rcv(void *arg)
 		if_statadd(ifp, if_ibytes, len);
 		ifp->if_input(ifp, m);
 	}
+	if (chunk != NULL)
+		m_free(chunk);
 	kthread_exit(0);
 }
 
-/* Put every queued frame on the bus (or drop it when not connected). */
+/*
+ * Put every queued frame on the bus (or drop it when not connected):
+ * the pieces of the chain go to the bus as they are, copied once, into
+ * the ring; a chain of more pieces than that takes is flattened first.
+ */
 static void
 shmif_start(struct ifnet *ifp)
 {
 	struct shmif_sc *sc = ifp->if_softc;
-	struct mbuf *m;
-	int len;
+	struct rumpcomp_shmif_iov iov[SHMIF_TXIOV];
+	struct mbuf *m, *n;
+	int len, niov, error;
 
 	while ((m = if_dequeue(ifp)) != NULL) {
 		len = m_length(m);
@@ -159,9 +230,22 @@ shmif_start(struct ifnet *ifp)
 			m_freem(m);
 			continue;
 		}
-		m_copydata(m, 0, len, sc->sc_txbuf);
-		if (rumpcomp_shmif_send(sc->sc_bus, sc->sc_txbuf,
-		    (size_t)len) != 0)
+		niov = 0;
+		for (n = m; n != NULL && niov < SHMIF_TXIOV; n = n->m_next) {
+			if (n->m_len == 0)
+				continue;
+			iov[niov].si_base = mtod(n, void *);
+			iov[niov].si_len = (size_t)n->m_len;
+			niov++;
+		}
+		if (n == NULL && niov > 0)
+			error = rumpcomp_shmif_sendv(sc->sc_bus, iov, niov);
+		else {
+			m_copydata(m, 0, len, sc->sc_txbuf);
+			error = rumpcomp_shmif_send(sc->sc_bus, sc->sc_txbuf,
+			    (size_t)len);
+		}
+		if (error != 0)
 			if_statinc(ifp, if_oerrors);
 		mutex_exit(&sc->sc_mtx);
 		m_freem(m);

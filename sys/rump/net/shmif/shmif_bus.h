@@ -16,7 +16,8 @@
  * reader whose own count is below sb_tail knows it was lapped; the
  * sp_gen of the record at the tail tells it how many frames it lost.
  *
- * Everything but sb_seq and sb_nwaiters changes only under the lock
+ * Everything but sb_seq, sb_nwaiters and sb_waitbits changes only
+ * under the lock
  * word sb_lock (see shmif_user.c for the lock protocol and how a lock
  * left by a crashed holder is taken over).
  */
@@ -100,6 +101,12 @@ struct shmif_bus {
 	uint32_t	sb_held_sender;
 	uint64_t	sb_held_since;	/* monotonic ns */
 	uint8_t		sb_held[SHMIF_FRAME_MAX];
+	/*
+	 * Wake bits of readers that may sleep on sb_seq and nobody woke
+	 * yet: attachment id i < 31 has bit i to itself, the others
+	 * share bit 31 (shmif_user.c).
+	 */
+	uint32_t	sb_waitbits;
 };
 
 _Static_assert(sizeof(struct shmif_bus) <= SHMIF_HDRSIZE,

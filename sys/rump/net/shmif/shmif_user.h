@@ -38,6 +38,25 @@ int	rumpcomp_shmif_send(struct rumpcomp_shmif *att, const void *frame,
 	    size_t len);
 
 /*
+ * A piece of a frame in the caller's memory, for the gathering send
+ * and the scattering receive: the kernel half passes an mbuf chain's
+ * pieces so that the only copies of a frame are into and out of the
+ * ring (by the host's memcpy).
+ */
+struct rumpcomp_shmif_iov {
+	void		*si_base;
+	size_t		 si_len;
+};
+#define RUMPCOMP_SHMIF_IOVMAX	64
+
+/*
+ * The same as rumpcomp_shmif_send, the frame being the concatenation
+ * of niov pieces (at most RUMPCOMP_SHMIF_IOVMAX; EINVAL otherwise).
+ */
+int	rumpcomp_shmif_sendv(struct rumpcomp_shmif *att,
+	    const struct rumpcomp_shmif_iov *iov, int niov);
+
+/*
  * Take the next frame another attachment sent, without blocking.
  * 0 with the frame in buf and its length in *lenp; EAGAIN when there
  * is none; EMSGSIZE when it did not fit in buflen (it is skipped and
@@ -48,6 +67,12 @@ int	rumpcomp_shmif_send(struct rumpcomp_shmif *att, const void *frame,
  */
 int	rumpcomp_shmif_recv(struct rumpcomp_shmif *att, void *buf,
 	    size_t buflen, size_t *lenp);
+/*
+ * The same, the frame scattered over niov pieces in order (their total
+ * length is the buflen); *lenp is the frame's length.
+ */
+int	rumpcomp_shmif_recvv(struct rumpcomp_shmif *att,
+	    const struct rumpcomp_shmif_iov *iov, int niov, size_t *lenp);
 
 /*
  * Sleep until a frame may be there, rumpcomp_shmif_interrupt, or
@@ -56,6 +81,8 @@ int	rumpcomp_shmif_recv(struct rumpcomp_shmif *att, void *buf,
  */
 int	rumpcomp_shmif_wait(struct rumpcomp_shmif *att, int timeout_ms);
 void	rumpcomp_shmif_interrupt(struct rumpcomp_shmif *att);
+/* Let the host run another thread (sched_yield); call off-CPU. */
+void	rumpcomp_shmif_yield(void);
 
 /* What an attachment and its bus have seen. */
 struct rumpcomp_shmif_stats {
