@@ -386,6 +386,55 @@ out:
 	return KTEST_LEAVE(error);
 }
 
+/* Wait (up to 5 s) until the callout thread sleeps towards a deadline. */
+static int
+callout_thread_asleep(void)
+{
+	uint64_t nw, until;
+
+	for (int i = 0; i < 5000; i++) {
+		callout_getstats(&nw, &until);
+		if (until != 0 && until != UINT64_MAX)
+			return 0;
+		kpause("cwait", false, 1, NULL);
+	}
+	return ETIMEDOUT;
+}
+
+int
+rump_pub_ktest_callout_later_no_wakeup(void)
+{
+	struct log lg;
+	struct kc kc[1];
+	uint64_t w0, w1, until;
+	int error;
+
+	KTEST_ENTER();
+	log_init(&lg);
+	kc_init(kc, 1, &lg);
+	kc_arm_ms(&kc[0], 2000);
+	error = callout_thread_asleep();
+	KTEST_CHECK(error == 0, "the callout thread never slept");
+	callout_getstats(&w0, &until);
+	/* Re-armed later and later, as TCP does its timer on every ACK. */
+	for (int i = 1; i <= 1000; i++)
+		kc_arm_ms(&kc[0], 2000 + (unsigned int)i);
+	callout_getstats(&w1, &until);
+	KTEST_CHECK(w1 == w0, "%ju wake-ups for later deadlines",
+	    (uintmax_t)(w1 - w0));
+	/* An earlier deadline wakes it, and the callout fires then. */
+	kc_arm_ms(&kc[0], 10);
+	callout_getstats(&w1, &until);
+	KTEST_CHECK(w1 == w0 + 1, "%ju wake-ups for an earlier deadline",
+	    (uintmax_t)(w1 - w0));
+	error = log_wait(&lg, 1, WAIT_MS);
+	KTEST_CHECK(error == 0, "the callout did not fire");
+out:
+	kc_fini(kc, 1);
+	log_fini(&lg);
+	return KTEST_LEAVE(error);
+}
+
 int
 rump_pub_ktest_callout_lateness(unsigned int delay_ms, int by_ticks,
     unsigned int *late_msp)

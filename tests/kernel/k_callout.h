@@ -28,6 +28,7 @@ int	rump_pub_ktest_callout_halt_rearming(void);
 int	rump_pub_ktest_callout_halt_interlock(void);
 /* callout_reset of a pending callout moves it (and it fires once). */
 int	rump_pub_ktest_callout_reset_moves(void);
+int	rump_pub_ktest_callout_later_no_wakeup(void);
 /*
  * A callout armed for delay_ms (by ticks if by_ticks, else in ns) fires
  * no earlier; *late_msp gets how long it took beyond delay_ms.

@@ -85,6 +85,13 @@ CALLOUT_TC(reset_moves_pending_callout,
 	RZ(rump_pub_ktest_callout_reset_moves());
 }
 
+CALLOUT_TC(later_deadline_no_wakeup,
+    "re-arming the first callout to a later deadline does not wake the "
+    "callout thread; an earlier one does, and fires on time")
+{
+	RZ(rump_pub_ktest_callout_later_no_wakeup());
+}
+
 static void
 check_lateness(int by_ticks)
 {
@@ -161,6 +168,7 @@ ATF_TP_ADD_TCS(tp)
 	ADD_BOTH(tp, halt_stops_self_rearming_callout);
 	ADD_BOTH(tp, halt_drops_interlock);
 	ADD_BOTH(tp, reset_moves_pending_callout);
+	ADD_BOTH(tp, later_deadline_no_wakeup);
 	ADD_BOTH(tp, fires_not_early_nor_very_late);
 	ATF_TP_ADD_TC(tp, rearming_callout_fires_repeatedly);
 	ADD_BOTH(tp, softint_runs_on_softint_thread);

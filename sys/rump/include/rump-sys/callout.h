@@ -40,6 +40,11 @@ bool	callout_halt(callout_t *, void *interlock);
 bool	callout_pending(callout_t *);
 bool	callout_invoking(callout_t *);
 
+/*
+ * For tests: the callout thread's wake-ups by callout_reset so far, and
+ * the deadline it sleeps until (UINT64_MAX: none; 0: awake).
+ */
+void	callout_getstats(uint64_t *nwakeups, uint64_t *sleepuntil);
 int	callout_boot(void);
 void	callout_shutdown(void);
 

@@ -25,6 +25,14 @@ static callout_t	*callout_running;
 static uint64_t		 callout_seq;
 static int		 callout_exiting;
 static struct lwp	*callout_lwp;
+/*
+ * The deadline the thread sleeps until (UINT64_MAX: until signalled;
+ * 0: awake).  A reset signals it only for a deadline before that one:
+ * re-arming a timer to a later time (TCP does it on every ACK) costs
+ * no host wake-up.  callout_nwakeups counts the signals (for tests).
+ */
+static uint64_t		 callout_sleepuntil;
+static uint64_t		 callout_nwakeups;
 
 static void
 callout_thread(void *arg)
@@ -37,13 +45,17 @@ callout_thread(void *arg)
 		uint64_t now;
 
 		if ((c = TAILQ_FIRST(&callout_queue)) == NULL) {
+			callout_sleepuntil = UINT64_MAX;
 			cv_wait(&callout_cv, &callout_lock);
+			callout_sleepuntil = 0;
 			continue;
 		}
 		now = rump_monotime_ns();
 		if (c->c_deadline > now) {
+			callout_sleepuntil = c->c_deadline;
 			(void)cv_timedwait_ns(&callout_cv, &callout_lock,
 			    c->c_deadline - now);
+			callout_sleepuntil = 0;
 			continue;
 		}
 		TAILQ_REMOVE(&callout_queue, c, c_entry);
@@ -71,6 +83,8 @@ callout_boot(void)
 	callout_running = NULL;
 	callout_exiting = 0;
 	callout_seq = 0;
+	callout_sleepuntil = 0;
+	callout_nwakeups = 0;
 	error = kthread_create(PRI_NONE, KTHREAD_MUSTJOIN | KTHREAD_MPSAFE,
 	    NULL, callout_thread, NULL, &callout_lwp, "callout");
 	if (error != 0) {
@@ -163,8 +177,12 @@ callout_reset_ns(callout_t *c, uint64_t ns, void (*func)(void *), void *arg)
 		TAILQ_INSERT_BEFORE(it, c, c_entry);
 	else
 		TAILQ_INSERT_TAIL(&callout_queue, c, c_entry);
-	if (TAILQ_FIRST(&callout_queue) == c)
+	/* Asleep past the new deadline: wake it (awake: it will look). */
+	if (TAILQ_FIRST(&callout_queue) == c && callout_sleepuntil != 0 &&
+	    c->c_deadline < callout_sleepuntil) {
+		callout_nwakeups++;
 		cv_signal(&callout_cv);
+	}
 	mutex_exit(&callout_lock);
 }
 
@@ -248,4 +266,13 @@ bool
 callout_invoking(callout_t *c)
 {
 	return callout_running == c;
+}
+
+void
+callout_getstats(uint64_t *nwakeupsp, uint64_t *sleepuntilp)
+{
+	mutex_enter(&callout_lock);
+	*nwakeupsp = callout_nwakeups;
+	*sleepuntilp = callout_sleepuntil;
+	mutex_exit(&callout_lock);
 }
