@@ -317,7 +317,13 @@ tcp_reass_insert(struct tcpcb *tp, struct tcppiece *p)
 		return;
 	tcp_reass_trim_after(tp, p, prev != NULL ?
 	    TAILQ_NEXT(prev, tqe_q) : TAILQ_FIRST(&tp->t_segq));
-	if (tp->t_segqlen < TCP_REASS_MAXSEGS)
+	/*
+	 * The limit bounds what waits out of order.  A piece at rcv_nxt
+	 * leaves the queue at once and is the one that fills the hole the
+	 * rest wait on: refusing it with the queue full would refuse its
+	 * every retransmission too, and the connection would stall.
+	 */
+	if (tp->t_segqlen < TCP_REASS_MAXSEGS || p->pc_seq == tp->rcv_nxt)
 		ne = kmem_alloc(sizeof(*ne), KM_NOSLEEP);
 	if (ne == NULL) {
 		TCP_STATINC(tcps_rcvmemdrop);
