@@ -292,7 +292,6 @@ int
 rump_pub_ktest_intr_churn(void *volatile *slot, unsigned rounds)
 {
 	struct churn ch;
-	uint64_t deadline = rump_monotime_ns() + 6 * BOUND_NS;
 	unsigned i, late = 0, runs = 0;
 	void *ih;
 	int error = 0;
@@ -313,8 +312,6 @@ rump_pub_ktest_intr_churn(void *volatile *slot, unsigned rounds)
 		ktest_spin(1000);
 		late += ATOMIC_LOAD(&ch.ch_late);
 		runs += ATOMIC_LOAD(&ch.ch_runs);
-		KTEST_CHECK(rump_monotime_ns() < deadline, "slow: round %u",
-		    i);
 	}
 	KTEST_CHECK(late == 0, "%u runs after disestablish", late);
 	KTEST_CHECK(runs > 0, "no trigger got through in %u rounds", rounds);

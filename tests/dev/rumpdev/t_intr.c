@@ -235,8 +235,11 @@ churn(unsigned nthreads)
 	pthread_mutex_destroy(&ch.ch_mtx);
 	printf("triggers delivered %lu, to a gone interrupt %lu, %lds\n",
 	    ch.ch_ok, ch.ch_gone, (long)(time(NULL) - start));
+	/*
+	 * No time limit here: a hang is Kyua's timeout to catch, and under
+	 * valgrind on a loaded machine 200 rounds took over a minute.
+	 */
 	ATF_REQUIRE(ch.ch_ok > 0);
-	ATF_REQUIRE(time(NULL) - start < 60);
 	last = __atomic_load_n(&ch.ch_slot, __ATOMIC_SEQ_CST);
 	ATF_REQUIRE(last != NULL);
 	ATF_REQUIRE_EQ(rumpcomp_intr_trigger(last), ENOENT);
