@@ -42,6 +42,15 @@ tcp_timer_resched(struct tcpcb *tp)
 	if (first == tp->t_callout_at && (first == 0 ||
 	    callout_pending(&tp->t_callout)))
 		return;
+	/*
+	 * Pushed later (the retransmit timer, on every ACK): leave the
+	 * callout where it is.  It fires early, finds nothing due and
+	 * re-arms for the real deadline, once per timeout instead of a
+	 * callout reset per segment.
+	 */
+	if (first != 0 && tp->t_callout_at != 0 &&
+	    first > tp->t_callout_at && callout_pending(&tp->t_callout))
+		return;
 	tp->t_callout_at = first;
 	if (first == 0) {
 		(void)callout_stop(&tp->t_callout);
