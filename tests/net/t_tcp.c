@@ -220,8 +220,9 @@ tcp_stat(int k, const char *name)
 }
 
 H_NET_TC(tcp_transfer_overruns_ring, "with 1 MiB socket buffers over a "
-    "bus of a 256 KiB ring a window overruns the ring and readers lapped "
-    "by it lose most of it; 8 MiB still arrive complete and in order")
+    "bus of a 256 KiB ring, where a window can overrun the ring and a "
+    "lapped reader lose most of it, 8 MiB still arrive complete and in "
+    "order")
 {
 	struct rumpcomp_shmif *att;
 	struct rumpcomp_shmif_stats ss;
@@ -244,14 +245,17 @@ H_NET_TC(tcp_transfer_overruns_ring, "with 1 MiB socket buffers over a "
 	ATF_CHECK_EQ(ss.ss_ringsize, 256 * 1024);
 	rumpcomp_shmif_detach(att);
 	/*
-	 * The loss this case is about happened: the sender retransmitted,
-	 * and the receiver had more segments out of order than its
-	 * reassembly queue holds.
+	 * Whether the ring was overrun depends on how far the receiving
+	 * kernel falls behind, which the host's scheduler decides (a
+	 * clean-clone run once saw no loss at all), so the loss is
+	 * reported, not required; t_tcp_lo:loss_beyond_reass_queue loses
+	 * a window deterministically.
 	 */
-	ATF_CHECK_MSG(tcp_stat(0, "tcps_sndrexmitpack") > 0, "no rexmit");
-	ATF_CHECK_MSG(tcp_stat(1, "tcps_rcvmemdrop") > 0,
-	    "reassembly queue never full, %llu out of order",
-	    (unsigned long long)tcp_stat(1, "tcps_rcvoopack"));
+	printf("sender retransmitted %llu segments; receiver: %llu out of "
+	    "order, %llu dropped with the reassembly queue full\n",
+	    (unsigned long long)tcp_stat(0, "tcps_sndrexmitpack"),
+	    (unsigned long long)tcp_stat(1, "tcps_rcvoopack"),
+	    (unsigned long long)tcp_stat(1, "tcps_rcvmemdrop"));
 }
 
 H_NET_TC(tcp_connection_refused, "connecting to a port nobody listens on "
