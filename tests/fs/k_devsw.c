@@ -232,6 +232,24 @@ kdev_sc_fini(struct kdev_softc *sc)
 	mutex_destroy(&sc->sc_lock);
 }
 
+/*
+ * Register a character switch under name and make its node path for
+ * minor 0; on failure nothing is left registered.
+ */
+static int
+cdev_attach_node(const char *name, const struct cdevsw *cd,
+    const char *path, devmajor_t *mp)
+{
+	int error;
+
+	if ((error = devsw_attach(name, NULL, NULL, cd, mp)) != 0)
+		return error;
+	if ((error = devnode_create(path, S_IFCHR_DEVTYPE, makedev(*mp, 0),
+	    0666)) != 0)
+		(void)devsw_detach(NULL, cd);
+	return error;
+}
+
 int
 rump_pub_kdev_attach(int *majorp)
 {
@@ -240,15 +258,10 @@ rump_pub_kdev_attach(int *majorp)
 
 	KTEST_ENTER();
 	kdev_sc_init(&kdev_sc);
-	error = devsw_attach("kdev", NULL, NULL, &kdev_cdevsw, &m);
-	if (error == 0) {
+	error = cdev_attach_node("kdev", &kdev_cdevsw, "/dev/kdev0", &m);
+	if (error == 0)
 		kdev_major = m;
-		error = devnode_create("/dev/kdev0", S_IFCHR_DEVTYPE,
-		    makedev(m, 0), 0666);
-		if (error != 0)
-			(void)devsw_detach(NULL, &kdev_cdevsw);
-	}
-	if (error != 0)
+	else
 		kdev_sc_fini(&kdev_sc);
 	*majorp = m;
 	return KTEST_LEAVE(error);
@@ -507,15 +520,10 @@ rump_pub_kcln_attach(int *majorp)
 	KTEST_ENTER();
 	mutex_init(&kcln_lock, MUTEX_DEFAULT, IPL_NONE);
 	kcln_nextid = kcln_live = kcln_closes = kcln_openerr = 0;
-	error = devsw_attach("kcln", NULL, NULL, &kcln_cdevsw, &m);
-	if (error == 0) {
+	error = cdev_attach_node("kcln", &kcln_cdevsw, "/dev/kcln0", &m);
+	if (error == 0)
 		kcln_major = m;
-		error = devnode_create("/dev/kcln0", S_IFCHR_DEVTYPE,
-		    makedev(m, 0), 0666);
-		if (error != 0)
-			(void)devsw_detach(NULL, &kcln_cdevsw);
-	}
-	if (error != 0)
+	else
 		mutex_destroy(&kcln_lock);
 	*majorp = m;
 	return KTEST_LEAVE(error);
