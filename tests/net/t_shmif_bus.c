@@ -228,6 +228,67 @@ ATF_TC_BODY(lapped_reader_counts_lost, tc)
 	rumpcomp_shmif_detach(rx);
 }
 
+ATF_TC(lapping_writer_never_tears_frames);
+ATF_TC_HEAD(lapping_writer_never_tears_frames, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "a reader copying frames without the "
+	    "lock while another process laps it on a small ring gets every "
+	    "frame whole or counts it lost, never a torn one");
+}
+ATF_TC_BODY(lapping_writer_never_tears_frames, tc)
+{
+	const uint32_t nframes = 50000;
+	struct rumpcomp_shmif *rx = attach(BUS, SHMIF_RING_MIN), *tx;
+	struct rumpcomp_shmif_stats ss;
+	uint8_t buf[SHMIF_FRAME_MAX];
+	uint64_t received = 0;
+	uint32_t n, last = 0;
+	size_t len;
+	int error, status, done = 0;
+	pid_t pid;
+
+	RL(pid = fork());
+	if (pid == 0) {
+		rumpcomp_shmif_detach(rx);	/* the parent's copy */
+		if (rumpcomp_shmif_attach(BUS, 0, &tx) != 0)
+			_exit(1);
+		for (uint32_t i = 1; i <= nframes; i++)
+			if (rumpcomp_shmif_send(tx, buf,
+			    mkframe(buf, i, 60 + (i * 37) % 1400)) != 0)
+				_exit(2);
+		rumpcomp_shmif_detach(tx);
+		_exit(0);
+	}
+	/* Read until the writer is gone and the ring is drained. */
+	for (;;) {
+		error = rumpcomp_shmif_recv(rx, buf, sizeof(buf), &len);
+		if (error == 0) {
+			n = frameno(buf, len);	/* fails on a torn frame */
+			ATF_REQUIRE_MSG(n > last, "frame %u after %u", n, last);
+			ATF_REQUIRE_EQ(len, 60 + (n * 37) % 1400);
+			last = n;
+			received++;
+			continue;
+		}
+		ATF_REQUIRE_EQ(error, RUMP_EAGAIN);
+		if (done)
+			break;
+		RL(error = waitpid(pid, &status, WNOHANG));
+		if (error == pid)
+			done = 1;	/* one more pass drains the ring */
+		else
+			(void)rumpcomp_shmif_wait(rx, 10);
+	}
+	ATF_REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	KZ(rumpcomp_shmif_stats(rx, &ss));
+	printf("received %llu, lost %llu of %u\n",
+	    (unsigned long long)received, (unsigned long long)ss.ss_lost,
+	    nframes);
+	ATF_REQUIRE_EQ(last, nframes);	/* the newest is never lapped */
+	ATF_REQUIRE_EQ(received + ss.ss_lost, nframes);
+	rumpcomp_shmif_detach(rx);
+}
+
 ATF_TC(bogus_record_length);
 ATF_TC_HEAD(bogus_record_length, tc)
 {
@@ -704,6 +765,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, own_frames_skipped);
 	ATF_TP_ADD_TC(tp, wraparound);
 	ATF_TP_ADD_TC(tp, lapped_reader_counts_lost);
+	ATF_TP_ADD_TC(tp, lapping_writer_never_tears_frames);
 	ATF_TP_ADD_TC(tp, bogus_record_length);
 	ATF_TP_ADD_TC(tp, bad_arguments);
 	ATF_TP_ADD_TC(tp, faults_deterministic);

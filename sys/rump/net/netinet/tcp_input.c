@@ -29,6 +29,7 @@ struct tcpseg {
 	int		ts_flags;
 	int		ts_len;		/* data bytes (in m) */
 	struct tcp_opts	ts_opts;
+	uint64_t	ts_now;		/* the clock, read once per segment */
 };
 
 /* Queue no more out-of-order segments than this per connection. */
@@ -180,7 +181,7 @@ tcp_input_listen(struct tcpcb *ltp, struct tcpseg *ts)
 	tp->snd_wl2 = tp->iss;
 	tp->t_ourmss = tcp_mss_to_advertise(tp);
 	tcp_syn_opts(tp, &ts->ts_opts);
-	tp->t_rcvtime = rump_monotime_ns();
+	tp->t_rcvtime = ts->ts_now;
 	tcp_set_state(tp, TCPS_SYN_RECEIVED);
 	tcp_timer_arm(tp, TCPT_KEEP, tcp_knobs.tk_conntimeo_ns);
 	TCP_STATINC(tcps_accepts);
@@ -222,7 +223,7 @@ tcp_input_synsent(struct tcpcb *tp, struct tcpseg *ts)
 	if (fl & TH_ACK) {
 		if (tp->t_rtstart != 0) {
 			tcp_rtt_sample(&tp->t_rtt,
-			    (rump_monotime_ns() - tp->t_rtstart) / 1000);
+			    (ts->ts_now - tp->t_rtstart) / 1000);
 			TCP_STATINC(tcps_rttupdated);
 			tp->t_rtstart = 0;
 		}
@@ -442,7 +443,7 @@ tcp_newack(struct tcpcb *tp, struct tcpseg *ts)
 	uint32_t acked = ts->ts_ack - tp->snd_una;
 	size_t cc = tcp_snd_cc(tp), datadrop;
 	bool finacked = false;
-	uint64_t now = rump_monotime_ns();
+	uint64_t now = ts->ts_now;
 
 	TCP_STATINC(tcps_rcvackpack);
 	TCP_STATADD(tcps_rcvackbyte, acked);
@@ -473,7 +474,7 @@ tcp_newack(struct tcpcb *tp, struct tcpseg *ts)
 	if (tp->snd_una == tp->snd_max)
 		tcp_timer_disarm(tp, TCPT_REXMT);
 	else
-		tcp_timer_rexmt_start(tp);
+		tcp_timer_rexmt_start_at(tp, now);
 
 	if (!finacked)
 		return tp;
@@ -701,7 +702,8 @@ tcp_input_data(struct tcpcb *tp, struct tcpseg *ts, struct mbuf *m)
 			tp->t_flags |= TF_ACKNOW;
 		} else if (!(tp->t_flags & TF_DELACK)) {
 			tp->t_flags |= TF_DELACK;
-			tcp_timer_arm(tp, TCPT_DELACK, tcp_knobs.tk_delack_ns);
+			tcp_timer_arm_at(tp, TCPT_DELACK, ts->ts_now,
+			    tcp_knobs.tk_delack_ns);
 		}
 	} else {
 		/* Out of order or a FIN: ACK at once (RFC 5681 4.2). */
@@ -867,6 +869,7 @@ tcp_input(struct mbuf *m, int off, int proto)
 	memset(&ts, 0, sizeof(ts));
 	if ((m = tcp_input_headers(m, off, &ts)) == NULL)
 		return;
+	ts.ts_now = rump_monotime_ns();
 	if ((m->m_flags & (M_BCAST | M_MCAST)) ||
 	    IN_MULTICAST(ntohl(ts.ts_dst.s_addr)) ||
 	    ts.ts_dst.s_addr == INADDR_BROADCAST ||
@@ -904,7 +907,7 @@ tcp_input(struct mbuf *m, int off, int proto)
 		tcp_input_listen(tp, &ts);
 		goto drop;
 	}
-	tp->t_rcvtime = rump_monotime_ns();
+	tp->t_rcvtime = ts.ts_now;
 	tp->t_keepprobes = 0;
 	if (tp->t_state == TCPS_SYN_SENT) {
 		tcp_input_synsent(tp, &ts);

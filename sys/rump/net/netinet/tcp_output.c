@@ -359,7 +359,7 @@ tcp_output_sent(struct tcpcb *tp, const struct tcpout *o, uint64_t now)
 	}
 	if (tp->snd_nxt != tp->snd_una && !tcp_timer_armed(tp, TCPT_REXMT) &&
 	    !tcp_timer_armed(tp, TCPT_PERSIST))
-		tcp_timer_rexmt_start(tp);
+		tcp_timer_rexmt_start_at(tp, now);
 	if (SEQ_GT(tp->rcv_nxt + o->to_recwin, tp->rcv_adv))
 		tp->rcv_adv = tp->rcv_nxt + o->to_recwin;
 	if (o->to_flags & TH_ACK) {
@@ -375,7 +375,7 @@ tcp_output_sent(struct tcpcb *tp, const struct tcpout *o, uint64_t now)
  * more data waits.  0, or an errno from below.
  */
 static int
-tcp_output_once(struct tcpcb *tp, bool *morep)
+tcp_output_once(struct tcpcb *tp, uint64_t now, bool *morep)
 {
 	struct inpcb *inp = tp->t_inpcb;
 	uint8_t opt[TCP_MAXOLEN];
@@ -383,7 +383,6 @@ tcp_output_once(struct tcpcb *tp, bool *morep)
 	struct mbuf *m;
 	int optlen = 0;
 	uint16_t win;
-	uint64_t now = rump_monotime_ns();
 
 	*morep = false;
 	if (tp->snd_max == tp->snd_una && tp->t_sndtime != 0 &&
@@ -403,7 +402,7 @@ tcp_output_once(struct tcpcb *tp, bool *morep)
 	if (m == NULL) {
 		/* No memory: the retransmission timer will try again. */
 		if (!tcp_timer_armed(tp, TCPT_REXMT))
-			tcp_timer_rexmt_start(tp);
+			tcp_timer_rexmt_start_at(tp, now);
 		*morep = false;
 		return ENOBUFS;
 	}
@@ -426,6 +425,8 @@ tcp_output_once(struct tcpcb *tp, bool *morep)
 int
 tcp_output(struct tcpcb *tp)
 {
+	/* One reading of the clock for the whole burst of segments. */
+	uint64_t now = rump_monotime_ns();
 	bool more;
 	int error, n = 0;
 
@@ -433,7 +434,7 @@ tcp_output(struct tcpcb *tp)
 	if (tp->t_state == TCPS_LISTEN || tp->t_state == TCPS_CLOSED)
 		return 0;
 	do {
-		error = tcp_output_once(tp, &more);
+		error = tcp_output_once(tp, now, &more);
 		KASSERTMSG(++n < 100000, "tcp_output loops: %d", n);
 	} while (more && error == 0 && !(tp->t_flags & TF_DEAD));
 	/*

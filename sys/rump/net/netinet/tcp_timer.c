@@ -26,11 +26,14 @@ tcp_timers_init(struct tcpcb *tp)
 	callout_setfunc(&tp->t_callout, tcp_timer_fire, tp);
 }
 
-/* Arm the callout for the earliest deadline, or stop it. */
+/*
+ * Arm the callout for the earliest deadline, or stop it.  now is the
+ * caller's reading of the clock, 0 to read it here if needed.
+ */
 static void
-tcp_timer_resched(struct tcpcb *tp)
+tcp_timer_resched(struct tcpcb *tp, uint64_t now)
 {
-	uint64_t first = 0, now;
+	uint64_t first = 0;
 
 	if (tp->t_flags & (TF_INTIMER | TF_DEAD))
 		return;		/* the callout re-arms on return */
@@ -56,17 +59,24 @@ tcp_timer_resched(struct tcpcb *tp)
 		(void)callout_stop(&tp->t_callout);
 		return;
 	}
-	now = rump_monotime_ns();
+	if (now == 0)
+		now = rump_monotime_ns();
 	callout_reset_ns(&tp->t_callout, first > now ? first - now : 1,
 	    tcp_timer_fire, tp);
 }
 
 void
-tcp_timer_arm(struct tcpcb *tp, int which, uint64_t ns)
+tcp_timer_arm_at(struct tcpcb *tp, int which, uint64_t now, uint64_t ns)
 {
 	KASSERT(which >= 0 && which < TCPT_NTIMERS);
-	tp->t_timer[which] = rump_monotime_ns() + MAX(ns, 1);
-	tcp_timer_resched(tp);
+	tp->t_timer[which] = now + MAX(ns, 1);
+	tcp_timer_resched(tp, now);
+}
+
+void
+tcp_timer_arm(struct tcpcb *tp, int which, uint64_t ns)
+{
+	tcp_timer_arm_at(tp, which, rump_monotime_ns(), ns);
 }
 
 void
@@ -74,7 +84,7 @@ tcp_timer_disarm(struct tcpcb *tp, int which)
 {
 	KASSERT(which >= 0 && which < TCPT_NTIMERS);
 	tp->t_timer[which] = 0;
-	tcp_timer_resched(tp);
+	tcp_timer_resched(tp, 0);
 }
 
 bool
@@ -106,9 +116,15 @@ tcp_timers_stop(struct tcpcb *tp)
 }
 
 void
+tcp_timer_rexmt_start_at(struct tcpcb *tp, uint64_t now)
+{
+	tcp_timer_arm_at(tp, TCPT_REXMT, now, tcp_rtt_rto(&tp->t_rtt) * 1000);
+}
+
+void
 tcp_timer_rexmt_start(struct tcpcb *tp)
 {
-	tcp_timer_arm(tp, TCPT_REXMT, tcp_rtt_rto(&tp->t_rtt) * 1000);
+	tcp_timer_rexmt_start_at(tp, rump_monotime_ns());
 }
 
 /* Retransmission timeout (RFC 6298 5.4-5.6, RFC 5681 3.1). */
@@ -243,7 +259,7 @@ tcp_timer_fire(void *arg)
 			goto dead;
 	}
 	tp->t_flags &= ~TF_INTIMER;
-	tcp_timer_resched(tp);
+	tcp_timer_resched(tp, 0);
 	mutex_exit(softnet_lock);
 	return;
 dead:

@@ -17,9 +17,9 @@
  * sp_gen of the record at the tail tells it how many frames it lost.
  *
  * Everything but sb_seq, sb_nwaiters and sb_waitbits changes only
- * under the lock
- * word sb_lock (see shmif_user.c for the lock protocol and how a lock
- * left by a crashed holder is taken over).
+ * under the lock word sb_lock (see shmif_user.c for the lock protocol,
+ * how a lock left by a crashed holder is taken over, and how readers
+ * copy frames out of the ring without taking the lock).
  */
 #ifndef _SHMIF_BUS_H_
 #define _SHMIF_BUS_H_
@@ -28,7 +28,7 @@
 
 #define SHMIF_MAGIC		0x464d4853u	/* "SHMF" little-endian */
 #define SHMIF_LOGMAGIC		0x434d4853u	/* "SHMC": a capture log */
-#define SHMIF_VERSION		1
+#define SHMIF_VERSION		2
 #define SHMIF_HDRSIZE		16384		/* ring data starts here */
 #define SHMIF_RING_DEFAULT	(1024 * 1024)
 #define SHMIF_RING_MIN		65536	/* > the largest record */
@@ -67,19 +67,21 @@ struct shmif_fault {
 #define SHMIF_RATE_ONE		1000000u
 #define SHMIF_HOLD_NS		2000000ull
 
+/*
+ * The header is laid out in cache lines by who writes what, so that
+ * the processes on a bus do not pull lines from each other for fields
+ * they only read: the lock and what changes under it with every frame;
+ * the wakeup words, which readers write too; and the rest, read-mostly.
+ */
+#define SHMIF_LINE		64
+
 struct shmif_bus {
+	/* Read-mostly: set at format time or by tests. */
 	uint32_t	sb_magic;
 	uint32_t	sb_version;
 	uint32_t	sb_hdrsize;
 	uint32_t	sb_ringsize;
-	uint32_t	sb_lock;	/* futex: holder tid | WAITERS */
-	uint32_t	sb_seq;		/* futex: bumped per commit */
-	uint32_t	sb_nwaiters;	/* readers asleep on sb_seq */
 	uint32_t	sb_nextid;	/* next attachment id */
-	uint64_t	sb_head;	/* bytes ever written */
-	uint64_t	sb_tail;	/* oldest byte still valid */
-	uint64_t	sb_gen;		/* next frame number */
-	uint64_t	sb_locksteals;	/* locks taken from dead holders */
 	uint32_t	sb_flags;	/* SHMIF_BUS_* */
 	/*
 	 * The process that set the faults or capture: they last as long
@@ -88,9 +90,30 @@ struct shmif_bus {
 	 */
 	int32_t		sb_cfgpid;
 	struct shmif_fault sb_fault;
-	uint64_t	sb_rng;		/* fault generator state */
-	/* Counters, for tests and the tool. */
+
+	/* Written with every frame, under the lock. */
+	uint32_t	sb_lock __attribute__((aligned(SHMIF_LINE)));
+					/* futex: holder tid | WAITERS */
+	uint64_t	sb_head;	/* bytes ever written */
+	uint64_t	sb_tail;	/* oldest byte still valid */
+	uint64_t	sb_gen;		/* next frame number */
 	uint64_t	sb_nsent;	/* frames handed to the bus */
+
+	/* Wakeups, written by writers and sleeping readers. */
+	uint32_t	sb_seq __attribute__((aligned(SHMIF_LINE)));
+					/* futex: bumped per commit */
+	uint32_t	sb_nwaiters;	/* readers asleep on sb_seq */
+	/*
+	 * Wake bits of readers that may sleep on sb_seq and nobody woke
+	 * yet: attachment id i < 31 has bit i to itself, the others
+	 * share bit 31 (shmif_user.c).
+	 */
+	uint32_t	sb_waitbits;
+
+	/* Rare: faults, repairs, counters for tests and the tool. */
+	uint64_t	sb_rng __attribute__((aligned(SHMIF_LINE)));
+					/* fault generator state */
+	uint64_t	sb_locksteals;	/* locks taken from dead holders */
 	uint64_t	sb_ndropped;	/* ... dropped by fault injection */
 	uint64_t	sb_nduped;
 	uint64_t	sb_nreordered;
@@ -101,12 +124,6 @@ struct shmif_bus {
 	uint32_t	sb_held_sender;
 	uint64_t	sb_held_since;	/* monotonic ns */
 	uint8_t		sb_held[SHMIF_FRAME_MAX];
-	/*
-	 * Wake bits of readers that may sleep on sb_seq and nobody woke
-	 * yet: attachment id i < 31 has bit i to itself, the others
-	 * share bit 31 (shmif_user.c).
-	 */
-	uint32_t	sb_waitbits;
 };
 
 _Static_assert(sizeof(struct shmif_bus) <= SHMIF_HDRSIZE,

@@ -146,7 +146,8 @@ lock_steal(struct shmif_bus *bus, uint32_t v, uint32_t me)
 	    me | SHMIF_LOCK_WAITERS, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return 0;
 	bus->sb_locksteals++;
-	bus->sb_tail = bus->sb_head;
+	__atomic_store_n(&bus->sb_tail, bus->sb_head, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* see ring_reserve */
 	bus->sb_held_len = 0;
 	return 1;
 }
@@ -310,6 +311,8 @@ ring_reserve(struct shmif_bus *bus, uint64_t n)
 {
 	struct shmif_pkthdr ph;
 
+	if (bus->sb_head + n - bus->sb_tail <= bus->sb_ringsize)
+		return;
 	while (bus->sb_head + n - bus->sb_tail > bus->sb_ringsize) {
 		ring_get(bus, bus->sb_tail, &ph, sizeof(ph));
 		if (ph.sp_len > SHMIF_FRAME_MAX ||
@@ -321,6 +324,12 @@ ring_reserve(struct shmif_bus *bus, uint64_t n)
 		__atomic_store_n(&bus->sb_tail,
 		    bus->sb_tail + recsize(ph.sp_len), __ATOMIC_RELEASE);
 	}
+	/*
+	 * Readers copy without the lock and trust a copy only if sb_tail
+	 * has not passed it afterwards: the new tail must be visible
+	 * before any byte of the space it frees is overwritten.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 /* Append a capture record; the bus lock orders the log. */
@@ -545,14 +554,38 @@ catch_up(struct rumpcomp_shmif *att)
 	att->sa_rgen = gen;
 }
 
+/*
+ * Whether the reader was lapped: sb_tail passed its position, so what
+ * it just copied from there may have been overwritten meanwhile.  The
+ * fence keeps the copy's loads before the load of sb_tail (the writer
+ * advances sb_tail before it overwrites, ring_reserve).
+ */
+static int
+lapped(struct rumpcomp_shmif *att)
+{
+	struct shmif_bus *bus = att->sa_bus;
+
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return att->sa_rd < __atomic_load_n(&bus->sb_tail, __ATOMIC_RELAXED);
+}
+
+/*
+ * Receive the next frame of another attachment.  Readers take no lock:
+ * a record below sb_head is complete (the writer stores sb_head after
+ * its bytes), and a copy the tail has not passed afterwards is intact,
+ * so a reader only ever races with a writer lapping it, and then it
+ * takes the lock, skips to the tail and counts the loss (catch_up).
+ * Writers therefore never wait for readers' copies.
+ */
 int
 rumpcomp_shmif_recvv(struct rumpcomp_shmif *att,
     const struct rumpcomp_shmif_iov *iov, int niov, size_t *lenp)
 {
 	struct shmif_bus *bus = att->sa_bus;
 	struct shmif_pkthdr ph;
+	uint64_t head;
 	size_t buflen = 0;
-	int error = RUMP_EAGAIN, kick;
+	int error = RUMP_EAGAIN, kick = 0;
 
 	if (niov < 0 || niov > RUMPCOMP_SHMIF_IOVMAX)
 		return RUMP_EINVAL;
@@ -560,24 +593,34 @@ rumpcomp_shmif_recvv(struct rumpcomp_shmif *att,
 		buflen += iov[i].si_len;
 	if (att->sa_interrupted)
 		return RUMP_EINTR;
-	bus_lock(bus);
-	kick = flush_stale_held(att);
-	while (error == RUMP_EAGAIN && att->sa_rd != bus->sb_head) {
-		if (att->sa_rd < bus->sb_tail)
+	if (__atomic_load_n(&bus->sb_held_len, __ATOMIC_RELAXED) != 0) {
+		bus_lock(bus);
+		kick = flush_stale_held(att);
+		bus_unlock(bus);
+	}
+	while (error == RUMP_EAGAIN &&
+	    att->sa_rd != (head = __atomic_load_n(&bus->sb_head,
+	    __ATOMIC_ACQUIRE))) {
+		if (lapped(att)) {
+			bus_lock(bus);
 			catch_up(att);
+			bus_unlock(bus);
+			continue;
+		}
 		ring_get(bus, att->sa_rd, &ph, sizeof(ph));
+		if (lapped(att))
+			continue;
 		if (ph.sp_len > SHMIF_FRAME_MAX ||
-		    att->sa_rd + recsize(ph.sp_len) > bus->sb_head) {
+		    att->sa_rd + recsize(ph.sp_len) > head) {
 			/* Nothing after a bogus length can be trusted. */
+			bus_lock(bus);
 			att->sa_badrec++;
 			bus->sb_nbadrec++;
 			att->sa_rd = bus->sb_head;
 			att->sa_rgen = bus->sb_gen;
+			bus_unlock(bus);
 			break;
 		}
-		if (ph.sp_gen > att->sa_rgen)
-			att->sa_lost += ph.sp_gen - att->sa_rgen;
-		att->sa_rgen = ph.sp_gen + 1;
 		if (ph.sp_sender != att->sa_id) {
 			*lenp = ph.sp_len;
 			if (ph.sp_len > buflen)
@@ -585,13 +628,17 @@ rumpcomp_shmif_recvv(struct rumpcomp_shmif *att,
 			else {
 				ring_getv(bus, att->sa_rd + sizeof(ph), iov,
 				    niov, ph.sp_len);
+				if (lapped(att))
+					continue;
 				att->sa_received++;
 				error = 0;
 			}
 		}
+		if (ph.sp_gen > att->sa_rgen)
+			att->sa_lost += ph.sp_gen - att->sa_rgen;
+		att->sa_rgen = ph.sp_gen + 1;
 		att->sa_rd += recsize(ph.sp_len);
 	}
-	bus_unlock(bus);
 	if (kick)
 		bus_kick(bus, 0);	/* the held frame may be anyone's */
 	return error;

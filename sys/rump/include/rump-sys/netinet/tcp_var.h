@@ -277,12 +277,16 @@ void	tcp_send_keepalive(struct tcpcb *);
 
 /* tcp_timer.c */
 void	tcp_timer_arm(struct tcpcb *, int which, uint64_t ns);
+/* The same with the caller's reading of the clock (one per segment). */
+void	tcp_timer_arm_at(struct tcpcb *, int which, uint64_t now,
+	    uint64_t ns);
 void	tcp_timer_disarm(struct tcpcb *, int which);
 bool	tcp_timer_armed(const struct tcpcb *, int which);
 void	tcp_timers_init(struct tcpcb *);
 /* Stop the callout; true if it is running and will free tp. */
 bool	tcp_timers_stop(struct tcpcb *);
 void	tcp_timer_rexmt_start(struct tcpcb *);
+void	tcp_timer_rexmt_start_at(struct tcpcb *, uint64_t now);
 uint64_t tcp_2msl_ns(void);
 
 /* tcp_usrreq.c */
