@@ -33,6 +33,20 @@ extern int rump_locks_up;
 } while (0)
 
 /*
+ * Subtract and return the result, acquire/release (a reference count
+ * whose last holder frees: it must see the others' writes).
+ */
+#define KATOMIC_SUB_FETCH(p, v) __extension__ ({			\
+	__typeof__(*(p)) __ka_nv;					\
+	if (__builtin_expect(rump_locks_up, 1)) {			\
+		__ka_nv = __atomic_load_n((p), __ATOMIC_RELAXED) - (v);	\
+		__atomic_store_n((p), __ka_nv, __ATOMIC_RELAXED);	\
+	} else								\
+		__ka_nv = __atomic_sub_fetch((p), (v), __ATOMIC_ACQ_REL); \
+	__ka_nv;							\
+})
+
+/*
  * Compare and swap, acquire/release: 1 if *p was *expp and is now nv;
  * else 0 with *expp updated to what *p holds.
  */

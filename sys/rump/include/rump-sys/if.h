@@ -28,6 +28,7 @@
 #define _RUMP_SYS_IF_H_
 
 #include <rump-sys/types.h>
+#include <rump-sys/atomic.h>
 #include <rump-sys/mbuf.h>
 #include <rump-sys/mutex.h>
 #include <rump-sys/queue.h>
@@ -144,8 +145,8 @@ struct ifnet {
 #define if_collisions	if_data.ifi_collisions
 
 /* Atomically add n to a counter of ifp (any context). */
-#define if_statadd(ifp, field, n) \
-	__atomic_add_fetch(&(ifp)->field, (uint64_t)(n), __ATOMIC_RELAXED)
+/* Only with a virtual CPU held (see rump-sys/atomic.h). */
+#define if_statadd(ifp, field, n) KATOMIC_ADD(&(ifp)->field, (uint64_t)(n))
 #define if_statinc(ifp, field)	if_statadd(ifp, field, 1)
 
 /*

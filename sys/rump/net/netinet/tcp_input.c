@@ -765,7 +765,7 @@ tcp_input_synced(struct tcpcb *tp, struct tcpseg *ts, struct mbuf *m)
 	if (tp != NULL && ((tp->t_flags & TF_ACKNOW) ||
 	    tcp_snd_cc(tp) > (size_t)(tp->snd_nxt - tp->snd_una) ||
 	    (tp->t_state >= TCPS_FIN_WAIT_1 && !(tp->t_flags & TF_SENTFIN))))
-		(void)tcp_output(tp);
+		(void)tcp_output_at(tp, ts->ts_now);
 drop:
 	m_freem(m);
 }

@@ -422,11 +422,20 @@ tcp_output_once(struct tcpcb *tp, uint64_t now, bool *morep)
 	return tcp_ip_output(m, &inp->inp_route, o.to_len > 0);
 }
 
+/*
+ * Send what there is to send, reading the clock once for the whole
+ * burst; tcp_output_at takes the caller's reading (tcp_input's, of the
+ * segment that prompted it).
+ */
 int
 tcp_output(struct tcpcb *tp)
 {
-	/* One reading of the clock for the whole burst of segments. */
-	uint64_t now = rump_monotime_ns();
+	return tcp_output_at(tp, rump_monotime_ns());
+}
+
+int
+tcp_output_at(struct tcpcb *tp, uint64_t now)
+{
 	bool more;
 	int error, n = 0;
 

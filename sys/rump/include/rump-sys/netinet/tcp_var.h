@@ -266,6 +266,7 @@ void	tcp_challenge_ack(struct tcpcb *);
  * one, and the cause kept for a timeout to report.
  */
 int	tcp_output(struct tcpcb *);
+int	tcp_output_at(struct tcpcb *, uint64_t now);
 /*
  * A segment with no connection behind it (RST or ACK), addressed by
  * the given tuple (network order); flags TH_RST and/or TH_ACK.
