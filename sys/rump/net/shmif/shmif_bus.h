@@ -47,7 +47,8 @@ struct shmif_pkthdr {
 	uint32_t	sp_len;		/* frame bytes that follow */
 	uint32_t	sp_sender;	/* attachment id of the writer */
 	uint64_t	sp_gen;		/* frame number on this bus */
-	uint64_t	sp_stamp_ns;	/* wall clock when sent */
+	uint64_t	sp_stamp_ns;	/* wall clock when sent (to the tick
+					   unless the bus captures) */
 };
 
 /*
