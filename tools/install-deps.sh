@@ -17,6 +17,7 @@ have_cmd gcovr || need="$need gcovr"
 have_cmd objcopy || need="$need binutils"
 # The packet oracle of tests/net (skipped with a reason when absent).
 have_cmd tshark || need="$need tshark"
+have_cmd tcpdump || need="$need tcpdump"	# the second opinion
 have_cmd sox || need="$need sox"	# the audio tests' oracle
 pkg-config --exists atf-c 2>/dev/null || need="$need libatf-dev"
 [ -z "$need" ] && exit 0

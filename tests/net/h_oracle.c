@@ -1,5 +1,6 @@
 /*
- * h_oracle.c: shmif2pcap and tshark from a test (see h_oracle.h).
+ * h_oracle.c: shmif2pcap, tshark and tcpdump from a test (see
+ * h_oracle.h).
  */
 #include <sys/wait.h>
 
@@ -60,10 +61,12 @@ h_shmif2pcap(const atf_tc_t *tc, const char *in, const char *pcap)
 }
 
 static int
-has_tshark(void)
+has_cmd(const char *name)
 {
+	char cmd[256];
 
-	return system("command -v tshark >/dev/null 2>&1") == 0;
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", name);
+	return system(cmd) == 0;
 }
 
 static int
@@ -77,6 +80,21 @@ icontains(const char *s, const char *needle)
 	return 0;
 }
 
+/*
+ * Append line to the report, as far as it fits, its newline made a
+ * separator: an ATF reason must be one line.
+ */
+static void
+report_line(char *report, size_t len, size_t *offp, const char *line)
+{
+	int n = (int)strcspn(line, "\n");
+
+	if (*offp < len) {
+		snprintf(report + *offp, len - *offp, "%.*s; ", n, line);
+		*offp += strlen(report + *offp);
+	}
+}
+
 int
 h_tshark_problems(const char *pcap, char *report, size_t len, int *nframes)
 {
@@ -85,7 +103,7 @@ h_tshark_problems(const char *pcap, char *report, size_t len, int *nframes)
 	size_t off = 0;
 	FILE *p;
 
-	if (!has_tshark())
+	if (!has_cmd("tshark"))
 		atf_tc_skip("tshark is not installed (tools/install-deps.sh "
 		    "installs it)");
 	report[0] = '\0';
@@ -110,14 +128,67 @@ h_tshark_problems(const char *pcap, char *report, size_t len, int *nframes)
 		    (in_errors || icontains(line, "checksum") ||
 		    icontains(line, "malformed"))) {
 			problems++;
-			if (off < len) {
-				snprintf(report + off, len - off, "%s", line);
-				off += strlen(report + off);
-			}
+			report_line(report, len, &off, line);
 		}
 	}
 	status = pclose(p);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		atf_tc_fail("tshark could not read %s", pcap);
+	return problems;
+}
+
+int
+h_tcpdump_problems(const char *pcap, char *report, size_t len,
+    int *nframes, int *nchecked)
+{
+	/*
+	 * What tcpdump says of a bad header (IP, ARP, ICMP, UDP, TCP), not
+	 * of payloads it guesses a protocol for by port number.
+	 */
+	static const char *const bad[] = { "bad cksum", "bad udp cksum",
+	    "incorrect", "wrong icmp cksum", "truncated-ip", "bad-len",
+	    "[|ether", "[|arp", "[|ip", "[|icmp", "[|udp", "[|tcp" };
+	static const char *const good[] = { "(correct)", "udp sum ok" };
+	char cmd[1024], line[1024];
+	int problems = 0, status, inpkt = 0;
+	size_t off = 0;
+	FILE *p;
+
+	if (!has_cmd("tcpdump"))
+		atf_tc_skip("tcpdump is not installed (tools/install-deps.sh "
+		    "installs it)");
+	report[0] = '\0';
+	*nframes = 0;
+	*nchecked = 0;
+	/* -vv: verify checksums; the header line goes to stderr. */
+	snprintf(cmd, sizeof(cmd), "tcpdump -r '%s' -nn -vv 2>/dev/null",
+	    pcap);
+	if ((p = popen(cmd, "r")) == NULL)
+		atf_tc_fail("popen tcpdump failed");
+	while (fgets(line, sizeof(line), p) != NULL) {
+		int badline = 0;
+
+		/* A packet starts with its time stamp; the rest indent. */
+		if (isdigit((unsigned char)line[0])) {
+			(*nframes)++;
+			inpkt = 0;
+		}
+		for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+			for (const char *q = line; (q = strstr(q, good[i])) !=
+			    NULL; q++)
+				(*nchecked)++;
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			if (icontains(line, bad[i]))
+				badline = 1;
+		if (badline) {
+			if (!inpkt)
+				problems++;	/* one per packet */
+			inpkt = 1;
+			report_line(report, len, &off, line);
+		}
+	}
+	status = pclose(p);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		atf_tc_fail("tcpdump could not read %s", pcap);
 	return problems;
 }

@@ -635,14 +635,15 @@ ATF_TC(pcap_oracle);
 ATF_TC_HEAD(pcap_oracle, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "shmif2pcap turns a bus and its "
-	    "capture log into pcap files tshark reads without complaint; a "
-	    "frame with a bad UDP checksum is the one complaint");
+	    "capture log into pcap files tshark and tcpdump read without "
+	    "complaint; a frame with a bad UDP checksum is the one complaint "
+	    "of each");
 }
 ATF_TC_BODY(pcap_oracle, tc)
 {
 	char report[2048];
 	struct stat st;
-	int n;
+	int n, nchecked;
 
 	oracle_traffic("good", 0);
 	ATF_REQUIRE_EQ(h_shmif2pcap(tc, "good.log", "log.pcap"), 10);
@@ -660,6 +661,13 @@ ATF_TC_BODY(pcap_oracle, tc)
 	ATF_REQUIRE_EQ(h_tshark_problems("bad.pcap", report, sizeof(report),
 	    &n), 1);
 	ATF_REQUIRE_MSG(strstr(report, "Bad checksum") != NULL, "%s", report);
+	/* tcpdump agrees, about the same frame. */
+	ATF_REQUIRE_EQ(h_tcpdump_problems("log.pcap", report, sizeof(report),
+	    &n, &nchecked), 0);
+	ATF_REQUIRE_EQ(n, 10);
+	ATF_REQUIRE_EQ(h_tcpdump_problems("bad.pcap", report, sizeof(report),
+	    &n, &nchecked), 1);
+	ATF_REQUIRE_MSG(strstr(report, "bad udp cksum") != NULL, "%s", report);
 }
 
 /* Run shmif2pcap (next to the test programs) with args; exit status. */
