@@ -107,7 +107,10 @@ rumpuser_getparam(const char *name, char *buf, size_t buflen)
 
 	if (name == NULL || buf == NULL)
 		return RUMP_EINVAL;
-	val = getenv(name);
+	if (strcmp(name, RUMPUSER_PARAM_INSTRUMENTED) == 0)
+		val = rumpuser__instrumented() ? "1" : NULL;
+	else
+		val = getenv(name);
 	if (val == NULL && strcmp(name, RUMPUSER_PARAM_HOSTNAME) == 0) {
 		if (gethostname(hostname, sizeof(hostname)) == -1)
 			return rumpuser__errtrans(errno);

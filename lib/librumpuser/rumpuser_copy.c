@@ -202,18 +202,26 @@ copy_fault(int sig, siginfo_t *si, void *ctx)
 		(void)raise(sig);	/* sent, not a fault: send it again */
 }
 
+int
+rumpuser__instrumented(void)
+{
+#ifdef __SANITIZE_ADDRESS__
+	return 1;
+#endif
+#ifdef HAVE_MEMCHECK
+	if (RUNNING_ON_VALGRIND)
+		return 1;
+#endif
+	return 0;
+}
+
 static void
 copy_direct_setup(void)
 {
 	struct sigaction sa;
 
-#ifdef HAVE_MEMCHECK
-	if (RUNNING_ON_VALGRIND)
+	if (rumpuser__instrumented())
 		return;
-#endif
-#ifdef __SANITIZE_ADDRESS__
-	return;
-#endif
 	if (getenv("RUMPUSER_COPY_SYSCALL") != NULL)
 		return;
 	memset(&sa, 0, sizeof(sa));

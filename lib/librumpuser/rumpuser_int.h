@@ -58,6 +58,9 @@ rumpuser__schedule(void)
 /* Host errno -> kernel errno (rumpuser_errno.c).  0 stays 0. */
 int	rumpuser__errtrans(int host_errno);
 
+/* Running under valgrind or AddressSanitizer (rumpuser_copy.c). */
+int	rumpuser__instrumented(void);
+
 /*
  * A host call failed in a way that can only be a bug (EDEADLK on a
  * mutex, EPERM on unlock by a non-owner, ...): print what and where,

@@ -46,6 +46,23 @@ rump_pub_ktest_kmem_alloc(unsigned int slot, size_t size, int flags,
 	return KTEST_LEAVE(p != NULL ? 0 : ENOMEM);
 }
 
+int
+rump_pub_ktest_kmem_recycle(unsigned int slot, int flags, int *linep)
+{
+	km_flag_t fl = (flags & KTEST_KM_SLEEP) ? KM_SLEEP : KM_NOSLEEP;
+	struct kmem_site *ks;
+	bool ok;
+	int line;
+
+	if (slot >= KTEST_KMEM_NSLOTS || slots[slot].ts_p == NULL)
+		return EINVAL;
+	KTEST_ENTER();
+	ks = KMEM_SITE(); line = __LINE__;	/* one line: the site's */
+	ok = kmem_recycle_site(slots[slot].ts_p, slots[slot].ts_size, fl, ks);
+	*linep = line;
+	return KTEST_LEAVE(ok ? 0 : ENOMEM);
+}
+
 static int
 slot_free(unsigned int slot, size_t size)
 {

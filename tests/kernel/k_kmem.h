@@ -21,6 +21,12 @@
  */
 int	rump_pub_ktest_kmem_alloc(unsigned int slot, size_t size, int flags,
 	    int *linep);
+/*
+ * Hand slot's block out again from another line (kmem_recycle_site, as
+ * the mbuf cache does) and set *linep to that line.  0; ENOMEM when
+ * fault injection failed it (the block stays in the slot); EINVAL.
+ */
+int	rump_pub_ktest_kmem_recycle(unsigned int slot, int flags, int *linep);
 /* Free slot with the size it was allocated with; 0 or EINVAL. */
 int	rump_pub_ktest_kmem_free(unsigned int slot);
 /* Free slot claiming size bytes (a wrong size panics). */

@@ -280,6 +280,35 @@ H_TC(errno_through_syscalls, "system calls fail with host errno values, "
 #define PARAM_UNSET	"RUMP_T_HYPERCALL_NEVER_SET"
 #define PARAM_TEST	"RUMP_T_HYPERCALL_PARAM"
 
+ATF_TC(getparam_instrumented);
+ATF_TC_HEAD(getparam_instrumented, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "RUMPUSER_PARAM_INSTRUMENTED is \"1\" "
+	    "exactly when the process runs under valgrind or ASan (make check "
+	    "runs this case both ways), whatever the environment says");
+}
+ATF_TC_BODY(getparam_instrumented, tc)
+{
+	char buf[8];
+	int under = 0, error;
+
+#ifdef HAVE_MEMCHECK
+	under = RUNNING_ON_VALGRIND != 0;
+#endif
+#ifdef __SANITIZE_ADDRESS__
+	under = 1;
+#endif
+	/* Not an environment variable: setting one changes nothing. */
+	ATF_REQUIRE(setenv(RUMPUSER_PARAM_INSTRUMENTED, "1", 1) == 0);
+	error = rumpuser_getparam(RUMPUSER_PARAM_INSTRUMENTED, buf,
+	    sizeof(buf));
+	if (under) {
+		ATF_REQUIRE_EQ(error, 0);
+		ATF_REQUIRE_STREQ(buf, "1");
+	} else
+		ATF_REQUIRE_EQ(error, RUMP_ENOENT);
+}
+
 ATF_TC(getparam_errors);
 ATF_TC_HEAD(getparam_errors, tc)
 {
@@ -848,6 +877,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, errno_seterrno);
 	ATF_TP_ADD_TC(tp, errno_through_syscalls);
 	ATF_TP_ADD_TC(tp, getparam_errors);
+	ATF_TP_ADD_TC(tp, getparam_instrumented);
 	ATF_TP_ADD_TC(tp, copyin_efault);
 	ATF_TP_ADD_TC(tp, copyout_efault);
 	ATF_TP_ADD_TC(tp, copyinstr_limits);

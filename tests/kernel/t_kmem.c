@@ -152,6 +152,62 @@ H_TC(sites_count_per_line,
 	ATF_REQUIRE_EQ(ss.ss_nsites, 0);
 }
 
+H_TC(recycle_moves_accounting,
+    "kmem_recycle_site (the mbuf cache's reuse of a block) moves the "
+    "block's accounting to the new line, leaving the bytes in use alone")
+{
+	struct site_seen ss;
+	size_t base;
+	int line, rline = 0;
+
+	warm_up();
+	base = rump_pub_kmem_inuse();
+	line = alloc_slot(0, 100, KTEST_KM_SLEEP);
+	RZ(rump_pub_ktest_kmem_recycle(0, 0, &rline));
+	ATF_REQUIRE(rline > 0 && rline != line);
+	ATF_REQUIRE_EQ(rump_pub_kmem_inuse(), base + 100);
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_line = line;
+	(void)rump_pub_kmem_sites(collect_site, &ss);
+	ATF_REQUIRE_EQ_MSG(ss.ss_nsites, 0, "the old line still holds it");
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_line = rline;
+	(void)rump_pub_kmem_sites(collect_site, &ss);
+	ATF_REQUIRE_EQ(ss.ss_nsites, 1);
+	ATF_REQUIRE_EQ(ss.ss_count[0], 1);
+	ATF_REQUIRE_EQ(ss.ss_bytes[0], 100);
+	/* Recycled again at the same line: still one block there. */
+	RZ(rump_pub_ktest_kmem_recycle(0, 0, &rline));
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_line = rline;
+	(void)rump_pub_kmem_sites(collect_site, &ss);
+	ATF_REQUIRE_EQ(ss.ss_count[0], 1);
+	RZ(rump_pub_ktest_kmem_free(0));
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_line = rline;
+	(void)rump_pub_kmem_sites(collect_site, &ss);
+	ATF_REQUIRE_EQ(ss.ss_nsites, 0);
+	ATF_REQUIRE_EQ(rump_pub_kmem_inuse(), base);
+}
+
+H_TC_ENV(recycle_counts_for_fault_injection, "RUMP_FAIL_NTH=2",
+    "a KM_NOSLEEP kmem_recycle_site is an injection point like an "
+    "allocation: failed, the block stays with its old owner")
+{
+	struct site_seen ss;
+	int line, rline = 0;
+
+	line = alloc_slot(0, 64, 0);		/* the first: passes */
+	ATF_REQUIRE_EQ(rump_pub_ktest_kmem_recycle(0, 0, &rline), ENOMEM);
+	ATF_REQUIRE_EQ(rump_pub_fault_count(), 2);
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_line = line;
+	(void)rump_pub_kmem_sites(collect_site, &ss);
+	ATF_REQUIRE_EQ(ss.ss_nsites, 1);
+	RZ(rump_pub_ktest_kmem_recycle(0, 0, &rline));	/* the third */
+	RZ(rump_pub_ktest_kmem_free(0));
+}
+
 static void
 child_leak(void *arg)
 {
@@ -503,6 +559,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, inuse_follows_alloc_and_free);
 	ATF_TP_ADD_TC(tp, zalloc_returns_zeroes);
 	ATF_TP_ADD_TC(tp, sites_count_per_line);
+	ATF_TP_ADD_TC(tp, recycle_moves_accounting);
+	ATF_TP_ADD_TC(tp, recycle_counts_for_fault_injection);
 	ATF_TP_ADD_TC(tp, leak_fails_naming_site);
 	ATF_TP_ADD_TC(tp, free_wrong_size_panics);
 	ATF_TP_ADD_TC(tp, double_free_panics);

@@ -192,11 +192,14 @@ out:
 }
 
 int
-rump_pub_ktest_mbuf_leak(int *linep)
+rump_pub_ktest_mbuf_leak(int *linep, int *freedlinep)
 {
 	struct mbuf *m;
 
 	KTEST_ENTER();
+	*freedlinep = __LINE__ + 1;
+	m = m_gethdr(M_WAITOK, MT_DATA);
+	m_freem(m);
 	*linep = __LINE__ + 1;
 	m = m_gethdr(M_WAITOK, MT_DATA);
 	m->m_len = m->m_pkthdr.len = 10;	/* and never freed */

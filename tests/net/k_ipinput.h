@@ -32,8 +32,12 @@ int	rump_pub_ktest_netstat(struct k_netstat *);
 /* Reassembly limits (0: unchanged). */
 int	rump_pub_ktest_reass_limits(int maxqueues, int timeout_s,
 	    int maxfrags);
-/* Allocate a packet and forget it; *linep: the m_gethdr line. */
-int	rump_pub_ktest_mbuf_leak(int *linep);
+/*
+ * Allocate and free a packet at one line (*freedlinep), so that the
+ * mbuf cache holds it, then allocate one at another (*linep) and
+ * forget it: the leak report must name the second line.
+ */
+int	rump_pub_ktest_mbuf_leak(int *linep, int *freedlinep);
 /* The mbuf routines against their contracts. */
 int	rump_pub_ktest_mbuf(void);
 

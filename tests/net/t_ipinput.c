@@ -517,14 +517,14 @@ H_TC(fuzz_ip_input, "thousands of random and half-valid packets: "
 static void
 child_leak(void *arg)
 {
-	int line = 0, error;
+	int line = 0, freedline = 0, error;
 
 	if ((error = rump_init()) != 0) {
 		h_child_printf("rump_init: %d\n", error);
 		return;
 	}
-	error = rump_pub_ktest_mbuf_leak(&line);
-	h_child_printf("leak: %d line=%d\n", error, line);
+	error = rump_pub_ktest_mbuf_leak(&line, &freedline);
+	h_child_printf("leak: %d line=%d freed=%d\n", error, line, freedline);
 	h_shutdown_check();	/* fails the child */
 	h_child_printf("h_shutdown_check returned\n");
 }
@@ -547,6 +547,10 @@ ATF_TC_BODY(leaked_mbuf_fails_case, tc)
 	h_child_require_output(&hc, want);
 	h_child_require_output(&hc, "rumpnet: 1 mbufs and 0 clusters still "
 	    "allocated");
+	/* Not the line whose mbuf was freed and (cached) handed out again. */
+	p = strstr(hc.hc_output, "freed=");
+	snprintf(want, sizeof(want), "tests/net/k_ipinput.c:%d ", atoi(p + 6));
+	ATF_REQUIRE_MSG(strstr(hc.hc_output, want) == NULL, "%s", hc.hc_output);
 	ATF_REQUIRE(strstr(hc.hc_output, "h_shutdown_check returned") ==
 	    NULL);
 	h_child_free(&hc);

@@ -47,6 +47,18 @@ void	 kmem_strfree(char *);
 #define kmem_zalloc(sz, fl)	kmem_zalloc_site((sz), (fl), KMEM_SITE())
 #define kmem_strdup(s, fl)	kmem_strdup_site((s), (fl), KMEM_SITE())
 
+/*
+ * For a subsystem's own cache of free blocks (mbufs, uipc_mbuf.c): the
+ * block p of size bytes, got from kmem_alloc and kept by its owner
+ * instead of freed, is handed out again at site ks.  Fault injection
+ * applies as to kmem_alloc (false: the allocation must fail, the block
+ * stays cached), and the block's accounting moves to ks, so a leak of
+ * it names its last allocator.  Cached blocks count as allocated: the
+ * owner frees them before the leak check.
+ */
+bool	kmem_recycle_site(void *p, size_t size, km_flag_t flags,
+	    struct kmem_site *ks);
+
 /* Bytes currently allocated, for the leak check and the memory limit. */
 size_t	kmem_inuse(void);
 

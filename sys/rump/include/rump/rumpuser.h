@@ -56,6 +56,13 @@ void	rumpuser_fini(void);
 #define RUMPUSER_PARAM_VERBOSE	"RUMP_VERBOSE"
 #define RUMPUSER_PARAM_HOSTNAME	"RUMP_HOSTNAME"
 #define RUMPUSER_PARAM_LOCKS	"RUMP_LOCKS"
+/*
+ * "1" when the process runs under valgrind or AddressSanitizer: the
+ * kernel then keeps no free blocks of its own (mbuf cache), so that
+ * every free reaches the instrumented allocator.  Not an environment
+ * variable: the host answers it.
+ */
+#define RUMPUSER_PARAM_INSTRUMENTED	"_RUMPUSER_INSTRUMENTED"
 int	rumpuser_getparam(const char *name, char *buf, size_t buflen);
 
 /* Memory.  alignment is 0 or a power of two; RUMP_ENOMEM on failure. */

@@ -329,6 +329,31 @@ kmem_free(void *p, size_t size)
 	kmem_uncharge(size);
 }
 
+bool
+kmem_recycle_site(void *p, size_t size, km_flag_t flags,
+    struct kmem_site *ks)
+{
+	struct kmem_hdr *kh = (struct kmem_hdr *)p - 1;
+	struct kmem_site *old;
+
+	KASSERTMSG(kh->kh_magic == KMEM_MAGIC_LIVE && kh->kh_size == size,
+	    "kmem_recycle: %p is not a live block of %zu bytes", p, size);
+	if (rump_fault_kmem(ks, flags))
+		return false;
+	old = kh->kh_site;
+	if (old != ks) {
+		KATOMIC_SUB(&old->ks_count, 1);
+		KATOMIC_SUB(&old->ks_bytes, size);
+		if (__predict_false(!ks->ks_linked))
+			kmem_site_link(ks);
+		KATOMIC_ADD(&ks->ks_count, 1);
+		KATOMIC_ADD(&ks->ks_bytes, size);
+		kh->kh_site = ks;
+	}
+	KATOMIC_ADD(&ks->ks_total, 1);
+	return true;
+}
+
 size_t
 kmem_inuse(void)
 {

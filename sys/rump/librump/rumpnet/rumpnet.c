@@ -214,6 +214,7 @@ RUMP_COMPONENT(RUMP_COMPONENT_NET, rumpnet)
 {
 	mutex_init(softnet_lock, MUTEX_DEFAULT, IPL_NONE);
 	LIST_INIT(&domains);
+	mbinit();
 	netisr_init();
 	netisr_sih = softint_establish(SOFTINT_NET | SOFTINT_MPSAFE,
 	    netisr_run, NULL);
@@ -235,6 +236,7 @@ RUMP_COMPONENT_FINI(rumpnet)
 	ifnet_fini();
 	netisr_fini();
 	KASSERTMSG(LIST_EMPTY(&domains), "rumpnet: a family did not detach");
+	mbfini();
 	if (mbstat.m_mbufs != 0 || mbstat.m_clusters != 0)
 		printf("rumpnet: %llu mbufs and %llu clusters still allocated "
 		    "at shutdown (the kmem report names where)\n",

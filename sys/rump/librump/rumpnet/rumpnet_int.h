@@ -9,6 +9,8 @@
 struct ifnet;
 struct socket;
 
+void	mbinit(void);		/* the mbuf cache (uipc_mbuf.c) */
+void	mbfini(void);
 void	netisr_init(void);
 void	netisr_fini(void);
 /* Drop queued input packets received on ifp (it is detaching). */
