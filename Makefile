@@ -8,6 +8,10 @@
 #   make O=build-x VARIANT_CFLAGS=...   a variant in its own directory
 
 O		?= build
+# One spelling per directory: O=build-x and O=$(PWD)/build-x name the
+# same objects, and the dependency files written under one spelling
+# must match targets under the other, or header changes go unseen.
+override O	:= $(patsubst $(CURDIR)/%,%,$(abspath $(O)))
 CC		?= gcc
 NPROC		:= $(shell nproc 2>/dev/null || echo 2)
 GCC_INCLUDE	:= $(shell $(CC) -print-file-name=include)

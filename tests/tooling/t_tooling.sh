@@ -63,6 +63,28 @@ leaks_flags_leaking_case_body() {
 	require_in out2 "1 passed, 0 failed"
 }
 
+atf_test_case make_one_spelling_of_O
+make_one_spelling_of_O_head() {
+	atf_set descr "a header change rebuilds the objects that include" \
+	    "it whether the build directory is named relatively or by its" \
+	    "absolute path (the sanitizer's variant is)"
+}
+make_one_spelling_of_O_body() {
+	# The suite's own build used O=$BUILD; ask make, without touching
+	# anything (-W: as if the header changed), what the other spelling
+	# of the same directory would rebuild.
+	cd "$SRCDIR" || atf_fail "no $SRCDIR"
+	case $BUILD in /*) abs=$BUILD rel=${BUILD#"$SRCDIR"/} ;;
+	*) rel=$BUILD abs=$SRCDIR/$BUILD ;; esac
+	for o in "$abs" "$rel"; do
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n \
+		    -W sys/rump/include/rump/rumpuser.h O="$o" all >out 2>&1 ||
+		    { cat out; atf_fail "make -n O=$o failed"; }
+		grep -q "rumpkern/boot.c" out ||
+		    { cat out; atf_fail "O=$o: boot.c not rebuilt for its header"; }
+	done
+}
+
 atf_test_case sanitize_flags_overflow
 sanitize_flags_overflow_head() {
 	atf_set descr "the ASan+UBSan variant fails a case that reads past" \
@@ -159,6 +181,7 @@ atf_init_test_cases() {
 	atf_add_test_case failsweep_finds_missing_error_path
 	atf_add_test_case failsweep_accepts_sound_error_paths
 	atf_add_test_case leaks_flags_leaking_case
+	atf_add_test_case make_one_spelling_of_O
 	atf_add_test_case sanitize_flags_overflow
 	atf_add_test_case coverage_counts_kernel_and_survives_panic
 	atf_add_test_case debug_stops_in_kernel_by_source_name
