@@ -63,9 +63,15 @@ struct lwp {
 	int			 l_flag;
 	void			*l_hostcookie;	/* rumpuser thread */
 	char			 l_name[MAXCOMLEN];
-	/* sleeping (sched.c); l_wakeup is protected by the sched lock */
+	/*
+	 * Sleeping (sched.c); l_wakeup and l_handoff are protected by
+	 * the sched lock.  l_sleepchain links a sleeper on its l_waitq,
+	 * and a woken lwp on the scheduler's hand-off queue (l_handoff)
+	 * until a CPU is handed to it.
+	 */
 	struct rumpuser_cv	*l_sleepcv;
 	int			 l_wakeup;
+	int			 l_handoff;
 	struct rump_waitq	*l_waitq;	/* queue we sleep on */
 	TAILQ_ENTRY(lwp)	 l_sleepchain;
 	const char		*l_wmesg;

@@ -19,6 +19,12 @@ int			 ncpu;
 static struct rumpuser_mtx *sched_mtx;	/* sleepers and CPU waiters */
 static struct rumpuser_cv *sched_cv;	/* a CPU became free */
 static unsigned int	 sched_nwaiters;
+/*
+ * Woken lwps waiting for a CPU to be handed to them (see waitq_wake),
+ * and how many there are, read without the lock by CPU releasers.
+ */
+static struct rump_waitq sched_handoff;
+static unsigned int	 sched_nhandoff;
 
 int
 rump_sched_init(int n)
@@ -31,6 +37,8 @@ rump_sched_init(int n)
 		rump_cpus[i].ci_index = (unsigned int)i;
 	ncpu = n;
 	sched_nwaiters = 0;
+	TAILQ_INIT(&sched_handoff);
+	sched_nhandoff = 0;
 	if ((error = rumpuser_mutex_init(RUMPUSER_MTX_SPIN, &sched_mtx)) != 0)
 		return error;
 	if ((error = rumpuser_cv_init(&sched_cv)) != 0) {
@@ -75,6 +83,40 @@ cpu_tryany(struct lwp *l)
 	return NULL;
 }
 
+/* l now holds ci (l->l_cpu set): the rest of taking it. */
+static void
+cpu_taken(struct lwp *l, struct cpu_info *ci)
+{
+	l->l_lastcpu = ci;
+	ci->ci_nswitch++;
+	__atomic_store_n(&ci->ci_kthread, (l->l_flag & LW_SYSTEM) != 0,
+	    __ATOMIC_RELAXED);
+	rump_curlwp_tls = l;
+}
+
+/*
+ * Hand CPUs to woken lwps on the hand-off queue while some are free;
+ * sched_mtx held.  The CPU goes to the lwp before its host thread
+ * wakes (l_cpu set, then its condition variable signalled), so it
+ * runs at once instead of waking only to wait for a CPU.
+ */
+static void
+handoff_run(void)
+{
+	struct cpu_info *ci;
+	struct lwp *l;
+
+	while ((l = TAILQ_FIRST(&sched_handoff)) != NULL) {
+		if ((ci = cpu_tryany(l)) == NULL)
+			return;
+		TAILQ_REMOVE(&sched_handoff, l, l_sleepchain);
+		l->l_handoff = 0;
+		__atomic_sub_fetch(&sched_nhandoff, 1, __ATOMIC_SEQ_CST);
+		l->l_cpu = ci;
+		rumpuser_cv_signal(l->l_sleepcv);
+	}
+}
+
 /* Give l a virtual CPU, waiting for one if all are held. */
 void
 rump_schedule_lwp(struct lwp *l)
@@ -96,11 +138,7 @@ rump_schedule_lwp(struct lwp *l)
 		}
 	}
 	l->l_cpu = ci;
-	l->l_lastcpu = ci;
-	ci->ci_nswitch++;
-	__atomic_store_n(&ci->ci_kthread, (l->l_flag & LW_SYSTEM) != 0,
-	    __ATOMIC_RELAXED);
-	rump_curlwp_tls = l;
+	cpu_taken(l, ci);
 }
 
 /* Release l's CPU; with sched_mtx held when locked is set. */
@@ -111,11 +149,19 @@ cpu_release(struct lwp *l, int locked)
 
 	rump_curlwp_tls = NULL;
 	l->l_cpu = NULL;
+	/*
+	 * Free the CPU, then look for lwps to hand it to: a waker queues
+	 * an lwp and then looks for a free CPU (waitq_wake), so one of
+	 * the two sees the other.
+	 */
 	__atomic_store_n(&ci->ci_curlwp, NULL, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&sched_nwaiters, __ATOMIC_SEQ_CST) != 0) {
+	if (__atomic_load_n(&sched_nhandoff, __ATOMIC_SEQ_CST) != 0 ||
+	    __atomic_load_n(&sched_nwaiters, __ATOMIC_SEQ_CST) != 0) {
 		if (!locked)
 			rumpuser_mutex_enter_nowrap(sched_mtx);
-		rumpuser_cv_signal(sched_cv);
+		handoff_run();
+		if (sched_nwaiters != 0)
+			rumpuser_cv_signal(sched_cv);
 		if (!locked)
 			rumpuser_mutex_exit(sched_mtx);
 	}
@@ -186,7 +232,8 @@ rump_waitq_sleep(struct rump_waitq *wq, uint64_t deadline_ns)
 	l->l_waitq = wq;
 	TAILQ_INSERT_TAIL(wq, l, l_sleepchain);
 	cpu_release(l, 1);
-	while (!l->l_wakeup) {
+	/* Until handed a CPU, or woken to take one, or out of time. */
+	while (l->l_cpu == NULL && (!l->l_wakeup || l->l_handoff)) {
 		if (deadline_ns == 0) {
 			rumpuser_cv_wait_nowrap(l->l_sleepcv, sched_mtx);
 			continue;
@@ -198,8 +245,17 @@ rump_waitq_sleep(struct rump_waitq *wq, uint64_t deadline_ns)
 		(void)rumpuser_cv_timedwait_nowrap(l->l_sleepcv, sched_mtx,
 		    (int64_t)(left / NSEC_PER_SEC), (long)(left % NSEC_PER_SEC));
 	}
+	if (l->l_handoff) {
+		/* Woken, but our time ran out first: take a CPU ourselves. */
+		TAILQ_REMOVE(&sched_handoff, l, l_sleepchain);
+		l->l_handoff = 0;
+		__atomic_sub_fetch(&sched_nhandoff, 1, __ATOMIC_SEQ_CST);
+	}
 	rumpuser_mutex_exit(sched_mtx);
-	rump_schedule_lwp(l);
+	if (l->l_cpu != NULL)
+		cpu_taken(l, l->l_cpu);
+	else
+		rump_schedule_lwp(l);
 	/*
 	 * A waker takes us off the queue while holding a CPU, so with our
 	 * CPU back the answer is settled: still queued means timed out.
@@ -212,6 +268,13 @@ rump_waitq_sleep(struct rump_waitq *wq, uint64_t deadline_ns)
 	return error;
 }
 
+/*
+ * Wake l.  The waker holds a CPU, and with one virtual CPU (or all
+ * held) the woken lwp could only wake up to wait for one, a second
+ * host sleep and wake-up per kernel wake-up.  So it is queued for a
+ * hand-off instead and its host thread woken when a CPU is released to
+ * it (cpu_release), usually when the waker sleeps or leaves the kernel.
+ */
 static void
 waitq_wake(struct rump_waitq *wq, struct lwp *l)
 {
@@ -219,7 +282,10 @@ waitq_wake(struct rump_waitq *wq, struct lwp *l)
 	l->l_waitq = NULL;
 	rumpuser_mutex_enter_nowrap(sched_mtx);
 	l->l_wakeup = 1;
-	rumpuser_cv_signal(l->l_sleepcv);
+	l->l_handoff = 1;
+	TAILQ_INSERT_TAIL(&sched_handoff, l, l_sleepchain);
+	__atomic_add_fetch(&sched_nhandoff, 1, __ATOMIC_SEQ_CST);
+	handoff_run();		/* a CPU may be free already */
 	rumpuser_mutex_exit(sched_mtx);
 }
 
