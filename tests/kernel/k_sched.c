@@ -158,6 +158,65 @@ out:
 
 /* A kernel thread parked in cv_wait, across calls from the host. */
 
+/* Woken before the deadline, running only after it. */
+
+static struct {
+	kmutex_t	 wd_mtx;
+	kcondvar_t	 wd_ready;	/* the sleeper is about to sleep */
+	kcondvar_t	 wd_wake;	/* what it sleeps on */
+	int		 wd_sleeping, wd_done, wd_rv;
+} wd;
+
+static void
+deadline_sleeper(void *arg)
+{
+	mutex_enter(&wd.wd_mtx);
+	wd.wd_sleeping = 1;
+	cv_broadcast(&wd.wd_ready);
+	wd.wd_rv = cv_timedwait_ns(&wd.wd_wake, &wd.wd_mtx,
+	    20 * 1000 * 1000ULL);
+	wd.wd_done = 1;
+	mutex_exit(&wd.wd_mtx);
+}
+
+int
+rump_pub_ktest_sched_woken_past_deadline(void)
+{
+	struct lwp *l;
+	uint64_t t0;
+	int error;
+
+	KTEST_ENTER();
+	memset(&wd, 0, sizeof(wd));
+	mutex_init(&wd.wd_mtx, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&wd.wd_ready, "ktready");
+	cv_init(&wd.wd_wake, "ktwake");
+	error = kthread_create(PRI_NONE, KTHREAD_MUSTJOIN | KTHREAD_MPSAFE,
+	    NULL, deadline_sleeper, NULL, &l, "deadline");
+	if (error != 0)
+		goto out;
+	mutex_enter(&wd.wd_mtx);
+	while (!wd.wd_sleeping && error == 0)
+		error = cv_timedwait_ns(&wd.wd_ready, &wd.wd_mtx, BOUND_NS);
+	/* We hold the mutex it gave up: it is inside cv_timedwait. */
+	cv_signal(&wd.wd_wake);
+	mutex_exit(&wd.wd_mtx);
+	t0 = rump_monotime_ns();
+	while (rump_monotime_ns() - t0 < 100 * 1000 * 1000ULL)
+		ktest_spin(1000);	/* keep the CPU past its deadline */
+	error = kthread_join(l);
+	KTEST_CHECK(error == 0, "kthread_join: %d", error);
+	KTEST_CHECK(wd.wd_sleeping && wd.wd_done, "the sleeper did not run "
+	    "through (sleeping %d, done %d)", wd.wd_sleeping, wd.wd_done);
+	KTEST_CHECK(wd.wd_rv == 0, "woken 20 ms before its deadline, "
+	    "cv_timedwait returned %d", wd.wd_rv);
+out:
+	cv_destroy(&wd.wd_wake);
+	cv_destroy(&wd.wd_ready);
+	mutex_destroy(&wd.wd_mtx);
+	return KTEST_LEAVE(error);
+}
+
 static struct {
 	kmutex_t	 bs_mtx;
 	kcondvar_t	 bs_cv;

@@ -188,6 +188,19 @@ kthread_blocked_scenario(void *arg)
 	RZ(rump_pub_ktest_sched_blocked_stop());
 }
 
+H_TC_ENV(woken_past_deadline_ncpu1, "RUMP_NCPU=1",
+    "on 1 CPU, a thread signalled before its cv_timedwait deadline but "
+    "given the CPU only after it returns 0, not a timeout")
+{
+	RZ(rump_pub_ktest_sched_woken_past_deadline());
+}
+
+H_TC_ENV(woken_past_deadline_ncpu2, "RUMP_NCPU=2",
+    "the same on 2 CPUs (the MP locks)")
+{
+	RZ(rump_pub_ktest_sched_woken_past_deadline());
+}
+
 H_TC_ENV(blocked_kthread_frees_cpu, "RUMP_NCPU=1",
     "on 1 CPU, system calls work while a kernel thread sleeps in cv_wait")
 {
@@ -294,6 +307,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, many_kthreads_ncpu2);
 	ATF_TP_ADD_TC(tp, host_threads_getpid_ncpu1);
 	ATF_TP_ADD_TC(tp, host_threads_getpid_ncpu2);
+	ATF_TP_ADD_TC(tp, woken_past_deadline_ncpu1);
+	ATF_TP_ADD_TC(tp, woken_past_deadline_ncpu2);
 	ATF_TP_ADD_TC(tp, blocked_kthread_frees_cpu);
 	ATF_TP_ADD_TC(tp, blocked_read_frees_cpu);
 	ATF_TP_ADD_TC(tp, at_most_ncpu_running_1);
