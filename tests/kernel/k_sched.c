@@ -165,6 +165,7 @@ static struct {
 	kcondvar_t	 wd_ready;	/* the sleeper is about to sleep */
 	kcondvar_t	 wd_wake;	/* what it sleeps on */
 	int		 wd_sleeping, wd_done, wd_rv;
+	uint64_t	 wd_timeout;	/* 0: 20 ms */
 } wd;
 
 static void
@@ -174,7 +175,7 @@ deadline_sleeper(void *arg)
 	wd.wd_sleeping = 1;
 	cv_broadcast(&wd.wd_ready);
 	wd.wd_rv = cv_timedwait_ns(&wd.wd_wake, &wd.wd_mtx,
-	    20 * 1000 * 1000ULL);
+	    wd.wd_timeout != 0 ? wd.wd_timeout : 20 * 1000 * 1000ULL);
 	wd.wd_done = 1;
 	mutex_exit(&wd.wd_mtx);
 }
@@ -210,6 +211,52 @@ rump_pub_ktest_sched_woken_past_deadline(void)
 	    "through (sleeping %d, done %d)", wd.wd_sleeping, wd.wd_done);
 	KTEST_CHECK(wd.wd_rv == 0, "woken 20 ms before its deadline, "
 	    "cv_timedwait returned %d", wd.wd_rv);
+out:
+	cv_destroy(&wd.wd_wake);
+	cv_destroy(&wd.wd_ready);
+	mutex_destroy(&wd.wd_mtx);
+	return KTEST_LEAVE(error);
+}
+
+int
+rump_pub_ktest_sched_timed_out_queued(int signal, int *timedoutp)
+{
+	struct lwp *l;
+	uint64_t t0;
+	int error;
+
+	KTEST_ENTER();
+	memset(&wd, 0, sizeof(wd));
+	wd.wd_rv = -1;
+	mutex_init(&wd.wd_mtx, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&wd.wd_ready, "ktready");
+	cv_init(&wd.wd_wake, "ktwake");
+	wd.wd_timeout = 10 * 1000 * 1000ULL;
+	error = kthread_create(PRI_NONE, KTHREAD_MUSTJOIN | KTHREAD_MPSAFE,
+	    NULL, deadline_sleeper, NULL, &l, "deadline");
+	if (error != 0)
+		goto out;
+	mutex_enter(&wd.wd_mtx);
+	while (!wd.wd_sleeping && error == 0)
+		error = cv_timedwait_ns(&wd.wd_ready, &wd.wd_mtx, BOUND_NS);
+	mutex_exit(&wd.wd_mtx);
+	/* Past its deadline without giving up the CPU. */
+	t0 = rump_monotime_ns();
+	while (rump_monotime_ns() - t0 < 60 * 1000 * 1000ULL)
+		ktest_spin(1000);
+	if (signal) {
+		mutex_enter(&wd.wd_mtx);
+		cv_signal(&wd.wd_wake);
+		mutex_exit(&wd.wd_mtx);
+	}
+	error = kthread_join(l);
+	KTEST_CHECK(error == 0, "kthread_join: %d", error);
+	KTEST_CHECK(wd.wd_done, "the sleeper did not run through");
+	KTEST_CHECK(!cv_has_waiters(&wd.wd_wake), "still a waiter on the "
+	    "condition variable");
+	KTEST_CHECK(wd.wd_rv == 0 || wd.wd_rv == ETIMEDOUT,
+	    "cv_timedwait_ns returned %d", wd.wd_rv);
+	*timedoutp = wd.wd_rv == ETIMEDOUT;
 out:
 	cv_destroy(&wd.wd_wake);
 	cv_destroy(&wd.wd_ready);

@@ -39,5 +39,14 @@ int	rump_pub_ktest_sched_blocked_stop(void);
  * not a timeout.  0, or EIO with the console saying what it saw.
  */
 int	rump_pub_ktest_sched_woken_past_deadline(void);
+/*
+ * The sleeper's 10 ms deadline passes while the caller keeps the CPU,
+ * so it wakes up on its own and waits for a CPU, still on the condition
+ * variable's queue; with signal set the caller then signals it before
+ * giving the CPU up.  *timedoutp: whether cv_timedwait_ns reported a
+ * timeout (ETIMEDOUT; any other error fails); it must not when
+ * signalled (it was, before it could return) and must when not.
+ */
+int	rump_pub_ktest_sched_timed_out_queued(int signal, int *timedoutp);
 
 #endif /* _K_SCHED_H_ */

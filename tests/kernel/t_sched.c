@@ -201,6 +201,31 @@ H_TC_ENV(woken_past_deadline_ncpu2, "RUMP_NCPU=2",
 	RZ(rump_pub_ktest_sched_woken_past_deadline());
 }
 
+H_TC_ENV(timed_out_then_signalled_ncpu1, "RUMP_NCPU=1",
+    "on 1 CPU, a cv_timedwait whose deadline passed while another thread "
+    "kept the CPU, signalled before it got the CPU back, returns 0; its "
+    "queues stay sound")
+{
+	int timedout = -1;
+
+	RZ(rump_pub_ktest_sched_timed_out_queued(1, &timedout));
+	ATF_REQUIRE_EQ_MSG(timedout, 0, "signalled, yet a timeout");
+	/* Again, so that broken queues would show. */
+	RZ(rump_pub_ktest_sched_timed_out_queued(1, &timedout));
+	ATF_REQUIRE_EQ(timedout, 0);
+}
+
+H_TC_ENV(timed_out_not_signalled_ncpu1, "RUMP_NCPU=1",
+    "on 1 CPU, the same without the signal times out (ETIMEDOUT)")
+{
+	int timedout = -1;
+
+	RZ(rump_pub_ktest_sched_timed_out_queued(0, &timedout));
+	ATF_REQUIRE_EQ_MSG(timedout, 1, "not signalled, yet no timeout");
+	RZ(rump_pub_ktest_sched_timed_out_queued(0, &timedout));
+	ATF_REQUIRE_EQ(timedout, 1);
+}
+
 H_TC_ENV(blocked_kthread_frees_cpu, "RUMP_NCPU=1",
     "on 1 CPU, system calls work while a kernel thread sleeps in cv_wait")
 {
@@ -309,6 +334,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, host_threads_getpid_ncpu2);
 	ATF_TP_ADD_TC(tp, woken_past_deadline_ncpu1);
 	ATF_TP_ADD_TC(tp, woken_past_deadline_ncpu2);
+	ATF_TP_ADD_TC(tp, timed_out_then_signalled_ncpu1);
+	ATF_TP_ADD_TC(tp, timed_out_not_signalled_ncpu1);
 	ATF_TP_ADD_TC(tp, blocked_kthread_frees_cpu);
 	ATF_TP_ADD_TC(tp, blocked_read_frees_cpu);
 	ATF_TP_ADD_TC(tp, at_most_ncpu_running_1);

@@ -64,16 +64,18 @@ struct lwp {
 	void			*l_hostcookie;	/* rumpuser thread */
 	char			 l_name[MAXCOMLEN];
 	/*
-	 * Sleeping (sched.c); l_wakeup and l_handoff are protected by
-	 * the sched lock.  l_sleepchain links a sleeper on its l_waitq,
-	 * and a woken lwp on the scheduler's hand-off queue (l_handoff)
-	 * until a CPU is handed to it.
+	 * Sleeping and waiting for a CPU (sched.c); l_wakeup and
+	 * l_handoff are protected by the sched lock.  l_sleepchain links
+	 * a sleeper on its l_waitq; l_runchain an lwp waiting for a CPU
+	 * to be handed to it (l_handoff).  A sleeper whose time ran out
+	 * is on both until it has a CPU and takes itself off its waitq.
 	 */
 	struct rumpuser_cv	*l_sleepcv;
 	int			 l_wakeup;
 	int			 l_handoff;
 	struct rump_waitq	*l_waitq;	/* queue we sleep on */
 	TAILQ_ENTRY(lwp)	 l_sleepchain;
+	TAILQ_ENTRY(lwp)	 l_runchain;
 	const char		*l_wmesg;
 	void			*l_private;	/* for the subsystem we wait in */
 	struct selwaiter	*l_selwait;	/* sys_select.c: poll running */

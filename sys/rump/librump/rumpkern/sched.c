@@ -1,9 +1,17 @@
 /*
  * sched.c: virtual CPUs.  A host thread runs kernel code only while it
  * holds one; RUMP_NCPU of them exist.  Taking a free CPU is one
- * compare-and-swap; only when all are busy does a thread sleep on the
- * scheduler's host lock.  Sleeping lwps (rump_waitq_sleep) give their
- * CPU up and park on a host condition variable of their own.
+ * compare-and-swap.  Sleeping lwps (rump_waitq_sleep) give their CPU
+ * up and park on a host condition variable of their own.
+ *
+ * Who waits for a CPU waits in one queue, in order: a woken sleeper
+ * (waitq_wake; its waker holds a CPU, and with one virtual CPU the
+ * only one) and a thread entering the kernel while all CPUs are held.
+ * A CPU being released is handed to the queue's first lwp, and only
+ * then is that lwp's host thread woken, once: it does not wake to find
+ * the CPU taken and sleep again, and nobody else is woken for it.
+ * (With a shared condition variable instead, every release woke a
+ * waiter that often lost the race; a woken sleeper woke only to wait.)
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/lwp.h>
@@ -16,12 +24,10 @@
 static struct cpu_info	 rump_cpus[MAXCPUS];
 __thread struct lwp	*rump_curlwp_tls;	/* see lwp.h */
 int			 ncpu;
-static struct rumpuser_mtx *sched_mtx;	/* sleepers and CPU waiters */
-static struct rumpuser_cv *sched_cv;	/* a CPU became free */
-static unsigned int	 sched_nwaiters;
+static struct rumpuser_mtx *sched_mtx;	/* sleepers and the queue */
 /*
- * Woken lwps waiting for a CPU to be handed to them (see waitq_wake),
- * and how many there are, read without the lock by CPU releasers.
+ * The lwps waiting for a CPU to be handed to them (l_handoff set), and
+ * how many there are, read without the lock by CPU releasers.
  */
 static struct rump_waitq sched_handoff;
 static unsigned int	 sched_nhandoff;
@@ -36,15 +42,10 @@ rump_sched_init(int n)
 	for (int i = 0; i < n; i++)
 		rump_cpus[i].ci_index = (unsigned int)i;
 	ncpu = n;
-	sched_nwaiters = 0;
 	TAILQ_INIT(&sched_handoff);
 	sched_nhandoff = 0;
 	if ((error = rumpuser_mutex_init(RUMPUSER_MTX_SPIN, &sched_mtx)) != 0)
 		return error;
-	if ((error = rumpuser_cv_init(&sched_cv)) != 0) {
-		rumpuser_mutex_destroy(sched_mtx);
-		return error;
-	}
 	return 0;
 }
 
@@ -54,7 +55,7 @@ rump_sched_fini(void)
 	for (int i = 0; i < ncpu; i++)
 		KASSERTMSG(rump_cpus[i].ci_curlwp == NULL,
 		    "cpu%d still held at shutdown", i);
-	rumpuser_cv_destroy(sched_cv);
+	KASSERT(TAILQ_EMPTY(&sched_handoff));
 	rumpuser_mutex_destroy(sched_mtx);
 }
 
@@ -83,6 +84,18 @@ cpu_tryany(struct lwp *l)
 	return NULL;
 }
 
+/* The host condition variable l sleeps on, made on first use. */
+static void
+lwp_sleepcv(struct lwp *l)
+{
+	int error;
+
+	if (l->l_sleepcv == NULL &&
+	    (error = rumpuser_cv_init(&l->l_sleepcv)) != 0)
+		panic("sched: no host condvar for lwp %d: %d", l->l_lid,
+		    error);
+}
+
 /* l now holds ci (l->l_cpu set): the rest of taking it. */
 static void
 cpu_taken(struct lwp *l, struct cpu_info *ci)
@@ -95,10 +108,8 @@ cpu_taken(struct lwp *l, struct cpu_info *ci)
 }
 
 /*
- * Hand CPUs to woken lwps on the hand-off queue while some are free;
- * sched_mtx held.  The CPU goes to the lwp before its host thread
- * wakes (l_cpu set, then its condition variable signalled), so it
- * runs at once instead of waking only to wait for a CPU.
+ * Hand free CPUs to the lwps on the queue, in order; sched_mtx held.
+ * The CPU is the lwp's (l_cpu set) before its host thread is woken.
  */
 static void
 handoff_run(void)
@@ -109,7 +120,7 @@ handoff_run(void)
 	while ((l = TAILQ_FIRST(&sched_handoff)) != NULL) {
 		if ((ci = cpu_tryany(l)) == NULL)
 			return;
-		TAILQ_REMOVE(&sched_handoff, l, l_sleepchain);
+		TAILQ_REMOVE(&sched_handoff, l, l_runchain);
 		l->l_handoff = 0;
 		__atomic_sub_fetch(&sched_nhandoff, 1, __ATOMIC_SEQ_CST);
 		l->l_cpu = ci;
@@ -127,14 +138,19 @@ rump_schedule_lwp(struct lwp *l)
 	    l->l_cpu->ci_index);
 	if (ci == NULL || !cpu_tryget(ci, l)) {
 		if ((ci = cpu_tryany(l)) == NULL) {
+			/* All held: queue up (then look again, as waitq_wake). */
+			lwp_sleepcv(l);
 			rumpuser_mutex_enter_nowrap(sched_mtx);
-			__atomic_add_fetch(&sched_nwaiters, 1,
+			l->l_handoff = 1;
+			TAILQ_INSERT_TAIL(&sched_handoff, l, l_runchain);
+			__atomic_add_fetch(&sched_nhandoff, 1,
 			    __ATOMIC_SEQ_CST);
-			while ((ci = cpu_tryany(l)) == NULL)
-				rumpuser_cv_wait_nowrap(sched_cv, sched_mtx);
-			__atomic_sub_fetch(&sched_nwaiters, 1,
-			    __ATOMIC_SEQ_CST);
+			handoff_run();
+			while (l->l_cpu == NULL)
+				rumpuser_cv_wait_nowrap(l->l_sleepcv,
+				    sched_mtx);
 			rumpuser_mutex_exit(sched_mtx);
+			ci = l->l_cpu;
 		}
 	}
 	l->l_cpu = ci;
@@ -155,13 +171,10 @@ cpu_release(struct lwp *l, int locked)
 	 * the two sees the other.
 	 */
 	__atomic_store_n(&ci->ci_curlwp, NULL, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&sched_nhandoff, __ATOMIC_SEQ_CST) != 0 ||
-	    __atomic_load_n(&sched_nwaiters, __ATOMIC_SEQ_CST) != 0) {
+	if (__atomic_load_n(&sched_nhandoff, __ATOMIC_SEQ_CST) != 0) {
 		if (!locked)
 			rumpuser_mutex_enter_nowrap(sched_mtx);
 		handoff_run();
-		if (sched_nwaiters != 0)
-			rumpuser_cv_signal(sched_cv);
 		if (!locked)
 			rumpuser_mutex_exit(sched_mtx);
 	}
@@ -223,18 +236,20 @@ rump_waitq_sleep(struct rump_waitq *wq, uint64_t deadline_ns)
 	struct lwp *l = curlwp;
 	int error = 0;
 
-	if (l->l_sleepcv == NULL &&
-	    (error = rumpuser_cv_init(&l->l_sleepcv)) != 0)
-		panic("%s: no host condvar for lwp %d: %d", __func__,
-		    l->l_lid, error);
+	lwp_sleepcv(l);
 	rumpuser_mutex_enter_nowrap(sched_mtx);
 	l->l_wakeup = 0;
 	l->l_waitq = wq;
 	TAILQ_INSERT_TAIL(wq, l, l_sleepchain);
 	cpu_release(l, 1);
-	/* Until handed a CPU, or woken to take one, or out of time. */
-	while (l->l_cpu == NULL && (!l->l_wakeup || l->l_handoff)) {
-		if (deadline_ns == 0) {
+	/*
+	 * Until handed a CPU (a wake-up queues us for one), or out of
+	 * time before any wake-up: then take a CPU like any thread, still
+	 * on wq (l_sleepchain and l_runchain are apart), so that a wake-up
+	 * meanwhile is seen below.
+	 */
+	while (l->l_cpu == NULL) {
+		if (deadline_ns == 0 || l->l_wakeup) {
 			rumpuser_cv_wait_nowrap(l->l_sleepcv, sched_mtx);
 			continue;
 		}
@@ -244,12 +259,6 @@ rump_waitq_sleep(struct rump_waitq *wq, uint64_t deadline_ns)
 		uint64_t left = deadline_ns - now;
 		(void)rumpuser_cv_timedwait_nowrap(l->l_sleepcv, sched_mtx,
 		    (int64_t)(left / NSEC_PER_SEC), (long)(left % NSEC_PER_SEC));
-	}
-	if (l->l_handoff) {
-		/* Woken, but our time ran out first: take a CPU ourselves. */
-		TAILQ_REMOVE(&sched_handoff, l, l_sleepchain);
-		l->l_handoff = 0;
-		__atomic_sub_fetch(&sched_nhandoff, 1, __ATOMIC_SEQ_CST);
 	}
 	rumpuser_mutex_exit(sched_mtx);
 	if (l->l_cpu != NULL)
@@ -282,10 +291,13 @@ waitq_wake(struct rump_waitq *wq, struct lwp *l)
 	l->l_waitq = NULL;
 	rumpuser_mutex_enter_nowrap(sched_mtx);
 	l->l_wakeup = 1;
-	l->l_handoff = 1;
-	TAILQ_INSERT_TAIL(&sched_handoff, l, l_sleepchain);
-	__atomic_add_fetch(&sched_nhandoff, 1, __ATOMIC_SEQ_CST);
-	handoff_run();		/* a CPU may be free already */
+	/* Already queued: its time ran out and it waits for a CPU. */
+	if (!l->l_handoff) {
+		l->l_handoff = 1;
+		TAILQ_INSERT_TAIL(&sched_handoff, l, l_runchain);
+		__atomic_add_fetch(&sched_nhandoff, 1, __ATOMIC_SEQ_CST);
+		handoff_run();	/* a CPU may be free already */
+	}
 	rumpuser_mutex_exit(sched_mtx);
 }
 
