@@ -238,8 +238,14 @@ etherhost_start(struct ifnet *ifp)
 	while ((m = if_dequeue(ifp)) != NULL) {
 		len = m_length(m);
 		mutex_enter(&sc->sc_mtx);
+		/*
+		 * IFF_UP, not IFF_RUNNING: bringing the interface up runs
+		 * the protocols' hooks (the gratuitous ARP) before our
+		 * SIOCSIFFLAGS sets IFF_RUNNING, and their first frame
+		 * must not be lost.
+		 */
 		if (sc->sc_host == NULL || len > sc->sc_eb->eb_framemax ||
-		    (ifp->if_flags & IFF_RUNNING) == 0)
+		    (ifp->if_flags & IFF_UP) == 0)
 			error = ENETDOWN;
 		else
 			error = txframe(sc, m, len);
