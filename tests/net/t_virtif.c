@@ -446,29 +446,62 @@ pat(size_t i, unsigned seed)
 	return (uint8_t)(i ^ (i >> 8) ^ (i >> 16) ^ seed);
 }
 
+/* Wait on s for the echo reply to (id, seq) carrying payload; 1 if so. */
+static int
+ping_reply(const struct side *sd, int s, uint16_t id, int seq,
+    const uint8_t *payload, size_t size)
+{
+	static uint8_t buf[65536];
+	struct icmphdr ic;
+	ssize_t n;
+	size_t hl;
+
+	for (;;) {
+		if ((n = sd->sd_recvfrom(s, buf, sizeof(buf), 0, NULL,
+		    NULL)) == -1) {
+			ATF_REQUIRE_MSG(errno == EAGAIN, "%s ping recv: %s",
+			    sd->sd_name, strerror(errno));
+			return 0;
+		}
+		hl = (size_t)(buf[0] & 0x0f) * 4;
+		if ((size_t)n < hl + sizeof(ic))
+			continue;
+		memcpy(&ic, buf + hl, sizeof(ic));
+		if (ic.type != ICMP_ECHOREPLY || ntohs(ic.un.echo.id) != id ||
+		    ntohs(ic.un.echo.sequence) != seq)
+			continue;
+		ATF_REQUIRE_EQ_MSG((size_t)n, hl + sizeof(ic) + size,
+		    "%s: reply of %zd bytes", sd->sd_name, n);
+		ATF_REQUIRE_MSG(memcmp(buf + hl + sizeof(ic), payload,
+		    size) == 0, "%s: echo reply payload differs",
+		    sd->sd_name);
+		return 1;
+	}
+}
+
 /*
- * Ping dst from sd: count echo requests of size payload bytes, each
- * waiting (up to WAIT_S) for its reply, whose payload must be intact.
- * Returns the replies; timeout_ms bounds each wait (0: WAIT_S).
+ * Ping dst from sd: count echo requests of size payload bytes; the
+ * replies, whose payloads must be intact.  wait_ms 0: like ping(8),
+ * each request is sent again every second (a frame can be lost: the
+ * fault injection of failsweep drops some) up to WAIT_S times;
+ * otherwise each is sent once and waited for wait_ms.
  */
 static int
 ping(const struct side *sd, const char *dst, int count, int size,
-    int timeout_ms)
+    int wait_ms)
 {
-	static uint8_t pkt[65536], buf[65536];
+	static uint8_t pkt[65536];
 	struct sockaddr to;
 	struct icmphdr ic;
 	struct timeval tv;
 	uint16_t id = (uint16_t)(rand() & 0xffff);
-	ssize_t n;
-	size_t hl;
-	int s, seq, got = 0;
+	int s, seq, try, tries = wait_ms == 0 ? WAIT_S : 1, got = 0;
 
 	ATF_REQUIRE((size_t)size + sizeof(ic) <= sizeof(pkt));
-	if (timeout_ms == 0)
-		timeout_ms = WAIT_S * 1000;
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	if (wait_ms == 0)
+		wait_ms = 1000;
+	tv.tv_sec = wait_ms / 1000;
+	tv.tv_usec = (wait_ms % 1000) * 1000;
 	s = sd->sd_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
 	ATF_REQUIRE_MSG(s != -1, "%s raw socket: %s", sd->sd_name,
 	    strerror(errno));
@@ -485,33 +518,19 @@ ping(const struct side *sd, const char *dst, int count, int size,
 			    (unsigned)seq);
 		ic.checksum = cksum(pkt, sizeof(ic) + (size_t)size);
 		memcpy(pkt, &ic, sizeof(ic));
-		if (sd->sd_sendto(s, pkt, sizeof(ic) + (size_t)size, 0, &to,
-		    sizeof(struct sockaddr_in)) == -1)
-			continue;	/* link down: no reply */
-		for (;;) {
-			if ((n = sd->sd_recvfrom(s, buf, sizeof(buf), 0, NULL,
-			    NULL)) == -1) {
-				ATF_REQUIRE_MSG(errno == EAGAIN,
-				    "%s ping recv: %s", sd->sd_name,
-				    strerror(errno));
+		for (try = 0; try < tries; try++) {
+			/* A send refused (link down) is a lost request. */
+			if (sd->sd_sendto(s, pkt, sizeof(ic) + (size_t)size,
+			    0, &to, sizeof(struct sockaddr_in)) == -1) {
+				if (tries > 1)
+					usleep(wait_ms * 1000);
+				continue;
+			}
+			if (ping_reply(sd, s, id, seq, pkt + sizeof(ic),
+			    (size_t)size)) {
+				got++;
 				break;
 			}
-			hl = (size_t)(buf[0] & 0x0f) * 4;
-			if ((size_t)n < hl + sizeof(ic))
-				continue;
-			memcpy(&ic, buf + hl, sizeof(ic));
-			if (ic.type != ICMP_ECHOREPLY ||
-			    ntohs(ic.un.echo.id) != id ||
-			    ntohs(ic.un.echo.sequence) != seq)
-				continue;
-			ATF_REQUIRE_EQ_MSG((size_t)n, hl + sizeof(ic) +
-			    (size_t)size, "%s: reply of %zd bytes",
-			    sd->sd_name, n);
-			ATF_REQUIRE_MSG(memcmp(buf + hl + sizeof(ic),
-			    pkt + sizeof(ic), (size_t)size) == 0,
-			    "%s: echo reply payload differs", sd->sd_name);
-			got++;
-			break;
 		}
 	}
 	RL(sd->sd_close(s));
@@ -536,48 +555,63 @@ udp_bound(const struct side *sd, uint16_t port)
 }
 
 /*
- * One datagram of size bytes from a's socket sa to b's socket sb, and
- * b's answer (the same length, another pattern) back: contents and
- * source addresses checked on arrival.
+ * Send size bytes of pattern seed from a's socket sa to b (port pb)
+ * until b's socket sb receives them intact from a's address and port
+ * pa: resent every second, up to WAIT_S times (a frame may be lost to
+ * fault injection); datagrams of an earlier exchange are skipped.
  */
 static void
-udp_roundtrip(const struct side *a, int sa, uint16_t pa,
+udp_deliver(const struct side *a, int sa, uint16_t pa,
     const struct side *b, int sb, uint16_t pb, size_t size, unsigned seed)
 {
 	static uint8_t out[65536], in[65536];
+	struct timeval tv = { 1, 0 };
 	struct sockaddr to, from;
 	struct sockaddr_in fin;
 	socklen_t flen;
 	ssize_t n;
 	size_t i;
+	int try;
 
 	for (i = 0; i < size; i++)
 		out[i] = pat(i, seed);
 	mksin(&to, b->sd_addr, pb);
-	ATF_REQUIRE_MSG(a->sd_sendto(sa, out, size, 0, &to,
-	    sizeof(struct sockaddr_in)) == (ssize_t)size, "%s sendto %zu: %s",
-	    a->sd_name, size, strerror(errno));
-	flen = sizeof(from);
-	n = b->sd_recvfrom(sb, in, sizeof(in), 0, &from, &flen);
-	ATF_REQUIRE_MSG(n == (ssize_t)size, "%s got %zd of %zu bytes: %s",
-	    b->sd_name, n, size, n == -1 ? strerror(errno) : "");
-	ATF_REQUIRE_MSG(memcmp(in, out, size) == 0, "%s: datagram differs",
-	    b->sd_name);
-	memcpy(&fin, &from, sizeof(fin));
-	ATF_REQUIRE_EQ(ntohs(fin.sin_port), pa);
-	ATF_REQUIRE_STREQ(inet_ntoa(fin.sin_addr), a->sd_addr);
-
-	for (i = 0; i < size; i++)
-		out[i] = pat(i, seed + 1);
-	mksin(&to, a->sd_addr, pa);
-	ATF_REQUIRE_MSG(b->sd_sendto(sb, out, size, 0, &to,
-	    sizeof(struct sockaddr_in)) == (ssize_t)size, "%s sendto: %s",
-	    b->sd_name, strerror(errno));
-	n = a->sd_recvfrom(sa, in, sizeof(in), 0, NULL, NULL);
-	ATF_REQUIRE_MSG(n == (ssize_t)size, "%s got %zd of %zu bytes: %s",
-	    a->sd_name, n, size, n == -1 ? strerror(errno) : "");
-	ATF_REQUIRE_MSG(memcmp(in, out, size) == 0, "%s: answer differs",
+	RL(b->sd_setsockopt(sb, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	for (try = 0; try < WAIT_S; try++) {
+		ATF_REQUIRE_MSG(a->sd_sendto(sa, out, size, 0, &to,
+		    sizeof(struct sockaddr_in)) == (ssize_t)size,
+		    "%s sendto %zu: %s", a->sd_name, size, strerror(errno));
+		for (;;) {
+			flen = sizeof(from);
+			n = b->sd_recvfrom(sb, in, sizeof(in), 0, &from,
+			    &flen);
+			if (n == -1) {
+				ATF_REQUIRE_MSG(errno == EAGAIN,
+				    "%s recvfrom: %s", b->sd_name,
+				    strerror(errno));
+				break;
+			}
+			if ((size_t)n != size || memcmp(in, out, size) != 0)
+				continue;	/* an earlier exchange's */
+			memcpy(&fin, &from, sizeof(fin));
+			ATF_REQUIRE_EQ(ntohs(fin.sin_port), pa);
+			ATF_REQUIRE_STREQ(inet_ntoa(fin.sin_addr),
+			    a->sd_addr);
+			return;
+		}
+	}
+	atf_tc_fail("%s never received %zu bytes from %s", b->sd_name, size,
 	    a->sd_name);
+}
+
+/* size bytes from a to b, and size bytes of another pattern back. */
+static void
+udp_roundtrip(const struct side *a, int sa, uint16_t pa,
+    const struct side *b, int sb, uint16_t pb, size_t size, unsigned seed)
+{
+
+	udp_deliver(a, sa, pa, b, sb, pb, size, seed * 2);
+	udp_deliver(b, sb, pb, a, sa, pa, size, seed * 2 + 1);
 }
 
 /*
@@ -834,9 +868,10 @@ VT_TC(arp_rump_resolves_linux, "the kernel resolves Linux's address with "
 	ATF_REQUIRE(as.as_rcvreply >= 1);
 }
 
-VT_TC(mtu_mismatch, "virt0 at MTU 1280, Linux at 1500: TCP both ways "
-    "keeps to the smaller MTU (the kernel receives no fragment), and the "
-    "kernel fragments a 1400-byte datagram that Linux reassembles")
+VT_TC(mtu_mismatch, "virt0 at MTU 1280, Linux at 1500, and the other way "
+    "round: TCP both ways keeps to the smaller MTU (the kernel receives no "
+    "fragment), and the kernel fragments a 1400-byte datagram that Linux "
+    "reassembles")
 {
 	struct rump_ipstat st0, st1;
 	int l, r;
@@ -854,6 +889,14 @@ VT_TC(mtu_mismatch, "virt0 at MTU 1280, Linux at 1500: TCP both ways "
 	ATF_REQUIRE(st1.ips_fragmented >= st0.ips_fragmented + 1);
 	RL(close(l));
 	RL(rump_sys_close(r));
+
+	/* The other way round: Linux's MTU the smaller. */
+	rk_mtu("virt0", 1500);
+	lx_mtu(TAP, 1280);
+	tcp_transfer(&rump_side, &linux_side, 5013, 256 * 1024);
+	tcp_transfer(&linux_side, &rump_side, 5014, 256 * 1024);
+	rk_ipstat(&st1);
+	ATF_REQUIRE_EQ(st1.ips_fragments, 0);
 }
 
 VT_TC(jumbo_mtu, "virt0 and the tap both at MTU 9000: 8000-byte datagrams "
