@@ -69,15 +69,17 @@ static int
 checkname(const char *name)
 {
 	size_t len = strlen(name), i;
+	unsigned char c;
 
 	if (len == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return RUMP_EINVAL;
 	if (len >= RUMPCOMP_VIRTIF_NAMEMAX)
 		return RUMP_ENAMETOOLONG;
-	for (i = 0; i < len; i++)
-		if (name[i] == '/' || name[i] == ':' || name[i] <= ' ' ||
-		    name[i] == 0x7f)
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)name[i];
+		if (c == '/' || c == ':' || c <= ' ' || c == 0x7f)
 			return RUMP_EINVAL;
+	}
 	return 0;
 }
 
