@@ -60,7 +60,7 @@
 #define TAP		"vtap0"
 #define LINUX_IP	"10.9.0.1"
 #define RUMP_IP		"10.9.0.2"
-#define WAIT_S		20	/* any single wait; only against hangs */
+#define WAIT_S		15	/* any single wait; only against hangs */
 #define MIB		(1024 * 1024)
 
 /* ------------------------------------------------------------------ */
@@ -486,8 +486,9 @@ ping_reply(const struct side *sd, int s, uint16_t id, int seq,
  * Ping dst from sd: count echo requests of size payload bytes; the
  * replies, whose payloads must be intact.  wait_ms 0: like ping(8),
  * each request is sent again every second (a frame can be lost: the
- * fault injection of failsweep drops some) up to WAIT_S times;
- * otherwise each is sent once and waited for wait_ms.
+ * fault injection of failsweep drops some) up to WAIT_S times, and
+ * the first never answered ends the run; otherwise each is sent once
+ * and waited for wait_ms.
  */
 static int
 ping(const struct side *sd, const char *dst, int count, int size,
@@ -535,6 +536,8 @@ ping(const struct side *sd, const char *dst, int count, int size,
 				break;
 			}
 		}
+		if (got <= seq && tries > 1)
+			break;	/* one never answered: the rest won't be */
 	}
 	RL(sd->sd_close(s));
 	return got;
