@@ -72,7 +72,9 @@ include tests/dev/rumpdev/Makefile.inc
 include tests/tooling/Makefile.inc
 include sys/rump/librump/rumpnet/Makefile.inc
 include sys/rump/net/netinet/Makefile.inc
+include sys/rump/net/etherhost/Makefile.inc
 include sys/rump/net/shmif/Makefile.inc
+include sys/rump/net/virtif/Makefile.inc
 include tools/shmif2pcap/Makefile.inc
 include tests/net/Makefile.inc
 include tests/net/Makefile.tcp.inc
