@@ -1379,7 +1379,7 @@ VT_TC(tshark_clean, "tshark, reading what crossed the tap (captured on "
 	struct tpacket_stats tps;
 	socklen_t tlen = sizeof(tps);
 	char report[4096];
-	int ps, bufsz = 32 * MIB, nframes, nread, problems, l, r;
+	int ps, bufsz = 32 * MIB, nframes, nread, nchecked, problems, l, r;
 
 	rk_virt0();
 	ps = RL(socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL)));
@@ -1412,6 +1412,14 @@ VT_TC(tshark_clean, "tshark, reading what crossed the tap (captured on "
 	ATF_REQUIRE_EQ_MSG(nread, nframes, "tshark read %d of %d frames",
 	    nread, nframes);
 	ATF_REQUIRE_EQ_MSG(problems, 0, "tshark expert: %s", report);
+	/* The second opinion: tcpdump checked the TCP and UDP sums. */
+	problems = h_tcpdump_problems("virt.pcap", report, sizeof(report),
+	    &nread, &nchecked);
+	ATF_REQUIRE_EQ_MSG(nread, nframes, "tcpdump read %d of %d frames",
+	    nread, nframes);
+	ATF_REQUIRE_EQ_MSG(problems, 0, "tcpdump: %s", report);
+	ATF_REQUIRE_MSG(nchecked >= 20, "tcpdump checked %d checksums",
+	    nchecked);
 }
 
 ATF_TP_ADD_TCS(tp)
