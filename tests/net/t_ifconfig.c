@@ -17,6 +17,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -225,6 +227,84 @@ aifaddr(int s, const char *ifname, const char *addr, const char *mask)
 	RL(rump_sys_ioctl(s, RUMP_SIOCAIFADDR, &ifra));
 }
 
+/*
+ * In a child kernel whose nth allocation fails: add 10.1.2.3/24 to lo0
+ * and say whether that worked and whether the subnet's route is there.
+ */
+static void
+child_add_with_fault(void *arg)
+{
+	struct rump_ifaliasreq ifra;
+	struct sockaddr_in a = sin_of("10.1.2.3", 0);
+	struct sockaddr_in m = sin_of("255.255.255.0", 0);
+	struct rump_rtlist rl;
+	int s, i, route = 0, add;
+
+	h_setenv((const char *)arg);
+	if (rump_init() != 0) {
+		h_child_printf("boot failed\n");
+		return;
+	}
+	if ((s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
+		h_child_printf("socket failed\n");
+		h_shutdown_check();
+		return;
+	}
+	memset(&ifra, 0, sizeof(ifra));
+	strcpy(ifra.ifra_name, "lo0");
+	memcpy(ifra.ifra_addr, &a, sizeof(a));
+	memcpy(ifra.ifra_mask, &m, sizeof(m));
+	add = rump_sys_ioctl(s, RUMP_SIOCAIFADDR, &ifra) == -1 ? errno : 0;
+	if (rump_sys_ioctl(s, RUMP_SIOCGRTABLE, &rl) == -1) {
+		h_child_printf("rtable failed\n");
+		return;
+	}
+	for (i = 0; i < rl.rtl_count; i++)
+		if (rl.rtl_routes[i].rti_dst == inet_addr("10.1.2.0"))
+			route = 1;
+	h_child_printf("add=%d route=%d injected=%d\n", add, route,
+	    rump_pub_fault_count() >= (unsigned long long)strtoull(
+	    strchr(arg, '=') + 1, NULL, 10));
+	rump_sys_close(s);
+	h_shutdown_check();	/* and no leak on the error path */
+}
+
+ATF_TC_WITHOUT_HEAD(address_add_all_or_nothing);
+ATF_TC_BODY(address_add_all_or_nothing, tc)
+{
+	struct h_child hc;
+	char env[32];
+	int n, add, route, injected = 1, failed = 0;
+
+	/* Each allocation of socket, address and route fails in turn. */
+	for (n = 1; injected && n < 60; n++) {
+		snprintf(env, sizeof(env), "RUMP_FAIL_NTH=%d", n);
+		h_child_run(child_add_with_fault, env, 60, &hc);
+		if (!hc.hc_exited || hc.hc_status != 0)
+			h_child_fail(&hc, "%s: the child failed", env);
+		if (strstr(hc.hc_output, "socket failed") != NULL) {
+			h_child_free(&hc);
+			continue;
+		}
+		if (sscanf(strstr(hc.hc_output, "add=") ?
+		    strstr(hc.hc_output, "add=") : "", "add=%d route=%d "
+		    "injected=%d", &add, &route, &injected) != 3)
+			h_child_fail(&hc, "%s: no result", env);
+		if (add == 0 && !route)
+			h_child_fail(&hc, "%s: the address was added without "
+			    "the route to its subnet", env);
+		if (add != 0) {
+			if (add != ENOBUFS)
+				h_child_fail(&hc, "%s: %s, not ENOBUFS", env,
+				    strerror(add));
+			failed++;
+		}
+		h_child_free(&hc);
+	}
+	ATF_REQUIRE_MSG(!injected, "still injecting at the 60th allocation");
+	ATF_REQUIRE_MSG(failed > 0, "no injection made the address fail");
+}
+
 H_TC(address_add_delete, "a second address on lo0 can be bound and "
     "reached; deleted, binding it is EADDRNOTAVAIL and its route goes")
 {
@@ -375,6 +455,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, lo0_small_mtu_fragments);
 	ATF_TP_ADD_TC(tp, lo0_down_enetdown);
 	ATF_TP_ADD_TC(tp, address_add_delete);
+	ATF_TP_ADD_TC(tp, address_add_all_or_nothing);
 	ATF_TP_ADD_TC(tp, routes_add_delete);
 	ATF_TP_ADD_TC(tp, counters_and_knobs);
 	return atf_no_error();

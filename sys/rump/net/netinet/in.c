@@ -139,15 +139,22 @@ ia_setmask(struct in_ifaddr *ia, struct in_addr mask, struct in_addr bcast)
 	ia->ia_broadaddr.sin_addr = bcast;
 }
 
-/* The route to the subnet of ia (an existing one to it is kept). */
-static void
+static void	ia_remove(struct in_ifaddr *);
+
+/*
+ * The route to the subnet of ia (an existing one to it is kept): 0, or
+ * ENOBUFS when there was no memory for it.
+ */
+static int
 ia_addroute(struct in_ifaddr *ia)
 {
 	struct in_addr net = { ia->ia_subnet }, mask = { ia->ia_subnetmask };
 	struct in_addr gw = { 0 };
+	int error;
 
-	(void)rtrequest_add(net, mask, gw, RTF_LOCAL, ia->ia_ifp, &ia->ia_ifa,
-	    NULL);
+	error = rtrequest_add(net, mask, gw, RTF_LOCAL, ia->ia_ifp,
+	    &ia->ia_ifa, NULL);
+	return error == EEXIST ? 0 : error;
 }
 
 static bool
@@ -164,6 +171,7 @@ in_addaddr(struct ifnet *ifp, struct in_addr addr, struct in_addr mask,
 {
 	struct in_ifaddr *ia;
 	struct ifaddr *ifa;
+	int error;
 
 	KASSERT(mutex_owned(softnet_lock));
 	if (addr.s_addr == INADDR_ANY || addr.s_addr == INADDR_BROADCAST ||
@@ -175,8 +183,8 @@ in_addaddr(struct ifnet *ifp, struct in_addr addr, struct in_addr mask,
 			/* the same address again: new mask, same ifa */
 			rt_purge_ifa(&ia->ia_ifa);
 			ia_setmask(ia, mask, bcast);
-			ia_addroute(ia);
-			return 0;
+			/* On failure the address stays, without its route. */
+			return ia_addroute(ia);
 		}
 	}
 	if (in_localaddr_ia(addr) != NULL)
@@ -194,7 +202,11 @@ in_addaddr(struct ifnet *ifp, struct in_addr addr, struct in_addr mask,
 	ia->ia_ifa.ifa_free = in_ifa_free;
 	TAILQ_INSERT_TAIL(&ifp->if_addrlist, &ia->ia_ifa, ifa_list);
 	TAILQ_INSERT_TAIL(&in_ifaddrhead, ia, ia_list);
-	ia_addroute(ia);
+	if ((error = ia_addroute(ia)) != 0) {
+		/* An address with no route to its subnet: not added. */
+		ia_remove(ia);
+		return error;
+	}
 	if (ifp->if_type == IFT_ETHER && (ifp->if_flags & IFF_UP))
 		arp_ifinit(ifp, &addr);
 	return 0;
