@@ -596,9 +596,10 @@ do_recvmsg(int s, struct iovec *iov, size_t iovlen, int flags, void *name,
 	uio.uio_resid = total;
 	uio.uio_rw = UIO_READ;
 	uio.uio_segflg = UIO_USERSPACE;
-	error = soreceive(so, name != NULL ? &from : NULL, &uio,
-	    ctllenp != NULL ? &control : NULL, &rflags,
-	    (fp->f_flag & FNONBLOCK) != 0);
+	/* control is always taken: without a buffer it is disposed of
+	 * below, with softnet_lock free, so descriptors close now */
+	error = soreceive(so, name != NULL ? &from : NULL, &uio, &control,
+	    &rflags, (fp->f_flag & FNONBLOCK) != 0);
 	if (error != 0)
 		goto out;
 	*rv = (register_t)(total - uio.uio_resid);

@@ -354,6 +354,10 @@ unp_disconnect(struct unpcb *unp)
 	if (unp2 == NULL)
 		return;
 	so2 = unp2->unp_socket;
+	/* only a closing socket disconnects: unread data resets the
+	 * peer, as Linux */
+	if (so->so_rcv.sb_cc > 0)
+		so2->so_error = ECONNRESET;
 	unp->unp_conn = unp2->unp_conn = NULL;
 	so->so_snd.sb_cc = so2->so_snd.sb_cc = 0;
 	soisdisconnected(so);
@@ -383,13 +387,8 @@ static void
 unp_teardown(struct socket *so)
 {
 	struct unpcb *unp = sotounpcb(so);
-	struct unpcb *unp2 = unp->unp_conn;
 
 	KASSERT(!(unp->unp_flags & UNP_BUSY));
-	/* closing with unread data resets the peer, as Linux */
-	if (so->so_type != SOCK_DGRAM && unp2 != NULL &&
-	    so->so_rcv.sb_cc > 0)
-		unp2->unp_socket->so_error = ECONNRESET;
 	unp_disconnect(unp);
 	if (unp->unp_vnode != NULL)
 		vrele(unp->unp_vnode);
