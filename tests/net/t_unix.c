@@ -369,6 +369,8 @@ H_TC(path_bind_connect_accept, "bind makes a socket node, connect and "
 	connect_path(SOCK_STREAM, "/srv.sock", &l, &c, &a);
 	RL(rump_sys_stat("/srv.sock", &st));
 	ATF_REQUIRE(S_ISSOCK(st.st_mode));
+	/* the name is no file to open, as Linux */
+	H_REQUIRE_ERRNO(ENXIO, rump_sys_open("/srv.sock", O_RDWR, 0));
 	len = sizeof(got);
 	RL(rump_sys_getsockname(l, (struct sockaddr *)&got, &len));
 	ATF_REQUIRE_EQ(len, sun_path_of(&sun, "/srv.sock"));

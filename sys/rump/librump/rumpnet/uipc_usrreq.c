@@ -219,7 +219,7 @@ static int
 unp_bind(struct socket *so, struct sockaddr *nam, struct lwp *l)
 {
 	struct unpcb *unp = sotounpcb(so);
-	struct sockaddr_un auto_sun;
+	struct sockaddr_un auto_sun, *name;
 	struct vnode *vp = NULL;
 	char buf[SUN_PATHLEN + 1];
 	const char *path;
@@ -249,19 +249,26 @@ unp_bind(struct socket *so, struct sockaddr *nam, struct lwp *l)
 	}
 	if (!unp_havevfs())
 		return EOPNOTSUPP;
+	/* the name's memory first: a node once made is never undone */
+	if ((name = kmem_zalloc(sizeof(*name), KM_NOSLEEP)) == NULL)
+		return ENOBUFS;
 	unp->unp_flags |= UNP_BUSY;
 	sounlock(so);
 	error = unp_mknode(path, &vp);
 	solock(so);
 	unp->unp_flags &= ~UNP_BUSY;
-	if (error == 0) {
-		len = (unsigned int)(sizeof(sa_family_t) + strlen(path) + 1);
-		if ((error = unp_setname(unp, nam, len)) != 0)
-			vrele(vp);	/* the node stays, as after a close */
-		else
-			unp->unp_vnode = vp;
+	if (error != 0) {
+		kmem_free(name, sizeof(*name));
+		return error == EEXIST ? EADDRINUSE : error;
 	}
-	return error;
+	len = (unsigned int)(sizeof(sa_family_t) + strlen(path) + 1);
+	name->sun_family = AF_LOCAL;
+	memcpy(name->sun_path, path, len - sizeof(sa_family_t));
+	unp->unp_addr = name;
+	unp->unp_addrlen = len;
+	unp->unp_flags |= UNP_BOUND;
+	unp->unp_vnode = vp;
+	return 0;
 }
 
 /*
