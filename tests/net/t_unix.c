@@ -281,6 +281,8 @@ writer_run(void *arg)
 			buf[i] = pattern(off + i);
 		if ((k = rump_sys_write(w->w_fd, buf, n)) <= 0) {
 			w->w_error = k == 0 ? EIO : errno;
+			/* the reader sees EOF instead of waiting forever */
+			(void)rump_sys_shutdown(w->w_fd, SHUT_WR);
 			return NULL;
 		}
 		off += (size_t)k;
@@ -314,6 +316,7 @@ transfer(size_t len)
 {
 	struct writer w;
 	pthread_t t;
+	size_t got;
 	int sv[2], v = 16384;
 
 	xpair(SOCK_STREAM, sv);
@@ -323,9 +326,11 @@ transfer(size_t len)
 	w.w_len = len;
 	w.w_error = 0;
 	ATF_REQUIRE_EQ(pthread_create(&t, NULL, writer_run, &w), 0);
-	ATF_REQUIRE_EQ(read_verify(sv[1], len), len);
+	got = read_verify(sv[1], len);
 	ATF_REQUIRE_EQ(pthread_join(t, NULL), 0);
-	ATF_REQUIRE_EQ(w.w_error, 0);
+	if (w.w_error != 0)
+		atf_tc_fail("write: %s", strerror(w.w_error));
+	ATF_REQUIRE_EQ(got, len);
 	RL(rump_sys_close(sv[0]));
 	RL(rump_sys_close(sv[1]));
 }
