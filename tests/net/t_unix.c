@@ -405,8 +405,9 @@ H_TC(path_bind_connect_accept, "bind makes a socket node, connect and "
 	RL(rump_sys_close(l));
 }
 
-H_TC(path_accept_address, "accept reports a bound client's path; a "
-    "seqpacket connection keeps records")
+H_TC(path_accept_address, "a waiting connection makes the listener "
+    "readable; accept reports a bound client's path; a seqpacket "
+    "connection keeps records")
 {
 	struct sockaddr_un sun, got;
 	socklen_t len;
@@ -421,7 +422,14 @@ H_TC(path_accept_address, "accept reports a bound client's path; a "
 	len = sun_path_of(&sun, "/c");
 	RL(rump_sys_bind(c, (struct sockaddr *)&sun, len));
 	len = sun_path_of(&sun, "/l");
+	ATF_REQUIRE_EQ(revents(l, POLLIN), 0);
+	RL(rump_sys_fcntl(l, F_SETFL, O_NONBLOCK));
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_accept(l, NULL, NULL));
 	RL(rump_sys_connect(c, (struct sockaddr *)&sun, len));
+	H_REQUIRE_ERRNO(EISCONN, rump_sys_connect(c, (struct sockaddr *)&sun,
+	    len));
+	/* a connection waits: the listener is readable */
+	ATF_REQUIRE_EQ(revents(l, POLLIN), POLLIN);
 	len = sizeof(got);
 	a = RL(rump_sys_accept(l, (struct sockaddr *)&got, &len));
 	ATF_REQUIRE_EQ(len, sun_path_of(&sun, "/c"));
@@ -600,6 +608,31 @@ H_TC(abstract_names, "Linux's abstract namespace: no node, exact lengths, "
 	RL(rump_sys_close(a));
 	RL(rump_sys_close(c));
 	RL(rump_sys_close(l));
+}
+
+H_TC(backlog_and_listener_close, "a full backlog refuses with EAGAIN; "
+    "closing the listener ends the connections waiting on it")
+{
+	struct sockaddr_un sun;
+	socklen_t len = sun_abstract_of(&sun, "backlog");
+	char c;
+	int l, c1, c2;
+
+	l = RL(rump_sys_socket(AF_UNIX, SOCK_STREAM, 0));
+	RL(rump_sys_bind(l, (struct sockaddr *)&sun, len));
+	RL(rump_sys_listen(l, 1));
+	c1 = RL(rump_sys_socket(AF_UNIX, SOCK_STREAM, 0));
+	c2 = RL(rump_sys_socket(AF_UNIX, SOCK_STREAM, 0));
+	RL(rump_sys_connect(c1, (struct sockaddr *)&sun, len));
+	H_REQUIRE_ERRNO(EAGAIN, rump_sys_connect(c2, (struct sockaddr *)&sun,
+	    len));
+	RL(rump_sys_close(l));
+	ATF_REQUIRE_EQ(RL(rump_sys_read(c1, &c, 1)), 0);
+	H_REQUIRE_ERRNO(EPIPE, rump_sys_write(c1, "x", 1));
+	H_REQUIRE_ERRNO(ECONNREFUSED, rump_sys_connect(c2,
+	    (struct sockaddr *)&sun, len));
+	RL(rump_sys_close(c1));
+	RL(rump_sys_close(c2));
 }
 
 H_TC(rights_pass_pipe, "SCM_RIGHTS over a stream pair: the receiver gets "
@@ -831,6 +864,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, path_connect_errors);
 	ATF_TP_ADD_TC(tp, path_dgram);
 	ATF_TP_ADD_TC(tp, abstract_names);
+	ATF_TP_ADD_TC(tp, backlog_and_listener_close);
 	ATF_TP_ADD_TC(tp, rights_pass_pipe);
 	ATF_TP_ADD_TC(tp, rights_ctrunc);
 	ATF_TP_ADD_TC(tp, rights_never_received);
