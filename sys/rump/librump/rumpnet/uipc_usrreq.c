@@ -223,7 +223,7 @@ unp_bind(struct socket *so, struct sockaddr *nam, struct lwp *l)
 	struct vnode *vp = NULL;
 	char buf[SUN_PATHLEN + 1];
 	const char *path;
-	unsigned int len = sa_getlen(nam);
+	unsigned int len = sa_getlen(nam), n;
 	int error;
 
 	if (unp->unp_addr != NULL || (unp->unp_flags & UNP_BUSY))
@@ -233,12 +233,15 @@ unp_bind(struct socket *so, struct sockaddr *nam, struct lwp *l)
 		if (nam->sa_family != AF_LOCAL)
 			return EINVAL;
 		memset(&auto_sun, 0, sizeof(auto_sun));
-		do {
+		for (n = 0; n <= 0xfffff; n++) {
 			snprintf(auto_sun.sun_path + 1, 6, "%05x",
 			    unp_autobind_next++ & 0xfffff);
-		} while (unp_findabstract((struct sockaddr *)&auto_sun,
-		    UNP_AUTOBIND_LEN) != NULL);
-		return unp_setname(unp, &auto_sun, UNP_AUTOBIND_LEN);
+			if (unp_findabstract((struct sockaddr *)&auto_sun,
+			    UNP_AUTOBIND_LEN) == NULL)
+				return unp_setname(unp, &auto_sun,
+				    UNP_AUTOBIND_LEN);
+		}
+		return EADDRINUSE;	/* every name taken, as Linux */
 	}
 	if ((error = unp_checkaddr(nam, len, buf, &path)) != 0)
 		return error;
