@@ -254,6 +254,43 @@ H_TC(stream_flow_control, "a non-blocking writer fills SO_SNDBUF, gets "
 	RL(rump_sys_close(sv[1]));
 }
 
+H_TC(dgram_flow_control, "datagrams queued unread hold a connected "
+    "sender at SO_SNDBUF: EAGAIN, and no POLLOUT once it is full, until a "
+    "read; one bigger than SO_SNDBUF is EMSGSIZE")
+{
+	static char big[8192];
+	char buf[1000];
+	int sv[2], v = 4096, n = 0;
+
+	RL(rump_sys_socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv));
+	RL(rump_sys_setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &v, sizeof(v)));
+	memset(buf, 'd', sizeof(buf));
+	H_REQUIRE_ERRNO(EMSGSIZE, rump_sys_send(sv[0], big, sizeof(big), 0));
+	ATF_REQUIRE_EQ(RL(rump_sys_send(sv[0], buf, 1, 0)), 1);
+	ATF_REQUIRE_EQ(RL(rump_sys_send(sv[0], buf, 0, 0)), 0);
+	while (rump_sys_send(sv[0], buf, sizeof(buf), 0) == sizeof(buf))
+		n++;
+	ATF_REQUIRE_EQ(errno, EAGAIN);
+	ATF_REQUIRE(n >= 3 && n <= 5);
+	/* smaller ones fill the rest: then the socket is not writable */
+	while (rump_sys_send(sv[0], buf, 1, 0) == 1)
+		;
+	ATF_REQUIRE_EQ(errno, EAGAIN);
+	ATF_REQUIRE_EQ(revents(sv[0], POLLOUT), 0);
+	ATF_REQUIRE_EQ(RL(rump_sys_recv(sv[1], buf, sizeof(buf), 0)), 1);
+	ATF_REQUIRE_EQ(revents(sv[0], POLLOUT), POLLOUT);
+	ATF_REQUIRE_EQ(RL(rump_sys_recv(sv[1], buf, sizeof(buf), 0)), 0);
+	ATF_REQUIRE_EQ(RL(rump_sys_recv(sv[1], buf, sizeof(buf), 0)),
+	    (ssize_t)sizeof(buf));
+	RL(rump_sys_close(sv[0]));
+	RL(rump_sys_close(sv[1]));
+	xpair(SOCK_SEQPACKET, sv);
+	RL(rump_sys_setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &v, sizeof(v)));
+	H_REQUIRE_ERRNO(EMSGSIZE, rump_sys_send(sv[0], big, sizeof(big), 0));
+	RL(rump_sys_close(sv[0]));
+	RL(rump_sys_close(sv[1]));
+}
+
 /* A writer thread: len bytes of a pattern starting at seed, blocking. */
 struct writer {
 	int	 w_fd;
@@ -856,6 +893,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, dgram_records);
 	ATF_TP_ADD_TC(tp, seqpacket_records);
 	ATF_TP_ADD_TC(tp, stream_flow_control);
+	ATF_TP_ADD_TC(tp, dgram_flow_control);
 	ATF_TP_ADD_TC(tp, stream_blocking_writer);
 	ATF_TP_ADD_TC(tp, stress_two_cpus);
 	ATF_TP_ADD_TC(tp, path_bind_connect_accept);

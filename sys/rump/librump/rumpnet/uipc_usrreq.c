@@ -618,6 +618,9 @@ unp_send_conn(struct socket *so, struct mbuf *m, struct mbuf *control)
 	so2 = unp->unp_conn->unp_socket;
 	if (so2->so_state & SS_CANTRCVMORE)
 		return EPIPE;	/* the peer shut down reading, as Linux */
+	if (so->so_type == SOCK_SEQPACKET &&
+	    m->m_pkthdr.len > (int)so->so_snd.sb_hiwat)
+		return EMSGSIZE;	/* a record beyond SO_SNDBUF */
 	if (control != NULL) {
 		/* descriptors start a record reads do not join across */
 		struct mbuf *c;
