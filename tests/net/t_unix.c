@@ -702,6 +702,43 @@ H_TC(rights_pass_pipe, "SCM_RIGHTS over a stream pair: the receiver gets "
 	RL(rump_sys_close(sv[1]));
 }
 
+H_TC(rights_between_processes, "a descriptor passed from one process "
+    "lands in the receiving process's table, referring to the same "
+    "open pipe")
+{
+	struct sockaddr_un sun;
+	socklen_t len = sun_abstract_of(&sun, "procs");
+	int l, a, c, p[2], fds[2], n, fl, pid2;
+	char buf[8];
+
+	l = RL(rump_sys_socket(AF_UNIX, SOCK_STREAM, 0));
+	RL(rump_sys_bind(l, (struct sockaddr *)&sun, len));
+	RL(rump_sys_listen(l, 1));
+	RL(rump_sys_pipe2(p, 0));
+	pid2 = rump_pub_lwproc_newproc();
+	ATF_REQUIRE(pid2 > 1);
+	c = RL(rump_sys_socket(AF_UNIX, SOCK_STREAM, 0));
+	RL(rump_sys_connect(c, (struct sockaddr *)&sun, len));
+	RZ(rump_pub_lwproc_switch(1));
+	a = RL(rump_sys_accept(l, NULL, NULL));
+	ATF_REQUIRE_EQ(RL(send_fds(a, "w", 1, &p[1], 1)), 1);
+	RL(rump_sys_close(p[1]));
+	RZ(rump_pub_lwproc_switch(pid2));
+	/* p[1] means nothing in this table; the received one does */
+	ATF_REQUIRE_EQ(RL(recv_fds(c, buf, sizeof(buf), fds, 2, &n, &fl)), 1);
+	ATF_REQUIRE_EQ(n, 1);
+	RL(rump_sys_write(fds[0], "proc2", 5));
+	RL(rump_sys_close(fds[0]));
+	RL(rump_sys_close(c));
+	RZ(rump_pub_lwproc_switch(1));
+	ATF_REQUIRE_EQ(RL(rump_sys_read(p[0], buf, sizeof(buf))), 5);
+	ATF_REQUIRE(memcmp(buf, "proc2", 5) == 0);
+	ATF_REQUIRE_EQ(RL(rump_sys_read(p[0], buf, sizeof(buf))), 0);
+	RL(rump_sys_close(p[0]));
+	RL(rump_sys_close(a));
+	RL(rump_sys_close(l));
+}
+
 /* n non-blocking pipes; their write ends sent, then closed here. */
 static void
 send_pipes(int s, int rd[], int n)
@@ -904,6 +941,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, abstract_names);
 	ATF_TP_ADD_TC(tp, backlog_and_listener_close);
 	ATF_TP_ADD_TC(tp, rights_pass_pipe);
+	ATF_TP_ADD_TC(tp, rights_between_processes);
 	ATF_TP_ADD_TC(tp, rights_ctrunc);
 	ATF_TP_ADD_TC(tp, rights_never_received);
 	ATF_TP_ADD_TC(tp, rights_bad_cmsg);
