@@ -79,6 +79,7 @@ include tools/shmif2pcap/Makefile.inc
 include tests/net/Makefile.inc
 include tests/net/Makefile.tcp.inc
 include tests/net/Makefile.sock.inc
+include tests/net/Makefile.unix.inc
 include sys/rump/dev/audio/Makefile.inc
 include tests/dev/audio/Makefile.inc
 include bench/Makefile.inc

@@ -1032,6 +1032,8 @@ tmpfs_dtype(enum vtype t)
 		return DT_CHR;
 	case VBLK:
 		return DT_BLK;
+	case VSOCK:
+		return DT_SOCK;
 	default:
 		return DT_UNKNOWN;
 	}

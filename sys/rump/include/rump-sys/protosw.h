@@ -47,6 +47,8 @@ struct pr_usrreqs {
 	/* Start connecting; datagram protocols just set the peer. */
 	int	(*pr_connect)(struct socket *, struct sockaddr *, struct lwp *);
 	int	(*pr_disconnect)(struct socket *);
+	/* socketpair: connect two new sockets; NULL: EOPNOTSUPP. */
+	int	(*pr_connect2)(struct socket *, struct socket *);
 	/* No more sends (SHUT_WR). */
 	int	(*pr_shutdown)(struct socket *);
 	/*

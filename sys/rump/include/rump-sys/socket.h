@@ -71,6 +71,7 @@ typedef uint16_t	sa_family_t;
 #define MSG_EOR		0x0080
 #define MSG_WAITALL	0x0100
 #define MSG_NOSIGNAL	0x4000
+#define MSG_CMSG_CLOEXEC 0x40000000	/* recvmsg: passed fds close-on-exec */
 
 /* shutdown(how) */
 #define SHUT_RD		0
@@ -106,6 +107,34 @@ struct cmsghdr {
 	int		 cmsg_type;
 };
 
+/*
+ * Ancillary data (Linux x86_64): each message is a cmsghdr followed by
+ * its data, padded to a multiple of 8 bytes (CMSG_ALIGN).
+ */
+#define CMSG_ALIGN(n)	(((n) + sizeof(size_t) - 1) & ~(sizeof(size_t) - 1))
+#define CMSG_HDRLEN	CMSG_ALIGN(sizeof(struct cmsghdr))
+#define CMSG_LEN(n)	(CMSG_HDRLEN + (n))
+#define CMSG_SPACE(n)	(CMSG_HDRLEN + CMSG_ALIGN(n))
+#define CMSG_DATA(c)	((unsigned char *)(c) + CMSG_HDRLEN)
+#define SCM_RIGHTS	1	/* SOL_SOCKET: an array of int descriptors */
+#define SCM_CREDENTIALS	2	/* SOL_SOCKET: struct ucred */
+#define SCM_MAX_FD	253	/* descriptors in one message, as Linux */
+
+/* SCM_CREDENTIALS' data (Linux). */
+struct ucred {
+	int32_t		 pid;
+	uint32_t	 uid;
+	uint32_t	 gid;
+};
+
+/* AF_LOCAL addresses (Linux): a path, or with sun_path[0] == 0 a name
+ * in the abstract namespace whose length is the address length's. */
+#define SUN_PATHLEN	108
+struct sockaddr_un {
+	sa_family_t	sun_family;
+	char		sun_path[SUN_PATHLEN];
+};
+
 struct linger {
 	int	l_onoff;
 	int	l_linger;	/* seconds */
@@ -118,5 +147,8 @@ _Static_assert(sizeof(struct msghdr) == 56, "msghdr: Linux x86_64 layout");
 _Static_assert(offsetof(struct msghdr, msg_iov) == 16, "msghdr.msg_iov");
 _Static_assert(offsetof(struct msghdr, msg_flags) == 48, "msghdr.msg_flags");
 _Static_assert(sizeof(struct linger) == 8, "linger: Linux layout");
+_Static_assert(sizeof(struct cmsghdr) == 16, "cmsghdr: Linux x86_64 layout");
+_Static_assert(sizeof(struct sockaddr_un) == 110, "sockaddr_un: Linux layout");
+_Static_assert(sizeof(struct ucred) == 12, "ucred: Linux layout");
 
 #endif /* _RUMP_SYS_SOCKET_H_ */

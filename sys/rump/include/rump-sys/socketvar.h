@@ -121,6 +121,15 @@ void	sbappendstream(struct sockbuf *, struct mbuf *);
 void	sbappendrecord(struct sockbuf *, struct mbuf *);
 int	sbappendaddr(struct sockbuf *, const struct sockaddr *,
 	    struct mbuf *m, struct mbuf *control);
+/*
+ * sbappendaddrlen: as sbappendaddr with an address of salen bytes (asa
+ * NULL: none), whatever the room: 0 when out of mbufs (m and control
+ * still the caller's), 1 when appended.  sbtakecontrol: unlink the
+ * control mbufs heading the first record and return them (NULL: none).
+ */
+int	sbappendaddrlen(struct sockbuf *, const struct sockaddr *asa,
+	    unsigned int salen, struct mbuf *m, struct mbuf *control);
+struct mbuf *sbtakecontrol(struct sockbuf *);
 void	sbdrop(struct sockbuf *, int len);
 void	sbdroprecord(struct sockbuf *);
 void	sbflush(struct sockbuf *);
@@ -167,6 +176,37 @@ void	soabort(struct socket *);
  * for accept, an incomplete one is freed.
  */
 void	sofree(struct socket *);
+/*
+ * Empty so_rcv; the references control messages in it held (passed
+ * descriptors) are dropped through the family's dom_dispose.
+ */
+void	sorflush(struct socket *);
+/* dom_dispose on every control mbuf of the chain (m_next, m_nextpkt). */
+void	sodispose(struct socket *, struct mbuf *);
+/*
+ * Addresses travel inside the kernel in a struct sockaddr_storage.  Its
+ * last two bytes, past any family's address, carry the length: the one
+ * the user gave (sockargs sets it for bind, connect and sendto) or, from
+ * a family with variable lengths (AF_LOCAL), the one to report.
+ */
+#define SA_LENOFF	(sizeof(struct sockaddr_storage) - sizeof(uint16_t))
+static inline unsigned int
+sa_getlen(const struct sockaddr *sa)
+{
+	uint16_t len;
+
+	__builtin_memcpy(&len, (const char *)sa + SA_LENOFF, sizeof(len));
+	return len;
+}
+static inline void
+sa_setlen(struct sockaddr *sa, unsigned int len)
+{
+	uint16_t l = (uint16_t)len;
+
+	__builtin_memcpy((char *)sa + SA_LENOFF, &l, sizeof(l));
+}
+/* The length of an address of so's family as the user sees it. */
+unsigned int so_salen(const struct socket *, const struct sockaddr *);
 
 /*
  * The kernel side of the system calls, usable by kernel code and
@@ -179,13 +219,20 @@ int	sobind(struct socket *, struct sockaddr *, socklen_t);
 int	solisten(struct socket *, int backlog);
 int	soconnect(struct socket *, struct sockaddr *, socklen_t, bool nbio);
 int	soshutdown(struct socket *, int how);
+/* socketpair: two new connected sockets of (domain, type, proto). */
+int	soconnect2(struct socket *, struct socket *);
 /* The first completed connection; address of the peer into nam. */
 int	soaccept(struct socket *head, struct socket **sop,
 	    struct sockaddr *nam, bool nbio);
 /* top may be NULL (data from uio); addr NULL unless sendto */
 int	sosend(struct socket *, const struct sockaddr *addr, struct uio *,
 	    struct mbuf *top, struct mbuf *control, int flags, bool nbio);
-/* *paddr gets an MT_SONAME mbuf with the sender (free it) if wanted */
+/*
+ * *paddr gets an MT_SONAME mbuf with the sender (free it) if wanted;
+ * *controlp the control messages of what was read (the caller
+ * externalizes or disposes them, then frees), if controlp is not NULL;
+ * otherwise they are disposed of.
+ */
 int	soreceive(struct socket *, struct mbuf **paddr, struct uio *,
 	    struct mbuf **controlp, int *flagsp, bool nbio);
 int	sosetopt(struct socket *, int level, int name, const void *val,

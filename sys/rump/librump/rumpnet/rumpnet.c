@@ -272,4 +272,5 @@ RUMP_COMPONENT(RUMP_COMPONENT_POSTINIT, rumpnet_sockets, "rumpnet")
 RUMP_COMPONENT_FINI(rumpnet_sockets)
 {
 	proc_foreach(rumpnet_proc_exit);
+	unp_shutdown_gc();
 }

@@ -27,4 +27,7 @@ int	sockargs(struct sockaddr_storage *, const void *uaddr, socklen_t len);
 struct file;
 int	fd_getsock(int fd, struct socket **sop, struct file **fpp);
 
+/* Close the files still in flight in local sockets (shutdown). */
+void	unp_shutdown_gc(void);
+
 #endif /* _RUMPNET_INT_H_ */

@@ -6,6 +6,7 @@
 #include <rump-sys/file.h>
 #include <rump-sys/if.h>
 #include <rump-sys/lwp.h>
+#include <rump-sys/mbuf.h>
 #include <rump-sys/protosw.h>
 #include <rump-sys/select.h>
 #include <rump-sys/socketvar.h>
@@ -17,8 +18,17 @@
 static int
 soo_read(struct file *fp, struct uio *uio, int flags)
 {
-	return soreceive(fp->f_data, NULL, uio, NULL, NULL,
+	struct mbuf *control = NULL;
+	int error;
+
+	error = soreceive(fp->f_data, NULL, uio, &control, NULL,
 	    (fp->f_flag & FNONBLOCK) != 0);
+	if (control != NULL) {
+		/* read(2) has no room for descriptors passed: close them */
+		sodispose(fp->f_data, control);
+		m_freem(control);
+	}
+	return error;
 }
 
 static int

@@ -55,7 +55,8 @@ sbappendstream(struct sockbuf *sb, struct mbuf *m)
 
 	if (m == NULL)
 		return;
-	KASSERT(sb->sb_mb == NULL || sb->sb_mb->m_nextpkt == NULL);
+	/* TCP has one record; a local stream also starts one per message
+	 * carrying control (descriptors), and data goes to the last. */
 	if (m->m_flags & M_PKTHDR)
 		m->m_flags &= ~M_PKTHDR;
 	sb->sb_cc += sb_datalen(m);
@@ -66,7 +67,7 @@ sbappendstream(struct sockbuf *sb, struct mbuf *m)
 	}
 	tail = sb->sb_mbtail;
 	/* pack small mbufs into the tail: keeps long streams short */
-	while (m != NULL && !(m->m_flags & M_EXT) &&
+	while (m != NULL && m_isdata(tail) && !(m->m_flags & M_EXT) &&
 	    m->m_len <= M_TRAILINGSPACE(tail)) {
 		memcpy(tail->m_data + tail->m_len, m->m_data, (size_t)m->m_len);
 		tail->m_len += m->m_len;
@@ -100,25 +101,67 @@ sbappendrecord(struct sockbuf *sb, struct mbuf *m)
 }
 
 int
+sbappendaddrlen(struct sockbuf *sb, const struct sockaddr *asa,
+    unsigned int salen, struct mbuf *m, struct mbuf *control)
+{
+	struct mbuf *n = NULL;
+
+	KASSERT(salen <= (unsigned int)MLEN);
+	if (asa != NULL) {
+		if ((n = m_get(M_DONTWAIT, MT_SONAME)) == NULL)
+			return 0;
+		memcpy(n->m_data, asa, salen);
+		n->m_len = (int)salen;
+	}
+	if (control != NULL) {
+		m_last(control)->m_next = m;
+		m = control;
+	}
+	if (n != NULL) {
+		n->m_next = m;
+		m = n;
+	}
+	sbappendrecord(sb, m);
+	return 1;
+}
+
+int
 sbappendaddr(struct sockbuf *sb, const struct sockaddr *asa, struct mbuf *m,
     struct mbuf *control)
 {
-	struct mbuf *n;
 	size_t len = m != NULL ? (size_t)m_length(m) : 0;
 
 	if ((long)len > sbspace(sb))
 		return 0;
-	if ((n = m_get(M_DONTWAIT, MT_SONAME)) == NULL)
-		return 0;
-	memcpy(n->m_data, asa, sizeof(struct sockaddr));
-	n->m_len = sizeof(struct sockaddr);
-	if (control != NULL) {
-		m_last(control)->m_next = m;
-		n->m_next = control;
-	} else
-		n->m_next = m;
-	sbappendrecord(sb, n);
-	return 1;
+	return sbappendaddrlen(sb, asa, sizeof(struct sockaddr), m, control);
+}
+
+struct mbuf *
+sbtakecontrol(struct sockbuf *sb)
+{
+	struct mbuf *m = sb->sb_mb, *top = m, *last = NULL;
+
+	while (m != NULL && m->m_type == MT_CONTROL) {
+		last = m;
+		m = m->m_next;
+	}
+	if (last == NULL)
+		return NULL;
+	last->m_next = NULL;
+	if (m != NULL) {
+		m->m_nextpkt = top->m_nextpkt;
+		if (sb->sb_lastrecord == top)
+			sb->sb_lastrecord = m;
+	} else {
+		m = top->m_nextpkt;
+		if (sb->sb_lastrecord == top)
+			sb->sb_lastrecord = NULL;
+	}
+	top->m_nextpkt = NULL;
+	sb->sb_mb = m;
+	if (m == NULL)
+		sb->sb_lastrecord = sb->sb_mbtail = NULL;
+	return top;
 }
 
 void

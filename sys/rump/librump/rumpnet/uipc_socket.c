@@ -123,10 +123,55 @@ sofree(struct socket *so)
 		soqremque(so);
 	}
 	KASSERT(TAILQ_EMPTY(&so->so_q0) && TAILQ_EMPTY(&so->so_q));
+	sorflush(so);
 	sbfini(&so->so_rcv);
 	sbfini(&so->so_snd);
 	cv_destroy(&so->so_cv);
 	kmem_free(so, sizeof(*so));
+}
+
+void
+sodispose(struct socket *so, struct mbuf *m)
+{
+	void (*dispose)(struct mbuf *) = so->so_proto->pr_domain != NULL ?
+	    so->so_proto->pr_domain->dom_dispose : NULL;
+	struct mbuf *n;
+
+	if (dispose == NULL)
+		return;
+	for (; m != NULL; m = m->m_nextpkt)
+		for (n = m; n != NULL; n = n->m_next)
+			if (n->m_type == MT_CONTROL)
+				dispose(n);
+}
+
+void
+sorflush(struct socket *so)
+{
+	KASSERT(solocked(so));
+	sodispose(so, so->so_rcv.sb_mb);
+	sbflush(&so->so_rcv);
+}
+
+unsigned int
+so_salen(const struct socket *so, const struct sockaddr *sa)
+{
+	const struct domain *dp = so->so_proto->pr_domain;
+
+	return dp->dom_salen != NULL ? dp->dom_salen(sa) : dp->dom_sa_len;
+}
+
+int
+soconnect2(struct socket *so1, struct socket *so2)
+{
+	int error;
+
+	if (so1->so_proto->pr_usrreqs->pr_connect2 == NULL)
+		return EOPNOTSUPP;
+	solock(so1);
+	error = so1->so_proto->pr_usrreqs->pr_connect2(so1, so2);
+	sounlock(so1);
+	return error;
 }
 
 void
@@ -312,7 +357,7 @@ soshutdown(struct socket *so, int how)
 	}
 	if (how != SHUT_WR) {
 		socantrcvmore(so);
-		sbflush(&so->so_rcv);
+		sorflush(so);
 	}
 	if (how != SHUT_RD && !(so->so_state & SS_CANTSENDMORE))
 		error = so->so_proto->pr_usrreqs->pr_shutdown(so);

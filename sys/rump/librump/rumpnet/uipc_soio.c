@@ -158,7 +158,11 @@ wait:
 out:
 	sounlock(so);
 	m_freem(top);
-	m_freem(control);
+	if (control != NULL) {
+		/* never handed to the protocol: drop what it refers to */
+		sodispose(so, control);
+		m_freem(control);
+	}
 	/* a partial stream write counts: report what went */
 	if (error == EAGAIN && !atomic && resid < sent0 && top == NULL)
 		error = 0;
@@ -193,10 +197,56 @@ soreceive_wait(struct socket *so, bool nbio, bool *eofp)
 	return 0;
 }
 
+/*
+ * Unlink the control mbufs that follow m (the record's address) or head
+ * the first record (m NULL); NULL when there are none.
+ */
+static struct mbuf *
+so_takecontrol(struct sockbuf *sb, struct mbuf *m)
+{
+	struct mbuf *top, *last;
+
+	if (m == NULL)
+		return sbtakecontrol(sb);
+	if ((top = m->m_next) == NULL || top->m_type != MT_CONTROL)
+		return NULL;
+	for (last = top; last->m_next != NULL &&
+	    last->m_next->m_type == MT_CONTROL; last = last->m_next)
+		;
+	m->m_next = last->m_next;
+	last->m_next = NULL;
+	if (m->m_next == NULL && sb->sb_lastrecord == sb->sb_mb)
+		sb->sb_mbtail = m;
+	return top;
+}
+
+/*
+ * Control messages at the head of what is read: to *controlp, or
+ * disposed of (read(2), recv(2): descriptors passed are closed).
+ * MSG_PEEK leaves them where they are.
+ */
+static void
+soreceive_control(struct socket *so, struct mbuf *addr,
+    struct mbuf **controlp, int flags)
+{
+	struct mbuf *c;
+
+	if (flags & MSG_PEEK)
+		return;
+	if ((c = so_takecontrol(&so->so_rcv, addr)) == NULL)
+		return;
+	if (controlp != NULL && *controlp == NULL) {
+		*controlp = c;
+		return;
+	}
+	sodispose(so, c);
+	m_freem(c);
+}
+
 /* A datagram record: address, control, then data. */
 static int
 soreceive_record(struct socket *so, struct mbuf **paddr, struct uio *uio,
-    int *flagsp)
+    struct mbuf **controlp, int *flagsp)
 {
 	struct mbuf *m = so->so_rcv.sb_mb;
 	bool peek = (*flagsp & MSG_PEEK) != 0;
@@ -206,10 +256,14 @@ soreceive_record(struct socket *so, struct mbuf **paddr, struct uio *uio,
 	if (m->m_type == MT_SONAME) {
 		if (paddr != NULL)
 			*paddr = m_copym(m, 0, m->m_len, M_DONTWAIT);
+		soreceive_control(so, m, controlp, *flagsp);
 		m = m->m_next;
+	} else {
+		soreceive_control(so, NULL, controlp, *flagsp);
+		m = so->so_rcv.sb_mb;
 	}
 	while (m != NULL && m->m_type == MT_CONTROL)
-		m = m->m_next;	/* no control messages are delivered */
+		m = m->m_next;	/* MSG_PEEK: control stays for the read */
 	for (; m != NULL; m = m->m_next) {
 		dlen += m->m_len;
 		if (uio->uio_resid == 0 || error != 0)
@@ -227,15 +281,31 @@ soreceive_record(struct socket *so, struct mbuf **paddr, struct uio *uio,
 	return error;
 }
 
-/* Stream data: up to uio_resid bytes from the front. */
+/*
+ * Stream data: up to uio_resid bytes from the front of the first
+ * record.  A record headed by control messages (a local socket's
+ * message with descriptors) is not joined to data already read
+ * (*stopp set).
+ */
 static int
-soreceive_stream(struct socket *so, struct uio *uio, int flags, size_t *got)
+soreceive_stream(struct socket *so, struct uio *uio, int flags,
+    struct mbuf **controlp, size_t total, size_t *got, bool *stopp)
 {
 	struct mbuf *m;
 	size_t off = 0, n;
 	int error = 0;
 
 	*got = 0;
+	*stopp = false;
+	if (so->so_rcv.sb_mb->m_type == MT_CONTROL) {
+		if (total > 0) {
+			*stopp = true;
+			return 0;
+		}
+		soreceive_control(so, NULL, controlp, flags);
+		if (so->so_rcv.sb_mb == NULL)
+			return 0;
+	}
 	for (m = so->so_rcv.sb_mb; m != NULL && uio->uio_resid > 0;
 	    m = m->m_next) {
 		if (m->m_type != MT_DATA && m->m_type != MT_HEADER)
@@ -258,7 +328,7 @@ soreceive(struct socket *so, struct mbuf **paddr, struct uio *uio,
 	const struct protosw *pr = so->so_proto;
 	int flags = flagsp != NULL ? *flagsp : 0, error;
 	size_t got, total = 0;
-	bool eof;
+	bool eof, stop;
 
 	if (paddr != NULL)
 		*paddr = NULL;
@@ -280,13 +350,21 @@ soreceive(struct socket *so, struct mbuf **paddr, struct uio *uio,
 		if (pr->pr_flags & PR_ATOMIC) {
 			int rflags = flags;
 
-			error = soreceive_record(so, paddr, uio, &rflags);
+			error = soreceive_record(so, paddr, uio, controlp,
+			    &rflags);
 			if (flagsp != NULL)
 				*flagsp = rflags;
+			/* a record was taken: the sender may have room now */
+			if ((pr->pr_flags & PR_WANTRCVD) && !(flags & MSG_PEEK) &&
+			    so->so_pcb != NULL)
+				(void)pr->pr_usrreqs->pr_rcvd(so, flags, curlwp);
 			goto out;
 		}
-		error = soreceive_stream(so, uio, flags, &got);
+		error = soreceive_stream(so, uio, flags, controlp, total, &got,
+		    &stop);
 		total += got;
+		if (stop)
+			break;
 		/* room was made: let the protocol open its window now */
 		if (got > 0 && (pr->pr_flags & PR_WANTRCVD) &&
 		    !(flags & MSG_PEEK) && so->so_pcb != NULL &&

@@ -40,10 +40,16 @@ fd_getsock(int fd, struct socket **sop, struct file **fpp)
 int
 sockargs(struct sockaddr_storage *ss, const void *uaddr, socklen_t len)
 {
+	int error;
+
 	if (len > sizeof(*ss) || len < sizeof(sa_family_t))
 		return EINVAL;
 	memset(ss, 0, sizeof(*ss));
-	return copyin(uaddr, ss, len);
+	if ((error = copyin(uaddr, ss, len)) != 0)
+		return error;
+	/* a full-size address loses its last bytes: no family uses them */
+	sa_setlen((struct sockaddr *)ss, len);
+	return 0;
 }
 
 /* Copy an address out, truncated to the user's room; *alen = its size. */
@@ -96,6 +102,59 @@ sys_socket(struct lwp *l, const struct sys_socket_args *uap, register_t *rv)
 		fd_setcloexec(fd, 1);
 	*rv = fd;
 	return 0;
+}
+
+/*
+ * socketpair: two connected sockets.  Both descriptors are reserved and
+ * copied out before either becomes visible, so a bad rsv (EFAULT)
+ * leaves nothing behind.
+ */
+int
+sys_socketpair(struct lwp *l, const struct sys_socketpair_args *uap,
+    register_t *rv)
+{
+	struct socket *so1, *so2;
+	struct file *fp1, *fp2;
+	int fds[2], error, type = uap->type;
+
+	if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
+		return EINVAL;
+	error = socreate(uap->domain, type & SOCK_TYPE_MASK, uap->protocol,
+	    &so1);
+	if (error != 0)
+		return error;
+	error = socreate(uap->domain, type & SOCK_TYPE_MASK, uap->protocol,
+	    &so2);
+	if (error != 0)
+		goto out1;
+	if ((error = soconnect2(so1, so2)) != 0)
+		goto out2;
+	if ((error = fd_allocfile(&fp1, &fds[0])) != 0)
+		goto out2;
+	if ((error = fd_allocfile(&fp2, &fds[1])) != 0)
+		goto out3;
+	if ((error = copyout(fds, uap->rsv, sizeof(fds))) != 0) {
+		fd_abort(fp2, fds[1]);
+		goto out3;
+	}
+	fp1->f_ops = fp2->f_ops = &socketops;
+	fp1->f_data = so1;
+	fp2->f_data = so2;
+	fp1->f_flag = fp2->f_flag = fflags_of(type);
+	fd_affix(fp1, fds[0]);
+	fd_affix(fp2, fds[1]);
+	if (type & SOCK_CLOEXEC) {
+		fd_setcloexec(fds[0], 1);
+		fd_setcloexec(fds[1], 1);
+	}
+	return 0;
+out3:
+	fd_abort(fp1, fds[0]);
+out2:
+	(void)soclose(so2);
+out1:
+	(void)soclose(so1);
+	return error;
 }
 
 int
@@ -172,7 +231,7 @@ sys_accept(struct lwp *l, const struct sys_accept_args *uap, register_t *rv)
 		goto out;
 	}
 	error = copyout_sockaddr((struct sockaddr *)&ss,
-	    so->so_proto->pr_domain->dom_sa_len, uap->name, uap->anamelen);
+	    so_salen(so, (struct sockaddr *)&ss), uap->name, uap->anamelen);
 	if (error != 0) {
 		fd_abort(fp, fd);
 		(void)soclose(so);
@@ -217,7 +276,7 @@ getname(int fd, void *uaddr, unsigned int *ualen, bool peer)
 	sounlock(so);
 	if (error == 0)
 		error = copyout_sockaddr((struct sockaddr *)&ss,
-		    so->so_proto->pr_domain->dom_sa_len, uaddr, ualen);
+		    so_salen(so, (struct sockaddr *)&ss), uaddr, ualen);
 out:
 	fd_putfile(fp);
 	return error;
@@ -316,6 +375,86 @@ sys_shutdown(struct lwp *l, const struct sys_shutdown_args *uap,
 }
 
 /*
+ * The user's ancillary data into one mbuf, then into the family's
+ * kernel form (AF_LOCAL: descriptors become file references).  At most
+ * CONTROL_MAX bytes (EINVAL beyond, as Linux's optmem limit says
+ * ENOBUFS; a smaller bound here, stated in docs/rumpnet.md).
+ */
+#define CONTROL_MAX	((size_t)MCLBYTES)
+static int
+control_copyin(struct socket *so, const struct msghdr *msg,
+    struct mbuf **controlp)
+{
+	const struct domain *dp = so->so_proto->pr_domain;
+	struct mbuf *control;
+	size_t len = msg->msg_controllen;
+	int error;
+
+	if (len > CONTROL_MAX)
+		return EINVAL;
+	if (len > (size_t)MLEN)
+		control = m_getext(M_DONTWAIT, MT_CONTROL, 0, len);
+	else
+		control = m_get(M_DONTWAIT, MT_CONTROL);
+	if (control == NULL)
+		return ENOBUFS;
+	control->m_len = (int)len;
+	if ((error = copyin(msg->msg_control, control->m_data, len)) != 0) {
+		m_freem(control);
+		return error;
+	}
+	if (dp->dom_internalize != NULL &&
+	    (error = dp->dom_internalize(&control)) != 0) {
+		m_freem(control);
+		return error;
+	}
+	*controlp = control;
+	return 0;
+}
+
+/*
+ * Received control messages out to the user's buffer (ubuf, room
+ * bytes): *usedp the bytes written, MSG_CTRUNC into *flagsp when they
+ * did not fit.  Consumes the chain.
+ */
+static int
+control_copyout(struct socket *so, struct mbuf *control, void *ubuf,
+    size_t room, int rflags, size_t *usedp, int *flagsp)
+{
+	const struct domain *dp = so->so_proto->pr_domain;
+	struct mbuf *m;
+	size_t used = 0, n;
+	int error = 0;
+
+	for (m = control; m != NULL; m = m->m_next) {
+		if (m->m_type != MT_CONTROL)
+			continue;
+		if (error != 0) {
+			sodispose(so, m);
+			continue;
+		}
+		n = 0;
+		if (dp->dom_externalize != NULL) {
+			error = dp->dom_externalize(m, ubuf == NULL ? NULL :
+			    (char *)ubuf + used, ubuf == NULL ? 0 : room - used,
+			    rflags, &n, flagsp);
+		} else {
+			n = MIN((size_t)m->m_len, ubuf == NULL ? 0 :
+			    room - used);
+			if (n < (size_t)m->m_len)
+				*flagsp |= MSG_CTRUNC;
+			if (n > 0)
+				error = copyout(m->m_data, (char *)ubuf + used,
+				    n);
+		}
+		used += n;
+	}
+	m_freem(control);
+	*usedp = used;
+	return error;
+}
+
+/*
  * The common send path: msg (kernel copy) with a kernel iovec array.
  */
 static int
@@ -345,22 +484,9 @@ do_sendmsg(int s, struct msghdr *msg, struct iovec *iov, int flags,
 		error = EINVAL;
 		goto out;
 	}
-	if (msg->msg_control != NULL && msg->msg_controllen > 0) {
-		if (msg->msg_controllen > (size_t)MLEN) {
-			error = EINVAL;
-			goto out;
-		}
-		if ((control = m_get(M_WAITOK, MT_CONTROL)) == NULL) {
-			error = ENOBUFS;
-			goto out;
-		}
-		control->m_len = (int)msg->msg_controllen;
-		if ((error = copyin(msg->msg_control, control->m_data,
-		    msg->msg_controllen)) != 0) {
-			m_freem(control);
-			goto out;
-		}
-	}
+	if (msg->msg_control != NULL && msg->msg_controllen > 0 &&
+	    (error = control_copyin(so, msg, &control)) != 0)
+		goto out;
 	uio.uio_iov = iov;
 	uio.uio_iovcnt = (int)msg->msg_iovlen;
 	uio.uio_offset = 0;
@@ -446,11 +572,12 @@ sys_sendmsg(struct lwp *l, const struct sys_sendmsg_args *uap,
  */
 static int
 do_recvmsg(int s, struct iovec *iov, size_t iovlen, int flags, void *name,
-    socklen_t *namelenp, int *flagsp, register_t *rv)
+    socklen_t *namelenp, void *ctl, size_t *ctllenp, int *flagsp,
+    register_t *rv)
 {
 	struct socket *so;
 	struct file *fp;
-	struct mbuf *from = NULL;
+	struct mbuf *from = NULL, *control = NULL;
 	struct uio uio;
 	size_t total = 0, i;
 	socklen_t alen;
@@ -469,11 +596,23 @@ do_recvmsg(int s, struct iovec *iov, size_t iovlen, int flags, void *name,
 	uio.uio_resid = total;
 	uio.uio_rw = UIO_READ;
 	uio.uio_segflg = UIO_USERSPACE;
-	error = soreceive(so, name != NULL ? &from : NULL, &uio, NULL, &rflags,
-	    (fp->f_flag & FNONBLOCK) != 0);
+	/* control is always taken: without a buffer it is disposed of
+	 * below, with softnet_lock free, so descriptors close now */
+	error = soreceive(so, name != NULL ? &from : NULL, &uio, &control,
+	    &rflags, (fp->f_flag & FNONBLOCK) != 0);
 	if (error != 0)
 		goto out;
 	*rv = (register_t)(total - uio.uio_resid);
+	if (ctllenp != NULL) {
+		size_t used = 0;
+
+		error = control_copyout(so, control, ctl, *ctllenp, flags,
+		    &used, &rflags);
+		control = NULL;
+		*ctllenp = used;
+		if (error != 0)
+			goto out;
+	}
 	*flagsp = rflags;
 	if (name != NULL && namelenp != NULL) {
 		alen = 0;
@@ -485,6 +624,10 @@ do_recvmsg(int s, struct iovec *iov, size_t iovlen, int flags, void *name,
 		*namelenp = alen;
 	}
 out:
+	if (control != NULL) {
+		sodispose(so, control);
+		m_freem(control);
+	}
 	m_freem(from);
 	fd_putfile(fp);
 	return error;
@@ -506,7 +649,8 @@ sys_recvfrom(struct lwp *l, const struct sys_recvfrom_args *uap,
 	if ((int)len < 0)
 		return EINVAL;
 	error = do_recvmsg(uap->s, &iov, 1, uap->flags,
-	    uap->fromlenaddr != NULL ? uap->from : NULL, &len, &oflags, rv);
+	    uap->fromlenaddr != NULL ? uap->from : NULL, &len, NULL, NULL,
+	    &oflags, rv);
 	if (error == 0 && uap->from != NULL && uap->fromlenaddr != NULL)
 		error = copyout(&len, uap->fromlenaddr, sizeof(len));
 	return error;
@@ -522,12 +666,14 @@ sys_recvmsg(struct lwp *l, const struct sys_recvmsg_args *uap,
 
 	if ((error = msg_copyin(uap->msg, &msg, &iov)) != 0)
 		return error;
+	if (msg.msg_control == NULL)
+		msg.msg_controllen = 0;
 	error = do_recvmsg(uap->s, iov, msg.msg_iovlen, uap->flags,
-	    msg.msg_name, &msg.msg_namelen, &oflags, rv);
+	    msg.msg_name, &msg.msg_namelen, msg.msg_control,
+	    &msg.msg_controllen, &oflags, rv);
 	iovfree(iov, msg.msg_iovlen);
 	if (error != 0)
 		return error;
-	msg.msg_controllen = 0;		/* no ancillary data is delivered */
 	msg.msg_flags = oflags;
 	if (msg.msg_name == NULL)
 		msg.msg_namelen = 0;

@@ -290,6 +290,10 @@ retry:
 		error = ENOTDIR;
 		goto badvp;
 	}
+	if (vp->v_type == VSOCK) {
+		error = ENXIO;	/* a local socket's name: connect(2) it */
+		goto badvp;
+	}
 	if (vp->v_type == VDIR && (fflag & FWRITE)) {
 		error = EISDIR;
 		goto badvp;
