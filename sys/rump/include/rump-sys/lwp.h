@@ -64,18 +64,17 @@ struct lwp {
 	void			*l_hostcookie;	/* rumpuser thread */
 	char			 l_name[MAXCOMLEN];
 	/*
-	 * Sleeping and waiting for a CPU (sched.c); l_wakeup and
-	 * l_handoff are protected by the sched lock.  l_sleepchain links
-	 * a sleeper on its l_waitq; l_runchain an lwp waiting for a CPU
-	 * to be handed to it (l_handoff).  A sleeper whose time ran out
-	 * is on both until it has a CPU and takes itself off its waitq.
+	 * Sleeping (sched.c); l_wakeup and l_wakepend are protected by
+	 * the sched lock.  l_sleepchain links a sleeper on its l_waitq;
+	 * l_wakechain a woken lwp whose host thread is not signalled yet
+	 * (l_wakepend: until its waker gives up its CPU).
 	 */
 	struct rumpuser_cv	*l_sleepcv;
 	int			 l_wakeup;
-	int			 l_handoff;
+	int			 l_wakepend;
 	struct rump_waitq	*l_waitq;	/* queue we sleep on */
 	TAILQ_ENTRY(lwp)	 l_sleepchain;
-	TAILQ_ENTRY(lwp)	 l_runchain;
+	TAILQ_ENTRY(lwp)	 l_wakechain;
 	const char		*l_wmesg;
 	void			*l_private;	/* for the subsystem we wait in */
 	struct selwaiter	*l_selwait;	/* sys_select.c: poll running */

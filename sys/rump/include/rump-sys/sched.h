@@ -23,6 +23,8 @@ int	rump_sched_init(int ncpu);
 void	rump_sched_fini(void);
 /* Whether no host thread but the caller holds a virtual CPU. */
 int	rump_sched_idle_except_me(void);
+/* l is going away: forget a wake-up of it not signalled yet. */
+void	rump_sched_lwp_gone(struct lwp *);
 
 /*
  * Put curlwp on wq and sleep, releasing the CPU.  deadline_ns is an

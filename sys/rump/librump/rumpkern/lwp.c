@@ -149,6 +149,7 @@ lwp_free(struct lwp *l)
 		rumpuser_cv_broadcast(lwp_cv);
 	}
 	rumpuser_mutex_exit(lwp_mtx);
+	rump_sched_lwp_gone(l);
 	if (l->l_sleepcv != NULL)
 		rumpuser_cv_destroy(l->l_sleepcv);
 	kmem_free(l, sizeof(*l));

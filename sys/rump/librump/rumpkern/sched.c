@@ -1,17 +1,18 @@
 /*
  * sched.c: virtual CPUs.  A host thread runs kernel code only while it
  * holds one; RUMP_NCPU of them exist.  Taking a free CPU is one
- * compare-and-swap.  Sleeping lwps (rump_waitq_sleep) give their CPU
- * up and park on a host condition variable of their own.
+ * compare-and-swap; only when all are busy does a thread sleep on the
+ * scheduler's host lock.  Sleeping lwps (rump_waitq_sleep) give their
+ * CPU up and park on a host condition variable of their own.
  *
- * Who waits for a CPU waits in one queue, in order: a woken sleeper
- * (waitq_wake; its waker holds a CPU, and with one virtual CPU the
- * only one) and a thread entering the kernel while all CPUs are held.
- * A CPU being released is handed to the queue's first lwp, and only
- * then is that lwp's host thread woken, once: it does not wake to find
- * the CPU taken and sleep again, and nobody else is woken for it.
- * (With a shared condition variable instead, every release woke a
- * waiter that often lost the race; a woken sleeper woke only to wait.)
+ * A wake-up is signalled to the host thread when the waker gives up
+ * its CPU, not at once (waitq_wake).  The waker holds a CPU, with one
+ * virtual CPU the only one, so a sleeper woken at once mostly woke up
+ * only to wait for that CPU: two host sleeps and wake-ups per kernel
+ * wake-up, half of a bulk transfer's scheduling cost.  The CPU is not
+ * reserved for the woken lwp, though: whoever asks first gets it, and
+ * nobody waits for a CPU that is free while a woken thread is still
+ * waking up (a strict hand-off halved block I/O, b_bio).
  */
 #include <rump-sys/systm.h>
 #include <rump-sys/lwp.h>
@@ -24,13 +25,12 @@
 static struct cpu_info	 rump_cpus[MAXCPUS];
 __thread struct lwp	*rump_curlwp_tls;	/* see lwp.h */
 int			 ncpu;
-static struct rumpuser_mtx *sched_mtx;	/* sleepers and the queue */
-/*
- * The lwps waiting for a CPU to be handed to them (l_handoff set), and
- * how many there are, read without the lock by CPU releasers.
- */
-static struct rump_waitq sched_handoff;
-static unsigned int	 sched_nhandoff;
+static struct rumpuser_mtx *sched_mtx;	/* sleepers and CPU waiters */
+static struct rumpuser_cv *sched_cv;	/* a CPU became free */
+static unsigned int	 sched_nwaiters;
+/* Woken lwps to signal at the next CPU release, and how many. */
+static struct rump_waitq sched_wakeq;
+static unsigned int	 sched_nwakeq;
 
 int
 rump_sched_init(int n)
@@ -42,10 +42,15 @@ rump_sched_init(int n)
 	for (int i = 0; i < n; i++)
 		rump_cpus[i].ci_index = (unsigned int)i;
 	ncpu = n;
-	TAILQ_INIT(&sched_handoff);
-	sched_nhandoff = 0;
+	sched_nwaiters = 0;
+	TAILQ_INIT(&sched_wakeq);
+	sched_nwakeq = 0;
 	if ((error = rumpuser_mutex_init(RUMPUSER_MTX_SPIN, &sched_mtx)) != 0)
 		return error;
+	if ((error = rumpuser_cv_init(&sched_cv)) != 0) {
+		rumpuser_mutex_destroy(sched_mtx);
+		return error;
+	}
 	return 0;
 }
 
@@ -55,7 +60,8 @@ rump_sched_fini(void)
 	for (int i = 0; i < ncpu; i++)
 		KASSERTMSG(rump_cpus[i].ci_curlwp == NULL,
 		    "cpu%d still held at shutdown", i);
-	KASSERT(TAILQ_EMPTY(&sched_handoff));
+	KASSERT(TAILQ_EMPTY(&sched_wakeq));
+	rumpuser_cv_destroy(sched_cv);
 	rumpuser_mutex_destroy(sched_mtx);
 }
 
@@ -84,50 +90,6 @@ cpu_tryany(struct lwp *l)
 	return NULL;
 }
 
-/* The host condition variable l sleeps on, made on first use. */
-static void
-lwp_sleepcv(struct lwp *l)
-{
-	int error;
-
-	if (l->l_sleepcv == NULL &&
-	    (error = rumpuser_cv_init(&l->l_sleepcv)) != 0)
-		panic("sched: no host condvar for lwp %d: %d", l->l_lid,
-		    error);
-}
-
-/* l now holds ci (l->l_cpu set): the rest of taking it. */
-static void
-cpu_taken(struct lwp *l, struct cpu_info *ci)
-{
-	l->l_lastcpu = ci;
-	ci->ci_nswitch++;
-	__atomic_store_n(&ci->ci_kthread, (l->l_flag & LW_SYSTEM) != 0,
-	    __ATOMIC_RELAXED);
-	rump_curlwp_tls = l;
-}
-
-/*
- * Hand free CPUs to the lwps on the queue, in order; sched_mtx held.
- * The CPU is the lwp's (l_cpu set) before its host thread is woken.
- */
-static void
-handoff_run(void)
-{
-	struct cpu_info *ci;
-	struct lwp *l;
-
-	while ((l = TAILQ_FIRST(&sched_handoff)) != NULL) {
-		if ((ci = cpu_tryany(l)) == NULL)
-			return;
-		TAILQ_REMOVE(&sched_handoff, l, l_runchain);
-		l->l_handoff = 0;
-		__atomic_sub_fetch(&sched_nhandoff, 1, __ATOMIC_SEQ_CST);
-		l->l_cpu = ci;
-		rumpuser_cv_signal(l->l_sleepcv);
-	}
-}
-
 /* Give l a virtual CPU, waiting for one if all are held. */
 void
 rump_schedule_lwp(struct lwp *l)
@@ -138,23 +100,53 @@ rump_schedule_lwp(struct lwp *l)
 	    l->l_cpu->ci_index);
 	if (ci == NULL || !cpu_tryget(ci, l)) {
 		if ((ci = cpu_tryany(l)) == NULL) {
-			/* All held: queue up (then look again, as waitq_wake). */
-			lwp_sleepcv(l);
 			rumpuser_mutex_enter_nowrap(sched_mtx);
-			l->l_handoff = 1;
-			TAILQ_INSERT_TAIL(&sched_handoff, l, l_runchain);
-			__atomic_add_fetch(&sched_nhandoff, 1,
+			__atomic_add_fetch(&sched_nwaiters, 1,
 			    __ATOMIC_SEQ_CST);
-			handoff_run();
-			while (l->l_cpu == NULL)
-				rumpuser_cv_wait_nowrap(l->l_sleepcv,
-				    sched_mtx);
+			while ((ci = cpu_tryany(l)) == NULL)
+				rumpuser_cv_wait_nowrap(sched_cv, sched_mtx);
+			__atomic_sub_fetch(&sched_nwaiters, 1,
+			    __ATOMIC_SEQ_CST);
 			rumpuser_mutex_exit(sched_mtx);
-			ci = l->l_cpu;
 		}
 	}
 	l->l_cpu = ci;
-	cpu_taken(l, ci);
+	l->l_lastcpu = ci;
+	ci->ci_nswitch++;
+	__atomic_store_n(&ci->ci_kthread, (l->l_flag & LW_SYSTEM) != 0,
+	    __ATOMIC_RELAXED);
+	rump_curlwp_tls = l;
+}
+
+/* Take l off the pending wake-ups; sched_mtx held. */
+static void
+wakeq_remove(struct lwp *l)
+{
+	if (!l->l_wakepend)
+		return;
+	TAILQ_REMOVE(&sched_wakeq, l, l_wakechain);
+	l->l_wakepend = 0;
+	__atomic_sub_fetch(&sched_nwakeq, 1, __ATOMIC_SEQ_CST);
+}
+
+void
+rump_sched_lwp_gone(struct lwp *l)
+{
+	rumpuser_mutex_enter_nowrap(sched_mtx);
+	wakeq_remove(l);
+	rumpuser_mutex_exit(sched_mtx);
+}
+
+/* Signal the woken lwps' host threads; sched_mtx held. */
+static void
+wakeq_send(void)
+{
+	struct lwp *l;
+
+	while ((l = TAILQ_FIRST(&sched_wakeq)) != NULL) {
+		wakeq_remove(l);
+		rumpuser_cv_signal(l->l_sleepcv);
+	}
 }
 
 /* Release l's CPU; with sched_mtx held when locked is set. */
@@ -165,16 +157,14 @@ cpu_release(struct lwp *l, int locked)
 
 	rump_curlwp_tls = NULL;
 	l->l_cpu = NULL;
-	/*
-	 * Free the CPU, then look for lwps to hand it to: a waker queues
-	 * an lwp and then looks for a free CPU (waitq_wake), so one of
-	 * the two sees the other.
-	 */
 	__atomic_store_n(&ci->ci_curlwp, NULL, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&sched_nhandoff, __ATOMIC_SEQ_CST) != 0) {
+	if (__atomic_load_n(&sched_nwaiters, __ATOMIC_SEQ_CST) != 0 ||
+	    __atomic_load_n(&sched_nwakeq, __ATOMIC_SEQ_CST) != 0) {
 		if (!locked)
 			rumpuser_mutex_enter_nowrap(sched_mtx);
-		handoff_run();
+		wakeq_send();
+		if (sched_nwaiters != 0)
+			rumpuser_cv_signal(sched_cv);
 		if (!locked)
 			rumpuser_mutex_exit(sched_mtx);
 	}
@@ -236,20 +226,18 @@ rump_waitq_sleep(struct rump_waitq *wq, uint64_t deadline_ns)
 	struct lwp *l = curlwp;
 	int error = 0;
 
-	lwp_sleepcv(l);
+	if (l->l_sleepcv == NULL &&
+	    (error = rumpuser_cv_init(&l->l_sleepcv)) != 0)
+		panic("%s: no host condvar for lwp %d: %d", __func__,
+		    l->l_lid, error);
 	rumpuser_mutex_enter_nowrap(sched_mtx);
+	wakeq_remove(l);	/* a wake-up of an earlier sleep, unsent */
 	l->l_wakeup = 0;
 	l->l_waitq = wq;
 	TAILQ_INSERT_TAIL(wq, l, l_sleepchain);
 	cpu_release(l, 1);
-	/*
-	 * Until handed a CPU (a wake-up queues us for one), or out of
-	 * time before any wake-up: then take a CPU like any thread, still
-	 * on wq (l_sleepchain and l_runchain are apart), so that a wake-up
-	 * meanwhile is seen below.
-	 */
-	while (l->l_cpu == NULL) {
-		if (deadline_ns == 0 || l->l_wakeup) {
+	while (!l->l_wakeup) {
+		if (deadline_ns == 0) {
 			rumpuser_cv_wait_nowrap(l->l_sleepcv, sched_mtx);
 			continue;
 		}
@@ -260,11 +248,9 @@ rump_waitq_sleep(struct rump_waitq *wq, uint64_t deadline_ns)
 		(void)rumpuser_cv_timedwait_nowrap(l->l_sleepcv, sched_mtx,
 		    (int64_t)(left / NSEC_PER_SEC), (long)(left % NSEC_PER_SEC));
 	}
+	wakeq_remove(l);	/* woken spuriously or out of time first */
 	rumpuser_mutex_exit(sched_mtx);
-	if (l->l_cpu != NULL)
-		cpu_taken(l, l->l_cpu);
-	else
-		rump_schedule_lwp(l);
+	rump_schedule_lwp(l);
 	/*
 	 * A waker takes us off the queue while holding a CPU, so with our
 	 * CPU back the answer is settled: still queued means timed out.
@@ -278,11 +264,10 @@ rump_waitq_sleep(struct rump_waitq *wq, uint64_t deadline_ns)
 }
 
 /*
- * Wake l.  The waker holds a CPU, and with one virtual CPU (or all
- * held) the woken lwp could only wake up to wait for one, a second
- * host sleep and wake-up per kernel wake-up.  So it is queued for a
- * hand-off instead and its host thread woken when a CPU is released to
- * it (cpu_release), usually when the waker sleeps or leaves the kernel.
+ * Wake l: its host thread is signalled when we give up our CPU (see
+ * the top of the file), or now if a CPU is free already.  A free CPU
+ * is looked for after queueing, and a releaser frees its CPU before it
+ * looks at the queue, so one of the two sees the other.
  */
 static void
 waitq_wake(struct rump_waitq *wq, struct lwp *l)
@@ -291,13 +276,17 @@ waitq_wake(struct rump_waitq *wq, struct lwp *l)
 	l->l_waitq = NULL;
 	rumpuser_mutex_enter_nowrap(sched_mtx);
 	l->l_wakeup = 1;
-	/* Already queued: its time ran out and it waits for a CPU. */
-	if (!l->l_handoff) {
-		l->l_handoff = 1;
-		TAILQ_INSERT_TAIL(&sched_handoff, l, l_runchain);
-		__atomic_add_fetch(&sched_nhandoff, 1, __ATOMIC_SEQ_CST);
-		handoff_run();	/* a CPU may be free already */
+	if (!l->l_wakepend) {
+		l->l_wakepend = 1;
+		TAILQ_INSERT_TAIL(&sched_wakeq, l, l_wakechain);
+		__atomic_add_fetch(&sched_nwakeq, 1, __ATOMIC_SEQ_CST);
 	}
+	for (int i = 0; i < ncpu; i++)
+		if (__atomic_load_n(&rump_cpus[i].ci_curlwp,
+		    __ATOMIC_SEQ_CST) == NULL) {
+			wakeq_send();
+			break;
+		}
 	rumpuser_mutex_exit(sched_mtx);
 }
 
