@@ -99,7 +99,8 @@ bench_compare(struct bench_side *a, struct bench_side *b)
 
 	round_ns = (uint64_t)env_long("BENCH_ROUND_MS", ROUND_MS_DEFAULT,
 	    1, 60000) * 1000000ULL;
-	rounds = (int)env_long("BENCH_ROUNDS", ROUNDS_DEFAULT, 1, ROUNDS_MAX);
+	rounds = (int)env_long("BENCH_ROUNDS", a->bs_rounds != 0 ?
+	    a->bs_rounds : ROUNDS_DEFAULT, 1, ROUNDS_MAX);
 
 	a->bs_ops = calibrate(a, round_ns);
 	b->bs_ops = calibrate(b, round_ns);

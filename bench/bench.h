@@ -21,6 +21,8 @@ struct bench_side {
 	void		(*bs_setup)(void *arg);
 	void		(*bs_teardown)(void *arg);
 	void		*bs_arg;
+	/* Rounds when BENCH_ROUNDS is unset (0: 7); read from side a. */
+	int		bs_rounds;
 	/* Results: operations per round, median/min/max ns per op. */
 	uint64_t	bs_ops;
 	double		bs_median;
