@@ -28,6 +28,7 @@
 #include <rump/rumpnet.h>
 
 #include "harness.h"
+#include "h_sock.h"
 #include "k_ether.h"
 
 static const uint8_t mac_us[6] = { 0x02, 0, 0, 0, 0, 0x01 };
@@ -60,18 +61,6 @@ get32(const uint8_t *p)
 
 	memcpy(&a, p, sizeof(a));
 	return a;
-}
-
-static struct sockaddr_in
-sin_of(const char *addr, int port)
-{
-	struct sockaddr_in sin;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	ATF_REQUIRE(inet_pton(AF_INET, addr, &sin.sin_addr) == 1);
-	return sin;
 }
 
 static in_addr_t

@@ -27,40 +27,7 @@
 #include <rump/rumpnet.h>
 
 #include "harness.h"
-
-static struct sockaddr_in
-sin_of(const char *addr, int port)
-{
-	struct sockaddr_in sin;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	ATF_REQUIRE(inet_pton(AF_INET, addr, &sin.sin_addr) == 1);
-	return sin;
-}
-
-/*
- * Sockets of the tests give up waiting after 3 s (SO_RCVTIMEO): a lost
- * datagram (fault injection drops them) fails the case, never hangs it.
- */
-static int
-xsocket(int domain, int type, int proto)
-{
-	struct timeval tv = { 3, 0 };
-	int s = rump_sys_socket(domain, type, proto), e;
-
-	if (s == -1)
-		return -1;
-	if (rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv,
-	    sizeof(tv)) == -1) {
-		e = errno;
-		rump_sys_close(s);
-		errno = e;
-		return -1;
-	}
-	return s;
-}
+#include "h_sock.h"
 
 static void
 ifr_init(struct ifreq *ifr, const char *name)

@@ -30,44 +30,11 @@
 #include <rump/rump_syscalls.h>
 
 #include "harness.h"
+#include "h_sock.h"
 
 /* send(2) and recv(2) are library calls over sendto and recvfrom. */
 #define rump_sys_send(s, b, l, f)	rump_sys_sendto(s, b, l, f, NULL, 0)
 #define rump_sys_recv(s, b, l, f)	rump_sys_recvfrom(s, b, l, f, NULL, NULL)
-
-static struct sockaddr_in
-sin_of(const char *addr, int port)
-{
-	struct sockaddr_in sin;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	ATF_REQUIRE(inet_pton(AF_INET, addr, &sin.sin_addr) == 1);
-	return sin;
-}
-
-/*
- * Sockets of the tests give up waiting after 3 s (SO_RCVTIMEO): a lost
- * datagram (fault injection drops them) fails the case, never hangs it.
- */
-static int
-xsocket(int domain, int type, int proto)
-{
-	struct timeval tv = { 3, 0 };
-	int s = rump_sys_socket(domain, type, proto), e;
-
-	if (s == -1)
-		return -1;
-	if (rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv,
-	    sizeof(tv)) == -1) {
-		e = errno;
-		rump_sys_close(s);
-		errno = e;
-		return -1;
-	}
-	return s;
-}
 
 static int
 udp_bound(const char *addr, int port)

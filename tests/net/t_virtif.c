@@ -96,28 +96,52 @@ lx_ifreq(struct ifreq *ifr, const char *ifname)
 	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
 }
 
+/*
+ * ifconfig up/down and mtu, on either side: the same requests and
+ * struct ifreq go to Linux's ioctl(2) or the kernel's.
+ */
+typedef int (*ioctl_fn)(int, unsigned long, void *);
+
+static int
+lx_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg);
+}
+
 static void
-lx_updown(const char *ifname, int up)
+if_updown(ioctl_fn ioc, int fd, const char *ifname, int up)
 {
 	struct ifreq ifr;
 
 	lx_ifreq(&ifr, ifname);
-	RL(ioctl(lx_ctl(), SIOCGIFFLAGS, &ifr));
+	RL(ioc(fd, SIOCGIFFLAGS, &ifr));
 	if (up)
 		ifr.ifr_flags |= IFF_UP;
 	else
 		ifr.ifr_flags &= ~IFF_UP;
-	RL(ioctl(lx_ctl(), SIOCSIFFLAGS, &ifr));
+	RL(ioc(fd, SIOCSIFFLAGS, &ifr));
 }
 
 static void
-lx_mtu(const char *ifname, int mtu)
+if_mtu(ioctl_fn ioc, int fd, const char *ifname, int mtu)
 {
 	struct ifreq ifr;
 
 	lx_ifreq(&ifr, ifname);
 	ifr.ifr_mtu = mtu;
-	RL(ioctl(lx_ctl(), SIOCSIFMTU, &ifr));
+	RL(ioc(fd, SIOCSIFMTU, &ifr));
+}
+
+static void
+lx_updown(const char *ifname, int up)
+{
+	if_updown(lx_ioctl, lx_ctl(), ifname, up);
+}
+
+static void
+lx_mtu(const char *ifname, int mtu)
+{
+	if_mtu(lx_ioctl, lx_ctl(), ifname, mtu);
 }
 
 static void
@@ -255,25 +279,13 @@ rk_linkstr(const char *ifname, const char *str, size_t len)
 static void
 rk_updown(const char *ifname, int up)
 {
-	struct ifreq ifr;
-
-	lx_ifreq(&ifr, ifname);
-	RL(rump_sys_ioctl(rk_ctl(), SIOCGIFFLAGS, &ifr));
-	if (up)
-		ifr.ifr_flags |= IFF_UP;
-	else
-		ifr.ifr_flags &= ~IFF_UP;
-	RL(rump_sys_ioctl(rk_ctl(), SIOCSIFFLAGS, &ifr));
+	if_updown(rump_sys_ioctl, rk_ctl(), ifname, up);
 }
 
 static void
 rk_mtu(const char *ifname, int mtu)
 {
-	struct ifreq ifr;
-
-	lx_ifreq(&ifr, ifname);
-	ifr.ifr_mtu = mtu;
-	RL(rump_sys_ioctl(rk_ctl(), SIOCSIFMTU, &ifr));
+	if_mtu(rump_sys_ioctl, rk_ctl(), ifname, mtu);
 }
 
 static void

@@ -237,6 +237,17 @@ in_pcbdetach(struct inpcb *inp)
 	}
 }
 
+int
+in_pcbabort(struct socket *so)
+{
+	struct inpcb *inp = sotoinpcb(so);
+
+	inp->inp_socket = NULL;
+	so->so_pcb = NULL;
+	in_pcbdetach(inp);
+	return 0;
+}
+
 void
 in_setsockaddr(const struct inpcb *inp, struct sockaddr_in *sin)
 {

@@ -161,18 +161,6 @@ rip_shutdown(struct socket *so)
 }
 
 static int
-rip_abort(struct socket *so)
-{
-	struct inpcb *inp = sotoinpcb(so);
-
-	/* the socket is soabort's to free */
-	inp->inp_socket = NULL;
-	so->so_pcb = NULL;
-	in_pcbdetach(inp);
-	return 0;
-}
-
-static int
 rip_ioctl(struct socket *so, u_long cmd, void *data, struct ifnet *ifp)
 {
 	return in_control(so, cmd, data, ifp);
@@ -276,7 +264,7 @@ const struct pr_usrreqs rip_usrreqs = {
 	.pr_connect = rip_connect,
 	.pr_disconnect = rip_disconnect,
 	.pr_shutdown = rip_shutdown,
-	.pr_abort = rip_abort,
+	.pr_abort = in_pcbabort,
 	.pr_ioctl = rip_ioctl,
 	.pr_sockaddr = rip_sockaddr,
 	.pr_peeraddr = rip_peeraddr,

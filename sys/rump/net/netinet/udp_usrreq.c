@@ -220,18 +220,6 @@ udp_shutdown(struct socket *so)
 }
 
 static int
-udp_abort(struct socket *so)
-{
-	struct inpcb *inp = sotoinpcb(so);
-
-	/* the socket is soabort's to free */
-	inp->inp_socket = NULL;
-	so->so_pcb = NULL;
-	in_pcbdetach(inp);
-	return 0;
-}
-
-static int
 udp_ioctl(struct socket *so, u_long cmd, void *data, struct ifnet *ifp)
 {
 	return in_control(so, cmd, data, ifp);
@@ -342,7 +330,7 @@ static const struct pr_usrreqs udp_usrreqs = {
 	.pr_connect = udp_connect,
 	.pr_disconnect = udp_disconnect,
 	.pr_shutdown = udp_shutdown,
-	.pr_abort = udp_abort,
+	.pr_abort = in_pcbabort,
 	.pr_ioctl = udp_ioctl,
 	.pr_sockaddr = udp_sockaddr,
 	.pr_peeraddr = udp_peeraddr,

@@ -71,6 +71,11 @@ int	in_pcbconnect(struct inpcb *, const struct sockaddr_in *,
 void	in_pcbdisconnect(struct inpcb *);
 /* Unlink and free the pcb (so_pcb cleared). */
 void	in_pcbdetach(struct inpcb *);
+/*
+ * pr_abort of a connectionless protocol: free the pcb but not the
+ * socket, which soabort frees.  0.
+ */
+int	in_pcbabort(struct socket *);
 /* The local address to reach dst from: 0 or ENETUNREACH. */
 int	in_selectsrc(struct in_addr dst, struct route *ro,
 	    struct in_addr *srcp);
