@@ -20,23 +20,6 @@ kte_start(struct ifnet *ifp)
 	/* the wire is the test: frames wait on if_snd to be taken */
 }
 
-static int
-kte_ioctl(struct ifnet *ifp, u_long cmd, void *data)
-{
-	switch (cmd) {
-	case SIOCSIFFLAGS:
-		if (ifp->if_flags & IFF_UP)
-			ifp->if_flags |= IFF_RUNNING;
-		else
-			ifp->if_flags &= ~IFF_RUNNING;
-		return 0;
-	case SIOCSIFMTU:
-		return 0;
-	default:
-		return ENOTTY;
-	}
-}
-
 int
 rump_pub_ktest_ether_attach(const uint8_t *mac)
 {
@@ -51,7 +34,7 @@ rump_pub_ktest_ether_attach(const uint8_t *mac)
 	ifp = kmem_zalloc(sizeof(*ifp), KM_SLEEP);
 	strlcpy(ifp->if_xname, "kte0", sizeof(ifp->if_xname));
 	ifp->if_start = kte_start;
-	ifp->if_ioctl = kte_ioctl;
+	ifp->if_ioctl = if_ioctl_common;
 	ifp->if_link_state = LINK_STATE_UP;
 	if ((error = if_attach(ifp)) != 0) {
 		kmem_free(ifp, sizeof(*ifp));

@@ -191,6 +191,13 @@ int	if_up(struct ifnet *);
 void	if_down(struct ifnet *);
 /* The driver reports carrier changes (LINK_STATE_*); any context. */
 void	if_link_state_change(struct ifnet *, int link_state);
+/*
+ * What a simple driver's if_ioctl does (NetBSD's ifioctl_common):
+ * SIOCSIFFLAGS makes IFF_RUNNING follow IFF_UP, SIOCSIFMTU accepts
+ * the new MTU, anything else is ENOTTY.  Drivers call it for the
+ * commands they do not handle themselves, or use it as their if_ioctl.
+ */
+int	if_ioctl_common(struct ifnet *, u_long cmd, void *data);
 
 /*
  * Queue m on if_snd and kick if_start.  Consumes m: 0, or ENOBUFS with

@@ -149,6 +149,23 @@ if_link_state_change(struct ifnet *ifp, int state)
 }
 
 int
+if_ioctl_common(struct ifnet *ifp, u_long cmd, void *data)
+{
+	switch (cmd) {
+	case SIOCSIFFLAGS:
+		if (ifp->if_flags & IFF_UP)
+			ifp->if_flags |= IFF_RUNNING;
+		else
+			ifp->if_flags &= ~IFF_RUNNING;
+		return 0;
+	case SIOCSIFMTU:
+		return 0;	/* if_mtu_max bounds it */
+	default:
+		return ENOTTY;
+	}
+}
+
+int
 if_transmit(struct ifnet *ifp, struct mbuf *m)
 {
 	int len = m->m_pkthdr.len, error;

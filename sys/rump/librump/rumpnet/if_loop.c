@@ -41,23 +41,6 @@ looutput(struct ifnet *ifp, struct mbuf *m, const struct sockaddr *dst,
 	return 0;
 }
 
-static int
-loioctl(struct ifnet *ifp, u_long cmd, void *data)
-{
-	switch (cmd) {
-	case SIOCSIFFLAGS:
-		if (ifp->if_flags & IFF_UP)
-			ifp->if_flags |= IFF_RUNNING;
-		else
-			ifp->if_flags &= ~IFF_RUNNING;
-		return 0;
-	case SIOCSIFMTU:
-		return 0;
-	default:
-		return ENOTTY;
-	}
-}
-
 int
 loop_attach(void)
 {
@@ -71,7 +54,7 @@ loop_attach(void)
 	ifp->if_mtu = LOMTU;
 	ifp->if_mtu_max = 65535;
 	ifp->if_output = looutput;
-	ifp->if_ioctl = loioctl;
+	ifp->if_ioctl = if_ioctl_common;
 	ifp->if_link_state = LINK_STATE_UP;
 	if ((error = if_attach(ifp)) != 0) {
 		kmem_free(ifp, sizeof(*ifp));

@@ -377,20 +377,12 @@ etherhost_ioctl(struct ifnet *ifp, u_long cmd, void *data)
 	struct etherhost_sc *sc = ifp->if_softc;
 
 	switch (cmd) {
-	case SIOCSIFFLAGS:
-		if (ifp->if_flags & IFF_UP)
-			ifp->if_flags |= IFF_RUNNING;
-		else
-			ifp->if_flags &= ~IFF_RUNNING;
-		return 0;
-	case SIOCSIFMTU:
-		return 0;	/* if_mtu_max bounds it */
 	case RUMP_SIOCSLINKSTR:
 		return setlinkstr(sc, data);
 	case RUMP_SIOCGLINKSTR:
 		return getlinkstr(sc, data);
 	default:
-		return ENOTTY;
+		return if_ioctl_common(ifp, cmd, data);
 	}
 }
 
