@@ -158,6 +158,25 @@ kmem_site_link(struct kmem_site *ks)
 	    __ATOMIC_RELEASE, __ATOMIC_ACQUIRE));
 }
 
+/* Count one block of size bytes to site ks, and one allocation made. */
+static void
+site_charge(struct kmem_site *ks, size_t size)
+{
+	if (__predict_false(!ks->ks_linked))
+		kmem_site_link(ks);
+	KATOMIC_ADD(&ks->ks_count, 1);
+	KATOMIC_ADD(&ks->ks_bytes, size);
+	KATOMIC_ADD(&ks->ks_total, 1);
+}
+
+/* The block is no longer ks's. */
+static void
+site_uncharge(struct kmem_site *ks, size_t size)
+{
+	KATOMIC_SUB(&ks->ks_count, 1);
+	KATOMIC_SUB(&ks->ks_bytes, size);
+}
+
 /*
  * Add size to the bytes in use if that stays within the limit; never
  * overshoots, so a racing allocation cannot fail for another's sake.
@@ -262,11 +281,7 @@ kmem_alloc_site(size_t size, km_flag_t flags, struct kmem_site *ks)
 	kh->kh_magic = KMEM_MAGIC_LIVE;
 	memcpy((char *)(kh + 1) + size, &tail, sizeof(tail));
 
-	if (__predict_false(!ks->ks_linked))
-		kmem_site_link(ks);
-	KATOMIC_ADD(&ks->ks_count, 1);
-	KATOMIC_ADD(&ks->ks_bytes, size);
-	KATOMIC_ADD(&ks->ks_total, 1);
+	site_charge(ks, size);
 	return kh + 1;
 }
 
@@ -323,8 +338,7 @@ kmem_free(void *p, size_t size)
 		    "%s:%d (%s)", p, size, ks->ks_file, ks->ks_line,
 		    ks->ks_func);
 	kh->kh_magic = KMEM_MAGIC_FREE;
-	KATOMIC_SUB(&ks->ks_count, 1);
-	KATOMIC_SUB(&ks->ks_bytes, size);
+	site_uncharge(ks, size);
 	kmem_quarantine_put(kh);
 	kmem_uncharge(size);
 }
@@ -334,23 +348,14 @@ kmem_recycle_site(void *p, size_t size, km_flag_t flags,
     struct kmem_site *ks)
 {
 	struct kmem_hdr *kh = (struct kmem_hdr *)p - 1;
-	struct kmem_site *old;
 
 	KASSERTMSG(kh->kh_magic == KMEM_MAGIC_LIVE && kh->kh_size == size,
 	    "kmem_recycle: %p is not a live block of %zu bytes", p, size);
 	if (rump_fault_kmem(ks, flags))
 		return false;
-	old = kh->kh_site;
-	if (old != ks) {
-		KATOMIC_SUB(&old->ks_count, 1);
-		KATOMIC_SUB(&old->ks_bytes, size);
-		if (__predict_false(!ks->ks_linked))
-			kmem_site_link(ks);
-		KATOMIC_ADD(&ks->ks_count, 1);
-		KATOMIC_ADD(&ks->ks_bytes, size);
-		kh->kh_site = ks;
-	}
-	KATOMIC_ADD(&ks->ks_total, 1);
+	site_uncharge(kh->kh_site, size);
+	site_charge(ks, size);
+	kh->kh_site = ks;
 	return true;
 }
 
